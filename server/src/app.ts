@@ -1,0 +1,166 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GraphQLError } from "graphql";
+import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
+import type { Config } from "./config/env.js";
+import { type Database, openDatabase } from "./db/database.js";
+import { migrate, pendingMigrations } from "./db/migrator.js";
+import { DomainError } from "./errors.js";
+import type { Context } from "./graphql/context.js";
+import { schema } from "./graphql/schema.js";
+import { staticFiles } from "./http/static-files.js";
+import { createLogger, type Logger } from "./logger.js";
+import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
+import { seedDemo, seedReferenceData } from "./modules/seed/seed.js";
+import { startSimulator } from "./modules/simulator/simulator.js";
+import type { TicketDeps } from "./modules/tickets/ticket-service.js";
+import { loadUnitTree } from "./modules/units/unit-repository.js";
+import type { UnitTree } from "./modules/units/unit-tree.js";
+
+export interface DemoCredentials {
+  accounts: { email: string; role: string; unitCode: string }[];
+  password: string;
+  apiKey: string;
+}
+
+export interface App {
+  start(): Promise<{ url: string; port: number }>;
+  stop(): Promise<void>;
+  readonly db: Database;
+  readonly logger: Logger;
+  /** Set once the demo is seeded; null outside the demo. */
+  readonly demo: DemoCredentials | null;
+}
+
+/** Wires the database, the GraphQL API and the HTTP server. Nothing runs until `start()`. */
+export async function buildApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = await openDatabase(config.database);
+  let units: UnitTree | null = null;
+  let server: Server | null = null;
+  let ready = false;
+  let demo: DemoCredentials | null = null;
+  let stopSimulator: (() => Promise<void>) | null = null;
+  const ticketDeps: TicketDeps = {
+    db,
+    units: () => {
+      if (!units) throw new Error("unit tree not loaded");
+      return units;
+    },
+  };
+
+  const yoga = createYoga<{ req: import("node:http").IncomingMessage }, Context>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    graphiql: config.graphiql ? { title: "Pantau GraphQL" } : false,
+    landingPage: false,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(" ")),
+      info: (...args) => logger.info(args.map(String).join(" ")),
+      warn: (...args) => logger.warn(args.map(String).join(" ")),
+      error: (...args) => logger.error(args.map(String).join(" ")),
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof DomainError) {
+          return new GraphQLError(original.message, { extensions: { code: original.code } });
+        }
+        if (original instanceof AuthenticationError) {
+          return new GraphQLError(original.message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+        }
+        if (!(error instanceof GraphQLError && !error.originalError)) logger.error({ err: original }, "unexpected error");
+        return defaultMaskError(error, message, isDev && !config.production);
+      },
+    },
+    context: async ({ request }): Promise<Context> => {
+      const tree = ticketDeps.units();
+      const viewer = await authenticate(db, tree, request.headers.get("authorization"));
+      return { db, units: tree, viewer, tickets: ticketDeps, logger };
+    },
+  });
+
+  const serveDashboard = staticFiles(config.dashboardDir);
+
+  async function prepare() {
+    const t0 = performance.now();
+    if (config.migrateOnStart) {
+      const applied = await migrate(db);
+      if (applied.length) logger.info({ applied }, "migrations applied");
+    } else {
+      const pending = await pendingMigrations(db);
+      if (pending.length) throw new Error(`Pending migrations and PANTAU_MIGRATE_ON_START=false: ${pending.join(", ")}`);
+    }
+    await seedReferenceData(db);
+    units = await loadUnitTree(db);
+    if (config.demo) {
+      const seeded = await seedDemo(db, { password: config.demoPassword, ...config.seed, now: new Date() });
+      demo = { accounts: seeded.accounts, password: config.demoPassword, apiKey: seeded.apiKey };
+      if (seeded.ticketsInserted) {
+        logger.info({ tickets: seeded.ticketsInserted, events: seeded.eventsInserted }, "demo history seeded");
+      }
+    }
+    logger.info({ ms: Math.round(performance.now() - t0), database: db.kind }, "database ready");
+  }
+
+  return {
+    db,
+    logger,
+    get demo() {
+      return demo;
+    },
+    async start() {
+      await prepare();
+      server = createServer((req, res) => {
+        const path = (req.url ?? "/").split("?")[0];
+        if (path === "/health") {
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+          return;
+        }
+        if (path === "/ready") {
+          db.sql
+            .query("SELECT 1")
+            .then(() => ready)
+            .catch(() => false)
+            .then((ok) => {
+              res
+                .writeHead(ok ? 200 : 503, { "content-type": "application/json" })
+                .end(JSON.stringify({ status: ok ? "ready" : "unavailable", database: db.kind }));
+            });
+          return;
+        }
+        if (path === "/graphql" || path?.startsWith("/graphql/")) {
+          void yoga.requestListener(req, res);
+          return;
+        }
+        if (!serveDashboard(req, res)) {
+          res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+        }
+      });
+      server.keepAliveTimeout = 65_000;
+      await new Promise<void>((resolve, reject) => {
+        server?.once("error", reject);
+        server?.listen(config.port, config.host, resolve);
+      });
+      const { port } = server.address() as AddressInfo;
+      ready = true;
+      if (config.simulator.enabled && config.simulator.ticketsPerMinute > 0) {
+        stopSimulator = startSimulator({ deps: ticketDeps, logger, ticketsPerMinute: config.simulator.ticketsPerMinute });
+      }
+      const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+      return { url: `http://${host}:${port}`, port };
+    },
+    async stop() {
+      ready = false;
+      await stopSimulator?.();
+      if (server) {
+        const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server?.closeAllConnections(), 10_000);
+        await closing;
+        clearTimeout(timer);
+      }
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.js";
+
+/** Plain SQL access for what Prisma cannot say well: migrations, bulk seeding, locking reads. */
+export interface Sql {
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs one or more statements without parameters. */
+  exec(text: string): Promise<void>;
+}
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly prisma: PrismaClient;
+  readonly sql: Sql;
+  /** Runs `work` in one SQL transaction on a single connection. */
+  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions = { databaseUrl: string; poolSize?: number } | { dataDir: string };
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return "databaseUrl" in options ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir);
+}
+
+async function openPostgres(connectionString: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql: Sql = {
+    query: async (text, params) => (await pool.query(text, params as unknown[] | undefined)).rows,
+    exec: async (text) => {
+      await pool.query(text);
+    },
+  };
+  return {
+    kind: "postgres",
+    prisma,
+    sql,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await work({
+          query: async (text, params) => (await client.query(text, params as unknown[] | undefined)).rows,
+          exec: async (text) => {
+            await client.query(text);
+          },
+        });
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const sql: Sql = {
+    query: async (text, params) => (await pglite.query(text, params as unknown[] | undefined)).rows as never[],
+    exec: async (text) => {
+      await pglite.exec(text);
+    },
+  };
+  return {
+    kind: "pglite",
+    prisma,
+    sql,
+    transaction: (work) =>
+      pglite.transaction((tx) =>
+        work({
+          query: async (text, params) => (await tx.query(text, params as unknown[] | undefined)).rows as never[],
+          exec: async (text) => {
+            await tx.exec(text);
+          },
+        }),
+      ),
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/** Machine-readable codes of the domain errors every mutation result can carry. */
+export const ErrorCode = {
+  VALIDATION_FAILED: "VALIDATION_FAILED",
+  NOT_FOUND: "NOT_FOUND",
+  UNKNOWN_UNIT: "UNKNOWN_UNIT",
+  UNKNOWN_CATEGORY: "UNKNOWN_CATEGORY",
+  INVALID_TRANSITION: "INVALID_TRANSITION",
+  IDEMPOTENCY_CONFLICT: "IDEMPOTENCY_CONFLICT",
+  FORBIDDEN: "FORBIDDEN",
+  INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+export class ValidationError extends DomainError {
+  readonly code = ErrorCode.VALIDATION_FAILED;
+  constructor(
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Also used for things outside the caller's scope, so existence never leaks. */
+export class NotFoundError extends DomainError {
+  readonly code = ErrorCode.NOT_FOUND;
+}
+
+export class UnknownUnitError extends DomainError {
+  readonly code = ErrorCode.UNKNOWN_UNIT;
+  constructor(readonly unitCode: string) {
+    super(`No unit with code "${unitCode}" in your scope.`);
+  }
+}
+
+export class UnknownCategoryError extends DomainError {
+  readonly code = ErrorCode.UNKNOWN_CATEGORY;
+  constructor(readonly categoryCode: string) {
+    super(`No category with code "${categoryCode}".`);
+  }
+}
+
+export class InvalidTransitionError extends DomainError {
+  readonly code = ErrorCode.INVALID_TRANSITION;
+  constructor(
+    readonly from: string,
+    readonly action: string,
+  ) {
+    super(`A ticket in status ${from} cannot be ${action}.`);
+  }
+}
+
+export class IdempotencyConflictError extends DomainError {
+  readonly code = ErrorCode.IDEMPOTENCY_CONFLICT;
+  constructor(readonly idempotencyKey: string) {
+    super(`The idempotency key "${idempotencyKey}" was already used for a different request.`);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = ErrorCode.FORBIDDEN;
+}
+
+export class InvalidCredentialsError extends DomainError {
+  readonly code = ErrorCode.INVALID_CREDENTIALS;
+  constructor() {
+    super("The e-mail address or password is wrong.");
+  }
+}

@@ -1,0 +1,73 @@
+import SchemaBuilder from "@pothos/core";
+import ErrorsPlugin from "@pothos/plugin-errors";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { GraphQLError } from "graphql";
+import { DateTimeResolver, JSONResolver } from "graphql-scalars";
+import { getDatamodel } from "../generated/pothos-prisma-types.js";
+import type PrismaTypes from "../generated/pothos-prisma-types.js";
+import { canReadTickets, canWriteTickets } from "../modules/auth/viewer.js";
+import type { Context } from "./context.js";
+
+const upperFirst = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { authenticated: boolean; readTickets: boolean; writeTickets: boolean; staff: boolean };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultFieldNullability: false;
+}>({
+  defaultFieldNullability: false,
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  // Every entry point passes through these scopes; the data layer then narrows rows to the viewer's units.
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      authenticated: ctx.viewer.kind !== "anonymous",
+      readTickets: canReadTickets(ctx.viewer),
+      writeTickets: canWriteTickets(ctx.viewer),
+      staff: ctx.viewer.kind === "user",
+    }),
+    treatErrorsAsUnauthorized: true,
+    unauthorizedError: (_parent, context) =>
+      new ForbiddenGraphQLError(
+        context.viewer.kind === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN",
+        context.viewer.kind === "anonymous" ? "Sign in or send an API key first." : "You are not allowed to do this.",
+      ),
+  },
+  errors: {
+    defaultTypes: [],
+    defaultUnionOptions: { name: ({ fieldName }) => `${upperFirst(fieldName)}Result` },
+    defaultResultOptions: { name: ({ fieldName }) => `${upperFirst(fieldName)}Success` },
+  },
+  prisma: {
+    client: (ctx) => ctx.db.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+  },
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+    nodesQueryOptions: false,
+    nodeQueryOptions: {
+      description: "Any object by its global id; null when it does not exist or is outside your scope.",
+    },
+  },
+});
+
+export class ForbiddenGraphQLError extends GraphQLError {
+  constructor(code: "UNAUTHENTICATED" | "FORBIDDEN", message: string) {
+    super(message, { extensions: { code } });
+  }
+}
+
+builder.addScalarType("DateTime", DateTimeResolver, {});
+builder.addScalarType("JSON", JSONResolver, {});
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,14 @@
+import type { Database } from "../db/database.js";
+import type { Logger } from "../logger.js";
+import type { Viewer } from "../modules/auth/viewer.js";
+import type { TicketDeps } from "../modules/tickets/ticket-service.js";
+import type { UnitTree } from "../modules/units/unit-tree.js";
+
+/** Built once per operation; everything a resolver may touch. */
+export interface Context {
+  readonly db: Database;
+  readonly units: UnitTree;
+  readonly viewer: Viewer;
+  readonly tickets: TicketDeps;
+  readonly logger: Logger;
+}

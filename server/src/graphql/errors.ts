@@ -1,0 +1,80 @@
+import {
+  DomainError,
+  ErrorCode,
+  ForbiddenError,
+  IdempotencyConflictError,
+  InvalidCredentialsError,
+  InvalidTransitionError,
+  NotFoundError,
+  UnknownCategoryError,
+  UnknownUnitError,
+  ValidationError,
+} from "../errors.js";
+import { builder } from "./builder.js";
+
+export const ErrorCodeEnum = builder.enumType("ErrorCode", {
+  description: "Machine-readable reason of a domain error.",
+  values: Object.fromEntries(Object.values(ErrorCode).map((code) => [code, { value: code }])) as Record<
+    ErrorCode,
+    { value: ErrorCode }
+  >,
+});
+
+export const ErrorInterface = builder.interfaceRef<DomainError>("Error").implement({
+  description: "Every error a mutation can return as data implements this.",
+  fields: (t) => ({
+    code: t.field({ type: ErrorCodeEnum, description: "What went wrong, for programs.", resolve: (e) => e.code }),
+    message: t.exposeString("message", { description: "What went wrong, for people (English)." }),
+  }),
+});
+
+const simple = [
+  [NotFoundError, "NotFoundError", "The object does not exist or is outside your scope."],
+  [ForbiddenError, "ForbiddenError", "Your role or key does not allow this action."],
+  [InvalidCredentialsError, "InvalidCredentialsError", "The e-mail address or password is wrong."],
+  [IdempotencyConflictError, "IdempotencyConflictError", "The idempotency key was used for a different request."],
+] as const;
+
+for (const [cls, name, description] of simple) {
+  builder.objectType(cls as typeof NotFoundError, { name, description, interfaces: [ErrorInterface], fields: () => ({}) });
+}
+
+builder.objectType(ValidationError, {
+  name: "ValidationError",
+  description: "An argument is missing, malformed or out of range.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    field: t.exposeString("field", { nullable: true, description: "Path of the offending input field." }),
+  }),
+});
+
+builder.objectType(UnknownUnitError, {
+  name: "UnknownUnitError",
+  description: "No unit with that code exists in your scope.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ unitCode: t.exposeString("unitCode", { description: "The code that was given." }) }),
+});
+
+builder.objectType(UnknownCategoryError, {
+  name: "UnknownCategoryError",
+  description: "No category with that code exists.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ categoryCode: t.exposeString("categoryCode", { description: "The code that was given." }) }),
+});
+
+builder.objectType(InvalidTransitionError, {
+  name: "InvalidTransitionError",
+  description: "The ticket's status does not allow this action.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ from: t.exposeString("from", { description: "The ticket's current status." }) }),
+});
+
+/** Errors any ticket action may return. */
+export const TICKET_ACTION_ERRORS = [
+  ValidationError,
+  NotFoundError,
+  ForbiddenError,
+  InvalidTransitionError,
+  UnknownUnitError,
+  UnknownCategoryError,
+];

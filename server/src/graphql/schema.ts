@@ -1,0 +1,13 @@
+import { lexicographicSortSchema, printSchema } from "graphql";
+import { builder } from "./builder.js";
+import "./errors.js";
+import "../modules/auth/auth.schema.js";
+import "../modules/units/unit.schema.js";
+import "../modules/tickets/ticket.schema.js";
+import "../modules/tickets/ticket-mutations.schema.js";
+
+export const schema = builder.toSchema({ sortSchema: false });
+
+export function printedSchema(): string {
+  return printSchema(lexicographicSortSchema(schema));
+}

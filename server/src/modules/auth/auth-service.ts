@@ -1,0 +1,74 @@
+import type { Database } from "../../db/database.js";
+import { InvalidCredentialsError } from "../../errors.js";
+import type { UnitTree } from "../units/unit-tree.js";
+import { hashPassword, verifyPassword } from "./password.js";
+import { API_KEY_PREFIX, newSessionToken, SESSION_TOKEN_PREFIX, sha256Hex } from "./tokens.js";
+import { ANONYMOUS, scopeOf, type Viewer } from "./viewer.js";
+
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+// Verifying against a real hash when the account does not exist keeps the response time the same,
+// so timing does not tell which e-mail addresses have accounts.
+let dummyHash: Promise<string> | undefined;
+
+export async function login(
+  db: Database,
+  email: string,
+  password: string,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date; userId: string }> {
+  const user = await db.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  dummyHash ??= hashPassword("not-a-password");
+  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+  if (!user || !user.active || !valid) throw new InvalidCredentialsError();
+  const token = newSessionToken();
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  await db.prisma.session.create({ data: { tokenHash: sha256Hex(token), userId: user.id, expiresAt } });
+  return { token, expiresAt, userId: user.id };
+}
+
+export async function logout(db: Database, sessionId: string): Promise<void> {
+  await db.prisma.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+export class AuthenticationError extends Error {
+  override name = "AuthenticationError";
+}
+
+/** Resolves an Authorization header to the caller. No header is anonymous; a bad token is an error. */
+export async function authenticate(
+  db: Database,
+  tree: UnitTree,
+  authorization: string | null | undefined,
+  now = new Date(),
+): Promise<Viewer> {
+  if (!authorization) return ANONYMOUS;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  const token = match?.[1];
+  if (!token) throw new AuthenticationError("The Authorization header must read 'Bearer <token>'.");
+  const hash = sha256Hex(token);
+  if (token.startsWith(SESSION_TOKEN_PREFIX)) {
+    const session = await db.prisma.session.findUnique({ where: { tokenHash: hash }, include: { user: true } });
+    if (!session || session.revokedAt || session.expiresAt <= now || !session.user.active) {
+      throw new AuthenticationError("The session token is invalid or has expired; sign in again.");
+    }
+    const { user } = session;
+    return {
+      kind: "user",
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      sessionId: session.id,
+      ...scopeOf(tree, user.unitId),
+    };
+  }
+  if (token.startsWith(API_KEY_PREFIX)) {
+    const key = await db.prisma.apiKey.findUnique({ where: { keyHash: hash } });
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
+      throw new AuthenticationError("The API key is invalid, revoked or expired.");
+    }
+    return { kind: "apiKey", keyId: key.id, name: key.name, scopes: new Set(key.scopes), ...scopeOf(tree, key.unitId) };
+  }
+  throw new AuthenticationError("Unrecognised token.");
+}

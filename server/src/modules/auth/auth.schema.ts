@@ -1,0 +1,110 @@
+import { builder } from "../../graphql/builder.js";
+import "../../graphql/errors.js";
+import { InvalidCredentialsError } from "../../errors.js";
+import { Role } from "../../generated/prisma/enums.js";
+import { login, logout } from "./auth-service.js";
+import type { AuthenticatedViewer } from "./viewer.js";
+
+export const RoleEnum = builder.enumType(Role, { name: "Role", description: "What a staff member does in Pantau." });
+
+const ViewerKind = builder.enumType("ViewerKind", {
+  description: "Whether the caller is a signed-in person or a third-party API key.",
+  values: { USER: { value: "user" }, API_KEY: { value: "apiKey" } } as const,
+});
+
+export const UserRef = builder.prismaNode("User", {
+  id: { field: "id" },
+  description: "A staff member of a unit.",
+  authScopes: { authenticated: true },
+  // Staff are visible to those who can see their unit; anyone else gets null.
+  nullable: true,
+  findUnique: (id, ctx) => ({
+    id,
+    unitId: { in: ctx.viewer.kind === "anonymous" ? [] : [...ctx.viewer.unitIds] },
+  }),
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "Full name." }),
+    role: t.expose("role", { type: RoleEnum, description: "Role in Pantau." }),
+    unit: t.relation("unit", { description: "Home unit: the root of what this person may see." }),
+  }),
+});
+
+const ViewerRef = builder.objectRef<AuthenticatedViewer>("Viewer").implement({
+  description: "Who is calling and what they may see.",
+  fields: (t) => ({
+    kind: t.field({ type: ViewerKind, description: "A person or an API key.", resolve: (v) => v.kind }),
+    name: t.exposeString("name", { description: "The person's or the key's name." }),
+    email: t.string({
+      nullable: true,
+      description: "The person's e-mail address; null for API keys.",
+      resolve: (v) => (v.kind === "user" ? v.email : null),
+    }),
+    role: t.field({
+      type: RoleEnum,
+      nullable: true,
+      description: "The person's role; null for API keys.",
+      resolve: (v) => (v.kind === "user" ? v.role : null),
+    }),
+    scopes: t.stringList({
+      description: "What an API key may do (e.g. tickets:read); empty for people, whose role decides.",
+      resolve: (v) => (v.kind === "apiKey" ? [...v.scopes].sort() : []),
+    }),
+    user: t.prismaField({
+      type: "User",
+      nullable: true,
+      description: "The signed-in person; null for API keys.",
+      resolve: (query, v, _args, ctx) =>
+        v.kind === "user" ? ctx.db.prisma.user.findUnique({ ...query, where: { id: v.userId } }) : null,
+    }),
+    unit: t.prismaField({
+      type: "Unit",
+      description: "Root of the caller's scope: this unit and everything below it.",
+      resolve: (query, v, _args, ctx) => ctx.db.prisma.unit.findUniqueOrThrow({ ...query, where: { id: v.unitId } }),
+    }),
+  }),
+});
+
+builder.queryField("viewer", (t) =>
+  t.field({
+    type: ViewerRef,
+    nullable: true,
+    description: "The caller; null when no credentials were sent.",
+    resolve: (_root, _args, ctx) => (ctx.viewer.kind === "anonymous" ? null : ctx.viewer),
+  }),
+);
+
+const LoginPayload = builder
+  .objectRef<{ token: string; expiresAt: Date }>("LoginPayload")
+  .implement({
+    description: "A new session.",
+    fields: (t) => ({
+      token: t.exposeString("token", { description: "Send as 'Authorization: Bearer <token>'." }),
+      expiresAt: t.expose("expiresAt", { type: "DateTime", description: "When the session ends." }),
+    }),
+  });
+
+builder.mutationFields((t) => ({
+  login: t.field({
+    type: LoginPayload,
+    description: "Signs a staff member in and returns a session token.",
+    errors: { types: [InvalidCredentialsError], dataField: { name: "session" } },
+    args: {
+      email: t.arg.string({ required: true, description: "Work e-mail address." }),
+      password: t.arg.string({ required: true, description: "Password." }),
+    },
+    resolve: (_root, { email, password }, ctx) => {
+      if (email.length > 254 || password.length > 1024) throw new InvalidCredentialsError();
+      return login(ctx.db, email, password);
+    },
+  }),
+  logout: t.boolean({
+    description: "Ends the current session; true when a session was ended.",
+    authScopes: { staff: true },
+    resolve: async (_root, _args, ctx) => {
+      if (ctx.viewer.kind !== "user") return false;
+      await logout(ctx.db, ctx.viewer.sessionId);
+      return true;
+    },
+  }),
+}));
+

@@ -1,0 +1,71 @@
+import type { Role } from "../../generated/prisma/enums.js";
+import type { UnitTree } from "../units/unit-tree.js";
+
+/** API key scopes. A key may do nothing it was not given. */
+export const ApiKeyScope = {
+  TICKETS_READ: "tickets:read",
+  TICKETS_WRITE: "tickets:write",
+  METRICS_READ: "metrics:read",
+  PERSONAL_DATA_READ: "personal-data:read",
+} as const;
+export type ApiKeyScope = (typeof ApiKeyScope)[keyof typeof ApiKeyScope];
+
+interface Scoped {
+  /** Root of the unit subtree the caller may see. */
+  readonly unitId: number;
+  /** Ids of every unit in that subtree. */
+  readonly unitIds: ReadonlySet<number>;
+}
+
+export interface UserViewer extends Scoped {
+  readonly kind: "user";
+  readonly userId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly sessionId: string;
+}
+
+export interface ApiKeyViewer extends Scoped {
+  readonly kind: "apiKey";
+  readonly keyId: string;
+  readonly name: string;
+  readonly scopes: ReadonlySet<string>;
+}
+
+export interface AnonymousViewer {
+  readonly kind: "anonymous";
+}
+
+export type Viewer = UserViewer | ApiKeyViewer | AnonymousViewer;
+export type AuthenticatedViewer = UserViewer | ApiKeyViewer;
+
+export const ANONYMOUS: AnonymousViewer = { kind: "anonymous" };
+
+export function scopeOf(tree: UnitTree, unitId: number): Scoped {
+  return { unitId, unitIds: tree.subtree(unitId) };
+}
+
+export function canReadTickets(viewer: Viewer): viewer is AuthenticatedViewer {
+  if (viewer.kind === "user") return true;
+  return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.TICKETS_READ);
+}
+
+/** Staff act on tickets; regional heads and the directorate supervise and may act too. */
+export function canWriteTickets(viewer: Viewer): viewer is AuthenticatedViewer {
+  if (viewer.kind === "user") return true;
+  return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.TICKETS_WRITE);
+}
+
+/**
+ * Reporter identity is confidential (Perpres 76/2013): only those who handle tickets, the unit's
+ * supervisors and agents, see it, plus keys explicitly entitled to it.
+ */
+export function canSeePersonalData(viewer: Viewer): boolean {
+  if (viewer.kind === "user") return viewer.role === "AGENT" || viewer.role === "UNIT_SUPERVISOR";
+  return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.PERSONAL_DATA_READ);
+}
+
+export function actorOf(viewer: AuthenticatedViewer): { actorId: string | null; actorLabel: string | null } {
+  return viewer.kind === "user" ? { actorId: viewer.userId, actorLabel: null } : { actorId: null, actorLabel: `api-key:${viewer.name}` };
+}

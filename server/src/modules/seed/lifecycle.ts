@@ -1,0 +1,256 @@
+import type { Channel, Priority, TicketEventType, TicketKind, TicketStatus } from "../../generated/prisma/enums.js";
+import { addWorkingDays, addWorkingMinutes, type LocalCalendar, nextWorkingInstant } from "./clock.js";
+import type { EventRow, MessageRow, TicketRow } from "./history.js";
+import { type Random, WeightedTable } from "./random.js";
+import {
+  DOCUMENT_REQUESTS,
+  INTERNAL_NOTES,
+  PUBLIC_REPLIES,
+  REFERRAL_REPLY,
+  REOPEN_REASONS,
+  RESOLUTION_REPLIES,
+} from "./templates.js";
+
+export interface LifecycleInput {
+  random: Random;
+  nowMs: number;
+  createdMs: number;
+  channel: Channel;
+  kind: TicketKind;
+  categoryCode: string;
+  unitId: number;
+  agentIds: readonly string[];
+  calendar: LocalCalendar;
+  /** Set when the ticket is outside immigration's authority and gets rejected instead of triaged. */
+  rejectReason?: string | undefined;
+  fill: (text: string) => string;
+}
+
+export interface Lifecycle {
+  events: Omit<EventRow, "ticketId">[];
+  messages: Omit<MessageRow, "ticketId">[];
+  status: TicketStatus;
+  priority: Priority;
+  triaged: boolean;
+  assigneeId: string | null;
+  reopenCount: number;
+  times: Pick<TicketRow, "updatedAt" | "triagedAt" | "firstRespondedAt" | "resolvedAt" | "closedAt">;
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** Mean working minutes to triage and to first reply: calls are answered live, letters take days. */
+const SPEED: Record<Channel, { triage: number; reply: number }> = {
+  PHONE: { triage: 3, reply: 5 },
+  WALK_IN: { triage: 3, reply: 5 },
+  WHATSAPP: { triage: 25, reply: 35 },
+  LIVE_CHAT: { triage: 15, reply: 20 },
+  INSTAGRAM: { triage: 30, reply: 45 },
+  X: { triage: 30, reply: 45 },
+  FACEBOOK: { triage: 40, reply: 60 },
+  TIKTOK: { triage: 40, reply: 60 },
+  EMAIL: { triage: 90, reply: 240 },
+  WEB_FORM: { triage: 90, reply: 240 },
+  SP4N_LAPOR: { triage: 300, reply: 900 },
+  LETTER: { triage: 300, reply: 900 },
+  PRESS: { triage: 120, reply: 480 },
+};
+
+/** Mean working minutes from the last activity to resolution. */
+const RESOLVE_MEAN: Record<TicketKind, number> = {
+  INFORMATION_REQUEST: 480,
+  COMPLAINT: 1440,
+  ASPIRATION: 960,
+  APPRECIATION: 120,
+  VIOLATION_REPORT: 2400,
+  WHISTLEBLOWING: 3840,
+};
+
+const priorities = (low: number, normal: number, high: number, urgent: number) =>
+  new WeightedTable<Priority>([
+    ["LOW", low],
+    ["NORMAL", normal],
+    ["HIGH", high],
+    ["URGENT", urgent],
+  ]);
+
+const PRIORITY: Record<TicketKind, WeightedTable<Priority>> = {
+  INFORMATION_REQUEST: priorities(35, 60, 5, 0),
+  COMPLAINT: priorities(5, 60, 30, 5),
+  ASPIRATION: priorities(50, 50, 0, 0),
+  APPRECIATION: priorities(90, 10, 0, 0),
+  VIOLATION_REPORT: priorities(0, 35, 50, 15),
+  WHISTLEBLOWING: priorities(0, 35, 50, 15),
+};
+const INTEGRITY_PRIORITY = priorities(0, 40, 45, 15);
+
+const WAITING_REASON = "Menunggu kelengkapan data dari pelapor.";
+const STAFFED_CHANNELS: ReadonlySet<Channel> = new Set(["PHONE", "WALK_IN", "LETTER"]);
+
+/** Collects one ticket's events, dropping everything that would happen after `now`. */
+class Recorder {
+  readonly events: Omit<EventRow, "ticketId">[] = [];
+  readonly messages: Omit<MessageRow, "ticketId">[] = [];
+  status: TicketStatus = "NEW";
+  assigneeId: string | null = null;
+  reopenCount = 0;
+  times: Lifecycle["times"];
+  private last = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly input: LifecycleInput,
+    createdMs: number,
+  ) {
+    this.times = { updatedAt: new Date(createdMs), triagedAt: null, firstRespondedAt: null, resolvedAt: null, closedAt: null };
+  }
+
+  /**
+   * Records an event and returns its time, kept monotonic. Once an event falls after `now` it and
+   * everything later is dropped, so the ticket stays in the state it has reached by now.
+   */
+  emit(type: TicketEventType, ms: number, actorId: string | null, data: Record<string, string>): number {
+    const at = Math.max(Math.round(ms), this.last + 1000);
+    if (this.stopped || at > this.input.nowMs) {
+      this.stopped = true;
+      return at;
+    }
+    this.last = at;
+    const date = new Date(at);
+    this.events.push({ unitId: this.input.unitId, type, actorId, actorLabel: actorId ? null : "system", at: date, data });
+    this.times.updatedAt = date;
+    if (data.to) this.status = data.to as TicketStatus;
+    if (type === "TRIAGED") this.times.triagedAt = date;
+    if (type === "ASSIGNED") this.assigneeId = data.assigneeId ?? null;
+    if (type === "REPLIED" || type === "RESOLVED") this.times.firstRespondedAt ??= date;
+    if (type === "RESOLVED") this.times.resolvedAt = date;
+    // A rejection ends the ticket, so it counts as closed.
+    if (type === "CLOSED" || type === "REJECTED") this.times.closedAt = date;
+    if (type === "REOPENED") {
+      this.reopenCount++;
+      this.times.resolvedAt = null;
+      this.times.closedAt = null;
+    }
+    return at;
+  }
+
+  get done(): boolean {
+    return this.stopped;
+  }
+
+  /** Records an event that carries a message: a reply, a note, or a resolution sent to the citizen. */
+  message(
+    type: "REPLIED" | "NOTE_ADDED" | "RESOLVED",
+    ms: number,
+    authorId: string,
+    body: string,
+    data: Record<string, string> = {},
+  ): number {
+    const messageId = this.input.random.uuid();
+    const at = this.emit(type, ms, authorId, { ...data, messageId });
+    if (this.stopped) return at;
+    const visibility = type === "NOTE_ADDED" ? "INTERNAL_NOTE" : "PUBLIC_REPLY";
+    this.messages.push({ id: messageId, authorId, visibility, body: this.input.fill(body), createdAt: new Date(at) });
+    return at;
+  }
+}
+
+/**
+ * Walks one ticket through the status machine: new → triaged (or rejected) → assigned → in progress
+ * → perhaps waiting on the citizen → resolved → closed, with a few reopened. Agents act in office
+ * hours of the unit, so an evening WhatsApp message waits for the next working morning.
+ */
+export function simulateLifecycle(input: LifecycleInput): Lifecycle {
+  const { random: r, calendar, kind, channel } = input;
+  const rec = new Recorder(input, input.createdMs);
+  const agent = () => r.pick(input.agentIds);
+  const result = (priority: Priority): Lifecycle => ({
+    events: rec.events,
+    messages: rec.messages,
+    status: rec.status,
+    priority: rec.times.triagedAt ? priority : "NORMAL",
+    triaged: rec.times.triagedAt !== null,
+    assigneeId: rec.assigneeId,
+    reopenCount: rec.reopenCount,
+    times: rec.times,
+  });
+
+  rec.emit("CREATED", input.createdMs, STAFFED_CHANNELS.has(channel) ? agent() : null, { status: "NEW", channel });
+  const triager = agent();
+  const triageAt = addWorkingMinutes(input.createdMs, r.exponential(SPEED[channel].triage), calendar);
+
+  if (input.rejectReason) {
+    const repliedAt = rec.message("REPLIED", triageAt, triager, REFERRAL_REPLY);
+    rec.emit("REJECTED", repliedAt + r.int(1, 5) * MINUTE, triager, {
+      from: "NEW",
+      to: "REJECTED",
+      reason: input.rejectReason,
+    });
+    return result("NORMAL");
+  }
+
+  const priority = (
+    kind === "COMPLAINT" && (input.categoryCode === "OFFICER_CONDUCT" || input.categoryCode === "BROKERS")
+      ? INTEGRITY_PRIORITY
+      : PRIORITY[kind]
+  ).draw(r);
+  rec.emit("TRIAGED", triageAt, triager, { from: "NEW", to: "TRIAGED", categoryCode: input.categoryCode, priority });
+  const assignee = agent();
+  let t = addWorkingMinutes(triageAt, r.exponential(20), calendar);
+  // Agents take tickets for themselves; only supervisors assign to others.
+  t = rec.emit("ASSIGNED", t, assignee, { from: "TRIAGED", to: "ASSIGNED", assigneeId: assignee });
+
+  // A few tickets sit unanswered for more than a working day: the breaches supervisors must see.
+  const late = r.chance(0.06) ? r.int(500, 1500) : 0;
+  const replyAt = addWorkingMinutes(t, r.exponential(SPEED[channel].reply) + late, calendar);
+  rec.emit("STARTED", Math.max(t + MINUTE, replyAt - r.int(1, 15) * MINUTE), assignee, {
+    from: "ASSIGNED",
+    to: "IN_PROGRESS",
+  });
+  const waits = kind !== "APPRECIATION" && r.chance(0.15);
+  const quick = !waits && (kind === "INFORMATION_REQUEST" || kind === "APPRECIATION") && r.chance(0.55);
+  t = rec.message("REPLIED", replyAt, assignee, r.pick(waits ? DOCUMENT_REQUESTS : PUBLIC_REPLIES[kind]));
+  if (r.chance(0.25)) t = rec.message("NOTE_ADDED", addWorkingMinutes(t, r.exponential(60), calendar), assignee, r.pick(INTERNAL_NOTES));
+
+  if (waits) {
+    t = rec.emit("WAITING_ON_CITIZEN", t + r.int(1, 10) * MINUTE, assignee, {
+      from: "IN_PROGRESS",
+      to: "WAITING_ON_CITIZEN",
+      reason: WAITING_REASON,
+    });
+    const answeredAt = t + 30 * MINUTE + r.exponential(1.5 * DAY);
+    t = rec.emit("RESUMED", nextWorkingInstant(answeredAt, calendar), assignee, {
+      from: "WAITING_ON_CITIZEN",
+      to: "IN_PROGRESS",
+    });
+  }
+  // A small stale backlog is never resolved.
+  if (rec.done || r.chance(0.015)) return result(priority);
+
+  // Resolving sends the resolution to the citizen; about 7% take more than two weeks.
+  const resolve = (from: number, immediate: boolean): number => {
+    let at = immediate ? from + r.int(2, 30) * MINUTE : addWorkingMinutes(from, r.exponential(RESOLVE_MEAN[kind]), calendar);
+    if (!immediate && r.chance(0.07)) at = nextWorkingInstant(at + r.int(12, 35) * DAY, calendar);
+    return rec.message("RESOLVED", at, assignee, r.pick(RESOLUTION_REPLIES), { from: "IN_PROGRESS", to: "RESOLVED" });
+  };
+  // Closed when the citizen confirms, else by the system after five working days without answer.
+  const closing = (resolvedAt: number): { at: number; actor: string | null } =>
+    r.chance(0.55)
+      ? { at: nextWorkingInstant(resolvedAt + r.int(60, 2880) * MINUTE, calendar), actor: assignee }
+      : { at: addWorkingDays(resolvedAt, 5, calendar), actor: null };
+
+  let resolvedAt = resolve(t, quick);
+  let close = closing(resolvedAt);
+  if (r.chance(0.02)) {
+    const reopenAt = resolvedAt + r.int(120, 5760) * MINUTE;
+    const from = reopenAt > close.at ? "CLOSED" : "RESOLVED";
+    if (from === "CLOSED") rec.emit("CLOSED", close.at, close.actor, { from: "RESOLVED", to: "CLOSED" });
+    const reason = r.pick(REOPEN_REASONS);
+    const reopenedAt = rec.emit("REOPENED", reopenAt, null, { from, to: "IN_PROGRESS", reason });
+    resolvedAt = resolve(reopenedAt, false);
+    close = closing(resolvedAt);
+  }
+  rec.emit("CLOSED", close.at, close.actor, { from: "RESOLVED", to: "CLOSED" });
+  return result(priority);
+}

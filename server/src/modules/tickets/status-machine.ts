@@ -1,0 +1,79 @@
+import type { TicketStatus } from "../../generated/prisma/enums.js";
+
+/** What a person can do to a ticket. Replies and notes are actions too: they may move the status. */
+export type TicketAction =
+  | "triage"
+  | "assign"
+  | "transfer"
+  | "reply"
+  | "note"
+  | "waitOnCitizen"
+  | "resume"
+  | "resolve"
+  | "close"
+  | "reopen"
+  | "reject";
+
+/** Past participles for error messages: "cannot be resolved". */
+export const ACTION_VERB: Record<TicketAction, string> = {
+  triage: "triaged",
+  assign: "assigned",
+  transfer: "transferred",
+  reply: "replied to",
+  note: "annotated",
+  waitOnCitizen: "put on hold for the citizen",
+  resume: "resumed",
+  resolve: "resolved",
+  close: "closed",
+  reopen: "reopened",
+  reject: "rejected",
+};
+
+const OPEN_WORKING: TicketStatus[] = ["ASSIGNED", "IN_PROGRESS", "WAITING_ON_CITIZEN"];
+
+/**
+ * The lifecycle. Each action lists the statuses it may start from and the status it leads to;
+ * `"same"` keeps the status. Anything not listed is refused. A transfer sends the ticket back to the
+ * receiving unit's triage, unless nobody had triaged it yet. A reopened ticket goes back to its
+ * assignee, or to triage when it never had one.
+ */
+type Target = TicketStatus | "same" | "back-to-work";
+
+const TRANSITIONS: Record<TicketAction, Partial<Record<TicketStatus, Target>>> = {
+  triage: { NEW: "TRIAGED" },
+  assign: { TRIAGED: "ASSIGNED", ASSIGNED: "same", IN_PROGRESS: "same", WAITING_ON_CITIZEN: "same" },
+  transfer: { NEW: "same", TRIAGED: "same", ASSIGNED: "TRIAGED", IN_PROGRESS: "TRIAGED", WAITING_ON_CITIZEN: "TRIAGED" },
+  reply: { NEW: "same", TRIAGED: "same", ASSIGNED: "IN_PROGRESS", IN_PROGRESS: "same", WAITING_ON_CITIZEN: "same", RESOLVED: "same" },
+  note: {
+    NEW: "same",
+    TRIAGED: "same",
+    ASSIGNED: "same",
+    IN_PROGRESS: "same",
+    WAITING_ON_CITIZEN: "same",
+    RESOLVED: "same",
+    CLOSED: "same",
+    REJECTED: "same",
+  },
+  waitOnCitizen: { ASSIGNED: "WAITING_ON_CITIZEN", IN_PROGRESS: "WAITING_ON_CITIZEN" },
+  resume: { WAITING_ON_CITIZEN: "IN_PROGRESS" },
+  resolve: { TRIAGED: "RESOLVED", ...Object.fromEntries(OPEN_WORKING.map((s) => [s, "RESOLVED"])) },
+  close: { RESOLVED: "CLOSED" },
+  reopen: { RESOLVED: "back-to-work", CLOSED: "back-to-work" },
+  reject: { NEW: "REJECTED", TRIAGED: "REJECTED" },
+};
+
+export type TransitionResult = { ok: true; to: TicketStatus } | { ok: false };
+
+export function transition(from: TicketStatus, action: TicketAction, context = { assigned: true }): TransitionResult {
+  const target = TRANSITIONS[action][from];
+  if (target === undefined) return { ok: false };
+  if (target === "same") return { ok: true, to: from };
+  if (target === "back-to-work") return { ok: true, to: context.assigned ? "IN_PROGRESS" : "TRIAGED" };
+  return { ok: true, to: target };
+}
+
+export function allowedActions(from: TicketStatus): TicketAction[] {
+  return (Object.keys(TRANSITIONS) as TicketAction[]).filter((action) => TRANSITIONS[action][from] !== undefined);
+}
+
+export const OPEN_STATUSES: TicketStatus[] = ["NEW", "TRIAGED", "ASSIGNED", "IN_PROGRESS", "WAITING_ON_CITIZEN"];

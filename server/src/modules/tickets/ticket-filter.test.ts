@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { UnknownUnitError, ValidationError } from "../../errors.js";
+import { scopeOf, type UserViewer } from "../auth/viewer.js";
+import { UnitTree } from "../units/unit-tree.js";
+import { decodeCursor, encodeCursor, keysetAfter, likeLiteral, pagePlan, ticketWhere } from "./ticket-filter.js";
+
+const tree = new UnitTree([
+  { id: 1, code: "IMI", name: "Ditjen", type: "DIRECTORATE", parentId: null, timeZone: "Asia/Jakarta" },
+  { id: 2, code: "KANWIL-JI", name: "Jatim", type: "REGIONAL_OFFICE", parentId: 1, timeZone: "Asia/Jakarta" },
+  { id: 3, code: "KANIM-MALANG", name: "Malang", type: "IMMIGRATION_OFFICE", parentId: 2, timeZone: "Asia/Jakarta" },
+  { id: 4, code: "KANWIL-BA", name: "Bali", type: "REGIONAL_OFFICE", parentId: 1, timeZone: "Asia/Makassar" },
+]);
+const viewer = (unitId: number): UserViewer => ({
+  kind: "user",
+  userId: "u",
+  email: "e",
+  name: "n",
+  role: "REGIONAL_HEAD",
+  sessionId: "s",
+  ...scopeOf(tree, unitId),
+});
+
+describe("ticketWhere", () => {
+  it.each([
+    ["directorate, no unit filter: no unit condition", 1, undefined, {}],
+    ["directorate narrowed to a region", 1, "KANWIL-JI", { unitId: { in: [2, 3] } }],
+    ["regional head sees only the region", 2, undefined, { unitId: { in: [2, 3] } }],
+    ["one office", 2, "KANIM-MALANG", { unitId: 3 }],
+  ])("%s", (_label, unitId, unitCode, expected) => {
+    const where = ticketWhere(viewer(unitId), tree, { unitCode });
+    expect(where).toEqual(Object.keys(expected).length ? expected : { AND: [] });
+  });
+
+  it.each([
+    ["another region", "KANWIL-BA"],
+    ["a unit that does not exist", "KANIM-ATLANTIS"],
+  ])("refuses %s the same way", (_label, unitCode) => {
+    expect(() => ticketWhere(viewer(2), tree, { unitCode })).toThrow(UnknownUnitError);
+  });
+
+  it("matches a ticket number exactly and text loosely", () => {
+    expect(ticketWhere(viewer(3), tree, { search: "imi-2026-0000123" })).toEqual({
+      AND: [{ unitId: 3 }, { number: "IMI-2026-0000123" }],
+    });
+    const loose = JSON.stringify(ticketWhere(viewer(3), tree, { search: "paspor" }));
+    expect(loose).toContain('"contains":"paspor"');
+  });
+
+  it.each([
+    [{ search: "x".repeat(101) }, "filter.search"],
+    [{ createdFrom: new Date("2026-02-01"), createdTo: new Date("2026-01-01") }, "filter.createdFrom"],
+  ])("refuses bad filter %#", (filter, field) => {
+    try {
+      ticketWhere(viewer(1), tree, filter);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe(field);
+    }
+  });
+});
+
+describe("cursors and pages", () => {
+  const row = { createdAt: new Date("2026-11-01T03:00:00.000Z"), id: "0f8fad5b-d9cb-469f-a165-70867728950e" };
+
+  it("round-trips a cursor", () => {
+    expect(decodeCursor(encodeCursor(row))).toEqual(row);
+  });
+
+  it.each(["", "abc", Buffer.from("[1,2]").toString("base64url"), Buffer.from('["x","y"]').toString("base64url")])(
+    "refuses malformed cursor %j",
+    (cursor) => {
+      expect(() => decodeCursor(cursor)).toThrow(ValidationError);
+    },
+  );
+
+  it("breaks created_at ties by id", () => {
+    expect(keysetAfter(row, "DESC")).toEqual({
+      OR: [{ createdAt: { lt: row.createdAt } }, { createdAt: row.createdAt, id: { lt: row.id } }],
+    });
+  });
+
+  it.each([
+    [{ first: 10 }, "DESC", { size: 10, backwards: false, readDirection: "DESC" }],
+    [{ last: 5 }, "DESC", { size: 5, backwards: true, readDirection: "ASC" }],
+    [{ first: 5 }, "ASC", { size: 5, backwards: false, readDirection: "ASC" }],
+    [{ last: 5 }, "ASC", { size: 5, backwards: true, readDirection: "DESC" }],
+    [{}, "DESC", { size: 20, backwards: false, readDirection: "DESC" }],
+  ] as const)("plans %j %s", (args, direction, expected) => {
+    expect(pagePlan(args, direction)).toMatchObject(expected);
+  });
+
+  it.each([[{ first: 101 }], [{ last: 1000 }], [{ first: -1 }], [{ first: 1, last: 1 }]])("refuses %j", (args) => {
+    expect(() => pagePlan(args, "DESC")).toThrow(ValidationError);
+  });
+});
+
+describe("likeLiteral", () => {
+  it.each([
+    ["paspor", "paspor"],
+    ["100%", "100\\%"],
+    ["a_b", "a\\_b"],
+    ["c:\\x", "c:\\\\x"],
+  ])("%j → %j", (input, expected) => {
+    expect(likeLiteral(input)).toBe(expected);
+  });
+});

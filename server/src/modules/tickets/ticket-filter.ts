@@ -1,0 +1,140 @@
+import { UnknownUnitError, ValidationError } from "../../errors.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import type { Channel, Priority, TicketKind, TicketStatus } from "../../generated/prisma/enums.js";
+import type { AuthenticatedViewer } from "../auth/viewer.js";
+import type { UnitTree } from "../units/unit-tree.js";
+import { LIMITS } from "./ticket-input.js";
+
+/** Prisma passes `contains` to LIKE as is: escape its wildcards so a search is plain text. */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export interface TicketFilter {
+  unitCode?: string | null;
+  status?: TicketStatus[] | null;
+  kind?: TicketKind[] | null;
+  channel?: Channel[] | null;
+  priority?: Priority[] | null;
+  createdFrom?: Date | null;
+  createdTo?: Date | null;
+  search?: string | null;
+}
+
+export type SortDirection = "ASC" | "DESC";
+
+const TICKET_NUMBER = /^IMI-\d{4}-\d{7}$/i;
+
+/**
+ * The mandatory scope of every ticket read: the caller's unit subtree, narrowed by `unitCode`. An
+ * unknown unit and one outside the scope give the same error, so existence never leaks.
+ */
+export function scopedUnitIds(viewer: AuthenticatedViewer, tree: UnitTree, unitCode?: string | null): number[] | null {
+  let root = viewer.unitId;
+  if (unitCode) {
+    const unit = tree.byCode(unitCode);
+    if (!unit || !viewer.unitIds.has(unit.id)) throw new UnknownUnitError(unitCode);
+    root = unit.id;
+  }
+  // The whole tree needs no IN list: the planner then keeps to the plain created_at index.
+  if (tree.get(root)?.parentId === null && tree.subtree(root).size === tree.size) return null;
+  return [...tree.subtree(root)];
+}
+
+export function ticketWhere(viewer: AuthenticatedViewer, tree: UnitTree, filter: TicketFilter = {}): Prisma.TicketWhereInput {
+  const where: Prisma.TicketWhereInput[] = [];
+  const unitIds = scopedUnitIds(viewer, tree, filter.unitCode);
+  if (unitIds) where.push({ unitId: unitIds.length === 1 ? unitIds[0] : { in: unitIds } });
+  if (filter.status?.length) where.push({ status: { in: filter.status } });
+  if (filter.kind?.length) where.push({ kind: { in: filter.kind } });
+  if (filter.channel?.length) where.push({ channel: { in: filter.channel } });
+  if (filter.priority?.length) where.push({ priority: { in: filter.priority } });
+  if (filter.createdFrom) where.push({ createdAt: { gte: filter.createdFrom } });
+  if (filter.createdTo) where.push({ createdAt: { lt: filter.createdTo } });
+  if (filter.createdFrom && filter.createdTo && filter.createdFrom > filter.createdTo) {
+    throw new ValidationError("filter.createdFrom: must not be after createdTo", "filter.createdFrom");
+  }
+  const search = filter.search?.trim();
+  if (search) {
+    if (search.length > LIMITS.search) {
+      throw new ValidationError(`filter.search: at most ${LIMITS.search} characters`, "filter.search");
+    }
+    where.push(
+      TICKET_NUMBER.test(search)
+        ? { number: search.toUpperCase() }
+        : {
+            OR: [
+              { subject: { contains: likeLiteral(search), mode: "insensitive" } },
+              { description: { contains: likeLiteral(search), mode: "insensitive" } },
+            ],
+          },
+    );
+  }
+  return where.length === 1 ? (where[0] as Prisma.TicketWhereInput) : { AND: where };
+}
+
+/** A cursor is the sort key of the row it points at: (created_at, id), opaque to clients. */
+export interface TicketCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor(ticket: TicketCursor): string {
+  return Buffer.from(JSON.stringify([ticket.createdAt.toISOString(), ticket.id])).toString("base64url");
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function decodeCursor(cursor: string): TicketCursor {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const createdAt = new Date(String(at));
+    if (typeof at === "string" && typeof id === "string" && UUID.test(id) && !Number.isNaN(createdAt.getTime())) {
+      return { createdAt, id };
+    }
+  } catch {
+    // falls through to the typed error
+  }
+  throw new ValidationError("cursor: not a cursor of this connection", "cursor");
+}
+
+/** Rows strictly after the cursor in the given direction; ties on created_at are broken by id. */
+export function keysetAfter(cursor: TicketCursor, direction: SortDirection): Prisma.TicketWhereInput {
+  const op = direction === "DESC" ? "lt" : "gt";
+  return {
+    OR: [{ createdAt: { [op]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [op]: cursor.id } }],
+  };
+}
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface PageArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+/** Relay paging arguments made into one keyset query. `last`/`before` read backwards and reverse. */
+export function pagePlan(args: PageArgs, direction: SortDirection) {
+  if (args.first != null && args.last != null) {
+    throw new ValidationError("Pass either first or last, not both.", "first");
+  }
+  for (const name of ["first", "last"] as const) {
+    const value = args[name];
+    if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) {
+      throw new ValidationError(`${name}: must be between 0 and ${MAX_PAGE_SIZE}`, name);
+    }
+  }
+  const backwards = args.last != null || (args.before != null && args.first == null);
+  const size = (backwards ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
+  const cursor = backwards ? args.before : args.after;
+  const readDirection: SortDirection = backwards === (direction === "DESC") ? "ASC" : "DESC";
+  return {
+    size,
+    backwards,
+    readDirection,
+    cursor: cursor ? decodeCursor(cursor) : null,
+  };
+}

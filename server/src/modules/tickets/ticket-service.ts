@@ -1,0 +1,325 @@
+import { createHash } from "node:crypto";
+import type { Database } from "../../db/database.js";
+import {
+  ForbiddenError,
+  IdempotencyConflictError,
+  InvalidTransitionError,
+  NotFoundError,
+  UnknownCategoryError,
+  UnknownUnitError,
+  ValidationError,
+} from "../../errors.js";
+import type { Prisma, Ticket } from "../../generated/prisma/client.js";
+import { Channel, Priority, TicketKind, type TicketEventType, type TicketStatus } from "../../generated/prisma/enums.js";
+import { type AuthenticatedViewer, actorOf, canWriteTickets } from "../auth/viewer.js";
+import type { UnitTree } from "../units/unit-tree.js";
+import { ACTION_VERB, type TicketAction, transition } from "./status-machine.js";
+import { type CreateTicketInput, createTicketInput, messageInput, parseInput, reasonInput } from "./ticket-input.js";
+
+export interface TicketDeps {
+  db: Database;
+  units: () => UnitTree;
+  /** Injectable clock, so tests can place events in time. */
+  now?: () => Date;
+}
+
+type Tx = Prisma.TransactionClient;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const enumValue = <T extends Record<string, string>>(values: T, value: unknown, field: string): T[keyof T] => {
+  if (typeof value === "string" && Object.values(values).includes(value)) return value as T[keyof T];
+  throw new ValidationError(`${field}: unknown value ${JSON.stringify(value)}`, field);
+};
+
+function ticketNumber(year: number, n: bigint): string {
+  return `IMI-${year}-${n.toString().padStart(7, "0")}`;
+}
+
+const jakartaYear = (at: Date) => Number(at.toLocaleString("en-US", { timeZone: "Asia/Jakarta", year: "numeric" }));
+
+function requestHash(input: unknown): string {
+  return createHash("sha256").update(JSON.stringify(input)).digest("hex");
+}
+
+function requireWriter(viewer: AuthenticatedViewer): void {
+  if (!canWriteTickets(viewer)) throw new ForbiddenError("This key may not change tickets.");
+}
+
+/** Actions only staff may take; an API key for an integrated channel may create, reply and note. */
+const STAFF_ONLY: ReadonlySet<TicketAction> = new Set([
+  "triage",
+  "assign",
+  "transfer",
+  "waitOnCitizen",
+  "resume",
+  "resolve",
+  "close",
+  "reopen",
+  "reject",
+]);
+
+async function insertEvent(
+  tx: Tx,
+  viewer: AuthenticatedViewer,
+  ticketId: string,
+  unitId: number,
+  type: TicketEventType,
+  at: Date,
+  data: Record<string, unknown>,
+) {
+  return tx.ticketEvent.create({ data: { ticketId, unitId, type, at, data: data as Prisma.InputJsonValue, ...actorOf(viewer) } });
+}
+
+export async function createTicket(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  raw: CreateTicketInput,
+): Promise<Ticket> {
+  requireWriter(viewer);
+  const input = parseInput(createTicketInput, raw);
+  const kind = enumValue(TicketKind, input.kind, "kind");
+  const channel = enumValue(Channel, input.channel, "channel");
+  const priority = input.priority ? enumValue(Priority, input.priority, "priority") : "NORMAL";
+  const unit = deps.units().byCode(input.unitCode);
+  if (!unit || !viewer.unitIds.has(unit.id)) throw new UnknownUnitError(input.unitCode);
+  const hash = requestHash({ ...input, kind, channel, priority });
+
+  const existing = await findByIdempotencyKey(deps, viewer, input.idempotencyKey, hash);
+  if (existing) return existing;
+
+  const now = deps.now?.() ?? new Date();
+  try {
+    return await deps.db.prisma.$transaction(async (tx) => {
+      let categoryId: number | null = null;
+      if (input.categoryCode) {
+        const category = await tx.category.findUnique({ where: { code: input.categoryCode } });
+        if (!category) throw new UnknownCategoryError(input.categoryCode);
+        categoryId = category.id;
+      }
+      const [row] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('ticket_number_seq') AS n`;
+      const ticket = await tx.ticket.create({
+        data: {
+          number: ticketNumber(jakartaYear(now), row?.n ?? 0n),
+          subject: input.subject,
+          description: input.description,
+          kind,
+          channel,
+          priority,
+          categoryId,
+          unitId: unit.id,
+          externalRef: input.externalRef ?? null,
+          reporterName: input.reporter?.name ?? null,
+          reporterEmail: input.reporter?.email ?? null,
+          reporterPhone: input.reporter?.phone ?? null,
+          idempotencyKey: input.idempotencyKey,
+          requestHash: hash,
+          createdAt: now,
+          updatedAt: now,
+        },
+      });
+      await insertEvent(tx, viewer, ticket.id, unit.id, "CREATED", now, { status: "NEW", channel });
+      return ticket;
+    });
+  } catch (error) {
+    // Two concurrent requests with one key: the loser's insert hits the unique index and rolls back.
+    if (isUniqueViolation(error)) {
+      const winner = await findByIdempotencyKey(deps, viewer, input.idempotencyKey, hash);
+      if (winner) return winner;
+    }
+    throw error;
+  }
+}
+
+async function findByIdempotencyKey(deps: TicketDeps, viewer: AuthenticatedViewer, key: string, hash: string) {
+  const existing = await deps.db.prisma.ticket.findUnique({ where: { idempotencyKey: key } });
+  if (!existing) return null;
+  if (existing.requestHash !== hash || !viewer.unitIds.has(existing.unitId)) throw new IdempotencyConflictError(key);
+  return existing;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === "P2002" || code === "23505";
+}
+
+interface LockedTicket {
+  id: string;
+  status: TicketStatus;
+  unit_id: number;
+  assignee_id: string | null;
+  first_responded_at: Date | null;
+}
+
+interface Change {
+  data?: Prisma.TicketUncheckedUpdateInput;
+  event: TicketEventType;
+  eventData?: Record<string, unknown>;
+  /** Unit the event belongs to when the change moves the ticket. */
+  eventUnitId?: number;
+  message?: { visibility: "PUBLIC_REPLY" | "INTERNAL_NOTE"; body: string };
+}
+
+/**
+ * The one path every lifecycle change takes: lock the row, check scope and the state machine, write
+ * the change, its event and any message in a single transaction.
+ */
+async function act(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  ticketId: string,
+  action: TicketAction,
+  decide: (ticket: LockedTicket, to: TicketStatus, tx: Tx, now: Date) => Promise<Change> | Change,
+): Promise<Ticket> {
+  requireWriter(viewer);
+  if (viewer.kind === "apiKey" && STAFF_ONLY.has(action)) {
+    throw new ForbiddenError(`An API key cannot ${action} tickets.`);
+  }
+  if (!UUID.test(ticketId)) throw new NotFoundError("No such ticket in your scope.");
+  const now = deps.now?.() ?? new Date();
+  return deps.db.prisma.$transaction(async (tx) => {
+    const [ticket] = await tx.$queryRaw<LockedTicket[]>`
+      SELECT id, status, unit_id, assignee_id, first_responded_at FROM ticket WHERE id = ${ticketId}::uuid FOR UPDATE`;
+    if (!ticket || !viewer.unitIds.has(ticket.unit_id)) throw new NotFoundError("No such ticket in your scope.");
+    const next = transition(ticket.status, action, { assigned: ticket.assignee_id !== null });
+    if (!next.ok) throw new InvalidTransitionError(ticket.status, ACTION_VERB[action]);
+    const change = await decide(ticket, next.to, tx, now);
+    let messageId: string | undefined;
+    if (change.message) {
+      const message = await tx.message.create({
+        data: {
+          ticketId,
+          visibility: change.message.visibility,
+          body: change.message.body,
+          authorId: viewer.kind === "user" ? viewer.userId : null,
+          createdAt: now,
+        },
+      });
+      messageId = message.id;
+    }
+    const updated = await tx.ticket.update({
+      where: { id: ticketId },
+      data: { ...change.data, status: next.to, updatedAt: now },
+    });
+    const statusChange = next.to === ticket.status ? {} : { from: ticket.status, to: next.to };
+    await insertEvent(tx, viewer, ticketId, change.eventUnitId ?? ticket.unit_id, change.event, now, {
+      ...statusChange,
+      ...(messageId ? { messageId } : {}),
+      ...change.eventData,
+    });
+    return updated;
+  });
+}
+
+export function triageTicket(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; categoryCode?: string | null; priority?: string | null; kind?: string | null },
+) {
+  return act(deps, viewer, input.ticketId, "triage", async (_t, _to, tx, now) => {
+    const data: Prisma.TicketUncheckedUpdateInput = { triagedAt: now };
+    if (input.priority) data.priority = enumValue(Priority, input.priority, "priority");
+    if (input.kind) data.kind = enumValue(TicketKind, input.kind, "kind");
+    if (input.categoryCode) {
+      const category = await tx.category.findUnique({ where: { code: input.categoryCode } });
+      if (!category) throw new UnknownCategoryError(input.categoryCode);
+      data.categoryId = category.id;
+    }
+    return {
+      data,
+      event: "TRIAGED",
+      eventData: { categoryCode: input.categoryCode ?? null, priority: data.priority ?? null },
+    };
+  });
+}
+
+export function assignTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; assigneeId: string }) {
+  return act(deps, viewer, input.ticketId, "assign", async (ticket, _to, tx) => {
+    if (viewer.kind === "user" && viewer.role === "AGENT" && input.assigneeId !== viewer.userId) {
+      throw new ForbiddenError("An agent may only take a ticket for themselves.");
+    }
+    const assignee = await tx.user.findUnique({ where: { id: input.assigneeId } });
+    if (!assignee || !assignee.active || assignee.unitId !== ticket.unit_id) {
+      throw new ValidationError("assigneeId: not an active member of the ticket's unit", "assigneeId");
+    }
+    return { data: { assigneeId: assignee.id }, event: "ASSIGNED", eventData: { assigneeId: assignee.id } };
+  });
+}
+
+export function transferTicket(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; unitCode: string; reason: string },
+) {
+  const reason = parseInput(reasonInput, input.reason, "reason");
+  return act(deps, viewer, input.ticketId, "transfer", (ticket) => {
+    const tree = deps.units();
+    const target = tree.byCode(input.unitCode);
+    // A disposition may leave the sender's scope (e.g. to another region's office), so any unit is valid.
+    if (!target) throw new UnknownUnitError(input.unitCode);
+    if (target.id === ticket.unit_id) throw new ValidationError("unitCode: the ticket is already there", "unitCode");
+    return {
+      data: { unitId: target.id, assigneeId: null, transferCount: { increment: 1 } },
+      event: "TRANSFERRED",
+      eventUnitId: target.id,
+      eventData: { fromUnitCode: tree.get(ticket.unit_id)?.code ?? null, toUnitCode: target.code, reason },
+    };
+  });
+}
+
+export function replyToTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; body: string }) {
+  const body = parseInput(messageInput, input.body, "body");
+  return act(deps, viewer, input.ticketId, "reply", (ticket, _to, _tx, now) => ({
+    data: ticket.first_responded_at ? {} : { firstRespondedAt: now },
+    event: "REPLIED",
+    message: { visibility: "PUBLIC_REPLY", body },
+  }));
+}
+
+export function addInternalNote(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; body: string }) {
+  const body = parseInput(messageInput, input.body, "body");
+  return act(deps, viewer, input.ticketId, "note", () => ({
+    event: "NOTE_ADDED",
+    message: { visibility: "INTERNAL_NOTE", body },
+  }));
+}
+
+export function waitOnCitizen(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; reason?: string | null }) {
+  const reason = input.reason ? parseInput(reasonInput, input.reason, "reason") : null;
+  return act(deps, viewer, input.ticketId, "waitOnCitizen", () => ({ event: "WAITING_ON_CITIZEN", eventData: { reason } }));
+}
+
+export function resumeTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string }) {
+  return act(deps, viewer, input.ticketId, "resume", () => ({ event: "RESUMED" }));
+}
+
+export function resolveTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; resolution: string }) {
+  const resolution = parseInput(messageInput, input.resolution, "resolution");
+  return act(deps, viewer, input.ticketId, "resolve", (ticket, _to, _tx, now) => ({
+    data: { resolvedAt: now, ...(ticket.first_responded_at ? {} : { firstRespondedAt: now }) },
+    event: "RESOLVED",
+    message: { visibility: "PUBLIC_REPLY", body: resolution },
+  }));
+}
+
+export function closeTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string }) {
+  return act(deps, viewer, input.ticketId, "close", (_t, _to, _tx, now) => ({ data: { closedAt: now }, event: "CLOSED" }));
+}
+
+export function reopenTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; reason: string }) {
+  const reason = parseInput(reasonInput, input.reason, "reason");
+  return act(deps, viewer, input.ticketId, "reopen", () => ({
+    data: { resolvedAt: null, closedAt: null, reopenCount: { increment: 1 } },
+    event: "REOPENED",
+    eventData: { reason },
+  }));
+}
+
+export function rejectTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; reason: string }) {
+  const reason = parseInput(reasonInput, input.reason, "reason");
+  return act(deps, viewer, input.ticketId, "reject", (_t, _to, _tx, now) => ({
+    data: { closedAt: now },
+    event: "REJECTED",
+    eventData: { reason },
+  }));
+}

@@ -1,0 +1,290 @@
+import { queryFromInfo } from "@pothos/plugin-prisma";
+import { builder } from "../../graphql/builder.js";
+import { Channel, MessageVisibility, Priority, TicketEventType, TicketKind, TicketStatus } from "../../generated/prisma/enums.js";
+import { canSeePersonalData } from "../auth/viewer.js";
+import { maskEmail, maskName, maskPhone } from "./masking.js";
+import { allowedActions } from "./status-machine.js";
+import { encodeCursor, keysetAfter, pagePlan, ticketWhere } from "./ticket-filter.js";
+
+export const TicketKindEnum = builder.enumType(TicketKind, { name: "TicketKind", description: "What the citizen is asking for." });
+export const ChannelEnum = builder.enumType(Channel, { name: "Channel", description: "How the ticket reached the unit." });
+export const PriorityEnum = builder.enumType(Priority, { name: "Priority", description: "Urgency set at triage." });
+export const TicketStatusEnum = builder.enumType(TicketStatus, {
+  name: "TicketStatus",
+  description: "Where the ticket is in its lifecycle.",
+});
+export const TicketEventTypeEnum = builder.enumType(TicketEventType, {
+  name: "TicketEventType",
+  description: "What happened to a ticket.",
+});
+const MessageVisibilityEnum = builder.enumType(MessageVisibility, {
+  name: "MessageVisibility",
+  description: "A public reply goes to the citizen; an internal note stays with staff.",
+});
+const TicketActionEnum = builder.enumType("TicketAction", {
+  description: "A lifecycle action, as offered by Ticket.allowedActions.",
+  values: [
+    "triage",
+    "assign",
+    "transfer",
+    "reply",
+    "note",
+    "waitOnCitizen",
+    "resume",
+    "resolve",
+    "close",
+    "reopen",
+    "reject",
+  ] as const,
+});
+
+builder.prismaObject("Category", {
+  description: "A topic in the category tree (passport, visa, stay permits, …).",
+  fields: (t) => ({
+    code: t.exposeString("code", { description: "Stable code, e.g. PASSPORT_MPASPOR_QUOTA." }),
+    name: t.exposeString("name", { description: "Name in Indonesian." }),
+    nameEn: t.exposeString("nameEn", { description: "Name in English." }),
+    parent: t.relation("parent", { nullable: true, description: "The broader category." }),
+    children: t.relation("children", {
+      description: "Narrower categories.",
+      query: { orderBy: { position: "asc" } },
+    }),
+  }),
+});
+
+builder.prismaObject("Message", {
+  description: "A public reply to the citizen or an internal note.",
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Identifier of the message." }),
+    visibility: t.expose("visibility", { type: MessageVisibilityEnum, description: "Who can read it." }),
+    body: t.exposeString("body", { description: "The text." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was written." }),
+    author: t.relation("author", { nullable: true, description: "The staff member who wrote it." }),
+  }),
+});
+
+interface ReporterShape {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  masked: boolean;
+}
+
+const ReporterRef = builder.objectRef<ReporterShape>("Reporter").implement({
+  description:
+    "Who submitted the ticket. Personal data (Perpres 76/2013): masked unless the caller handles tickets or holds the personal-data scope.",
+  fields: (t) => ({
+    name: t.exposeString("name", { nullable: true, description: "Name, masked when not entitled." }),
+    email: t.exposeString("email", { nullable: true, description: "E-mail address, masked when not entitled." }),
+    phone: t.exposeString("phone", { nullable: true, description: "Phone number, masked when not entitled." }),
+    masked: t.exposeBoolean("masked", { description: "True when the values above are masked." }),
+  }),
+});
+
+export const TicketRef = builder.prismaNode("Ticket", {
+  id: { field: "id" },
+  description: "An information request, complaint or other contact from a citizen, with its legal clock.",
+  authScopes: { readTickets: true },
+  nullable: true,
+  findUnique: (id, ctx) => ({
+    id,
+    unitId: { in: ctx.viewer.kind === "anonymous" ? [] : [...ctx.viewer.unitIds] },
+  }),
+  fields: (t) => ({
+    number: t.exposeString("number", { description: "Human-friendly number for citizens, e.g. IMI-2026-0000123." }),
+    subject: t.exposeString("subject", { description: "Short summary." }),
+    description: t.exposeString("description", { description: "The citizen's request or complaint in full." }),
+    kind: t.expose("kind", { type: TicketKindEnum, description: "What the citizen is asking for." }),
+    channel: t.expose("channel", { type: ChannelEnum, description: "How it arrived." }),
+    category: t.relation("category", { nullable: true, description: "Topic, set at intake or triage." }),
+    priority: t.expose("priority", { type: PriorityEnum, description: "Urgency." }),
+    status: t.expose("status", { type: TicketStatusEnum, description: "Lifecycle status." }),
+    unit: t.relation("unit", { description: "The unit that owns the ticket now." }),
+    assignee: t.relation("assignee", { nullable: true, description: "The agent working on it." }),
+    externalRef: t.exposeString("externalRef", {
+      nullable: true,
+      description: "Tracking number in the originating system, e.g. an SP4N-LAPOR! report.",
+    }),
+    reporter: t.field({
+      type: ReporterRef,
+      description: "Who submitted it; masked unless you are entitled to personal data.",
+      resolve: (ticket, _args, ctx) => {
+        const entitled = canSeePersonalData(ctx.viewer);
+        return {
+          name: entitled ? ticket.reporterName : maskName(ticket.reporterName),
+          email: entitled ? ticket.reporterEmail : maskEmail(ticket.reporterEmail),
+          phone: entitled ? ticket.reporterPhone : maskPhone(ticket.reporterPhone),
+          masked: !entitled,
+        };
+      },
+    }),
+    reopenCount: t.exposeInt("reopenCount", { description: "How often it was reopened." }),
+    transferCount: t.exposeInt("transferCount", { description: "How often it moved to another unit." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was received." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When anything last changed." }),
+    triagedAt: t.expose("triagedAt", { type: "DateTime", nullable: true, description: "When it was triaged." }),
+    firstRespondedAt: t.expose("firstRespondedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the citizen first got a reply.",
+    }),
+    resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true, description: "When it was resolved." }),
+    closedAt: t.expose("closedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When it was closed or rejected.",
+    }),
+    allowedActions: t.field({
+      type: [TicketActionEnum],
+      description: "Lifecycle actions the status allows now (your role may still refuse some).",
+      resolve: (ticket) => allowedActions(ticket.status),
+    }),
+    events: t.relatedConnection("events", {
+      cursor: "sequence",
+      description: "Everything that happened to the ticket, oldest first.",
+      query: { orderBy: { sequence: "asc" } },
+      maxSize: 100,
+    }),
+    messages: t.relation("messages", {
+      description: "Replies and notes, oldest first. API keys see public replies only.",
+      query: (_args, ctx) => ({
+        orderBy: { createdAt: "asc" },
+        where: ctx.viewer.kind === "user" ? {} : { visibility: "PUBLIC_REPLY" },
+      }),
+    }),
+  }),
+});
+
+builder.prismaNode("TicketEvent", {
+  id: { field: "sequence" },
+  description: "One entry of a ticket's append-only history.",
+  authScopes: { readTickets: true },
+  nullable: true,
+  findUnique: (sequence, ctx) => ({
+    sequence: /^\d{1,18}$/.test(sequence) ? BigInt(sequence) : -1n,
+    unitId: { in: ctx.viewer.kind === "anonymous" ? [] : [...ctx.viewer.unitIds] },
+  }),
+  fields: (t) => ({
+    sequence: t.string({
+      description: "Global position of the event; grows monotonically. A string because it exceeds 2^53.",
+      resolve: (event) => event.sequence.toString(),
+    }),
+    type: t.expose("type", { type: TicketEventTypeEnum, description: "What happened." }),
+    at: t.expose("at", { type: "DateTime", description: "When it happened." }),
+    actor: t.relation("actor", { nullable: true, description: "The staff member who acted, if a person did." }),
+    actorLabel: t.exposeString("actorLabel", {
+      nullable: true,
+      description: "Who acted when it was not a person: system, simulator or an API key.",
+    }),
+    ticket: t.relation("ticket", { description: "The ticket." }),
+    unit: t.relation("unit", { description: "The unit that owned the ticket when it happened." }),
+    data: t.expose("data", {
+      type: "JSON",
+      description: "Details: status change (from, to), message id, reason, units of a transfer, assignee.",
+    }),
+  }),
+});
+
+const TicketOrderField = builder.enumType("TicketOrderField", {
+  description: "What tickets can be sorted by.",
+  values: { CREATED_AT: { description: "When the ticket was received." } },
+});
+const OrderDirection = builder.enumType("OrderDirection", {
+  description: "Sort direction.",
+  values: { ASC: { description: "Oldest first." }, DESC: { description: "Newest first." } },
+});
+const TicketOrder = builder.inputType("TicketOrder", {
+  description: "Sort order of a ticket list; ties are broken by id so pages are stable.",
+  fields: (t) => ({
+    field: t.field({ type: TicketOrderField, required: true, description: "Sort key." }),
+    direction: t.field({ type: OrderDirection, required: true, description: "Direction." }),
+  }),
+});
+
+const TicketFilterInput = builder.inputType("TicketFilter", {
+  description: "Narrows a ticket list. Every list field matches any of its values; fields combine with AND.",
+  fields: (t) => ({
+    unitCode: t.string({ description: "This unit and all units below it." }),
+    status: t.field({ type: [TicketStatusEnum], description: "Any of these statuses." }),
+    kind: t.field({ type: [TicketKindEnum], description: "Any of these kinds." }),
+    channel: t.field({ type: [ChannelEnum], description: "Any of these channels." }),
+    priority: t.field({ type: [PriorityEnum], description: "Any of these priorities." }),
+    createdFrom: t.field({ type: "DateTime", description: "Received at or after this instant." }),
+    createdTo: t.field({ type: "DateTime", description: "Received before this instant." }),
+    search: t.string({ description: "A ticket number (exact) or words in the subject or description (max 100 chars)." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  ticket: t.prismaField({
+    type: "Ticket",
+    nullable: true,
+    authScopes: { readTickets: true },
+    description: "A ticket by its number; null when unknown or outside your scope.",
+    args: { number: t.arg.string({ required: true, description: "Ticket number, e.g. IMI-2026-0000123." }) },
+    resolve: (query, _root, { number }, ctx) =>
+      ctx.viewer.kind === "anonymous" || number.length > 32
+        ? null
+        : ctx.db.prisma.ticket.findFirst({
+            ...query,
+            where: { number: number.toUpperCase(), unitId: { in: [...ctx.viewer.unitIds] } },
+          }),
+  }),
+  tickets: t.connection(
+    {
+      type: TicketRef,
+      authScopes: { readTickets: true },
+      description: "Tickets in your scope, newest first by default. Keyset pagination; first/last at most 100.",
+      args: {
+        filter: t.arg({ type: TicketFilterInput, description: "Narrows the list." }),
+        orderBy: t.arg({ type: TicketOrder, description: "Sort order; default CREATED_AT DESC." }),
+      },
+      resolve: async (_root, args, ctx, info) => {
+        if (ctx.viewer.kind === "anonymous") throw new Error("unreachable: guarded by authScopes");
+        const where = ticketWhere(ctx.viewer, ctx.units, args.filter ?? {});
+        const direction = args.orderBy?.direction ?? "DESC";
+        const plan = pagePlan(args, direction);
+        const order = plan.readDirection === "DESC" ? "desc" : "asc";
+        const rows =
+          plan.size === 0
+            ? []
+            : await ctx.db.prisma.ticket.findMany({
+                ...queryFromInfo({ context: ctx, info, typeName: "Ticket", path: ["edges", "node"] }),
+                where: plan.cursor ? { AND: [where, keysetAfter(plan.cursor, plan.readDirection)] } : where,
+                orderBy: [{ createdAt: order }, { id: order }],
+                take: plan.size + 1,
+              });
+        const more = rows.length > plan.size;
+        const page = rows.slice(0, plan.size);
+        if (plan.backwards) page.reverse();
+        const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
+        return {
+          edges,
+          pageInfo: {
+            hasNextPage: plan.backwards ? Boolean(args.before) : more,
+            hasPreviousPage: plan.backwards ? more : Boolean(args.after),
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+          totalCount: () => ctx.db.prisma.ticket.count({ where }),
+        };
+      },
+    },
+    {
+      description: "A page of tickets.",
+      fields: (c) => ({
+        totalCount: c.int({
+          description: "How many tickets match the filter in all pages.",
+          resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
+        }),
+      }),
+    },
+  ),
+  categories: t.prismaField({
+    type: ["Category"],
+    authScopes: { authenticated: true },
+    description: "The top-level categories; follow `children` for the tree.",
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.prisma.category.findMany({ ...query, where: { parentId: null }, orderBy: { position: "asc" } }),
+  }),
+}));
