@@ -31,27 +31,72 @@ describe.each(await targets())("bad input on %s", (target) => {
     ["a unit code that does not exist", CREATE, newTicketInput({ unitCode: "KANIM-ATLANTIS" }), "UNKNOWN_UNIT", null],
     ["an unknown category", CREATE, newTicketInput({ category: "NOPE" }), "UNKNOWN_CATEGORY", null],
     ["an oversize subject", CREATE, newTicketInput({ subject: "x".repeat(201) }), "VALIDATION_FAILED", "subject"],
-    ["an oversize description", CREATE, newTicketInput({ description: "x".repeat(10_001) }), "VALIDATION_FAILED", "description"],
+    [
+      "an oversize description",
+      CREATE,
+      newTicketInput({ description: "x".repeat(10_001) }),
+      "VALIDATION_FAILED",
+      "description",
+    ],
     ["a blank subject", CREATE, newTicketInput({ subject: "   " }), "VALIDATION_FAILED", "subject"],
-    ["a malformed reporter e-mail", CREATE, newTicketInput({ reporter: { email: "bukan-email" } }), "VALIDATION_FAILED", "reporter.email"],
-    ["a short idempotency key", CREATE, newTicketInput({ idempotencyKey: "abc" }), "VALIDATION_FAILED", "idempotencyKey"],
-    ["an idempotency key with odd characters", CREATE, newTicketInput({ idempotencyKey: "abc'; DROP TABLE ticket;--" }), "VALIDATION_FAILED", "idempotencyKey"],
+    [
+      "a malformed reporter e-mail",
+      CREATE,
+      newTicketInput({ reporter: { email: "bukan-email" } }),
+      "VALIDATION_FAILED",
+      "reporter.email",
+    ],
+    [
+      "a short idempotency key",
+      CREATE,
+      newTicketInput({ idempotencyKey: "abc" }),
+      "VALIDATION_FAILED",
+      "idempotencyKey",
+    ],
+    [
+      "an idempotency key with odd characters",
+      CREATE,
+      newTicketInput({ idempotencyKey: "abc'; DROP TABLE ticket;--" }),
+      "VALIDATION_FAILED",
+      "idempotencyKey",
+    ],
     ["a malformed ticket id", REPLY, { ticketId: "not-an-id", body: "Halo" }, "VALIDATION_FAILED", "ticketId"],
-    ["the id of a unit instead of a ticket", REPLY, { ticketId: Buffer.from("Unit:1").toString("base64"), body: "Halo" }, "VALIDATION_FAILED", "ticketId"],
-    ["a ticket id that does not exist", REPLY, { ticketId: Buffer.from("Ticket:00000000-0000-4000-8000-000000000000").toString("base64"), body: "Halo" }, "NOT_FOUND", null],
-    ["an empty reply", REPLY, { ticketId: Buffer.from("Ticket:00000000-0000-4000-8000-000000000000").toString("base64"), body: "  " }, "VALIDATION_FAILED", "body"],
+    [
+      "the id of a unit instead of a ticket",
+      REPLY,
+      { ticketId: Buffer.from("Unit:1").toString("base64"), body: "Halo" },
+      "VALIDATION_FAILED",
+      "ticketId",
+    ],
+    [
+      "a ticket id that does not exist",
+      REPLY,
+      { ticketId: Buffer.from("Ticket:00000000-0000-4000-8000-000000000000").toString("base64"), body: "Halo" },
+      "NOT_FOUND",
+      null,
+    ],
+    [
+      "an empty reply",
+      REPLY,
+      { ticketId: Buffer.from("Ticket:00000000-0000-4000-8000-000000000000").toString("base64"), body: "  " },
+      "VALIDATION_FAILED",
+      "body",
+    ],
   ];
 
-  it.each(typedErrorCases)("refuses %s with a typed error and writes nothing", async (_label, document, input, code, field) => {
-    const before = await counts();
-    const response = await server.gql(document, { input }, agent);
-    expect(response.errors).toBeUndefined();
-    const payload = Object.values(response.data ?? {})[0] as Record<string, unknown>;
-    expect(payload.code, JSON.stringify(payload)).toBe(code);
-    expect(typeof payload.message).toBe("string");
-    if (field) expect(payload.field).toBe(field);
-    expect(await counts()).toEqual(before);
-  });
+  it.each(typedErrorCases)(
+    "refuses %s with a typed error and writes nothing",
+    async (_label, document, input, code, field) => {
+      const before = await counts();
+      const response = await server.gql(document, { input }, agent);
+      expect(response.errors).toBeUndefined();
+      const payload = Object.values(response.data ?? {})[0] as Record<string, unknown>;
+      expect(payload.code, JSON.stringify(payload)).toBe(code);
+      expect(typeof payload.message).toBe("string");
+      if (field) expect(payload.field).toBe(field);
+      expect(await counts()).toEqual(before);
+    },
+  );
 
   it.each([
     ["resolve", RESOLVE, { resolution: "Lagi." }],
@@ -63,7 +108,11 @@ describe.each(await targets())("bad input on %s", (target) => {
     const payload = Object.values(response.data ?? {})[0] as Record<string, unknown>;
     expect(payload).toMatchObject({ __typename: "InvalidTransitionError", code: "INVALID_TRANSITION", from: "CLOSED" });
     expect(await counts()).toEqual(before);
-    const status = await server.gql(`query($id: ID!) { node(id: $id) { ... on Ticket { status } } }`, { id: closedId }, agent);
+    const status = await server.gql(
+      `query($id: ID!) { node(id: $id) { ... on Ticket { status } } }`,
+      { id: closedId },
+      agent,
+    );
     expect(status.data?.node.status).toBe("CLOSED");
   });
 

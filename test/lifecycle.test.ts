@@ -92,7 +92,11 @@ describe.each(await targets())("ticket lifecycle on %s", (target) => {
     for (let i = 1; i < sequences.length; i++) expect(sequences[i] > sequences[i - 1]).toBe(true);
     expect(events.every((e: any) => e.actor?.name)).toBe(true);
     expect(events[3].data).toMatchObject({ from: "ASSIGNED", to: "IN_PROGRESS" });
-    expect(events[9].data).toMatchObject({ from: "CLOSED", to: "IN_PROGRESS", reason: "Warga melaporkan masalah yang sama." });
+    expect(events[9].data).toMatchObject({
+      from: "CLOSED",
+      to: "IN_PROGRESS",
+      reason: "Warga melaporkan masalah yang sama.",
+    });
     expect(node.messages.map((m: any) => m.visibility)).toEqual([
       "PUBLIC_REPLY",
       "INTERNAL_NOTE",
@@ -103,7 +107,10 @@ describe.each(await targets())("ticket lifecycle on %s", (target) => {
 
   it("rejects a ticket that is not immigration's authority", async () => {
     const created = await run(CREATE, newTicketInput({ subject: "Pengurusan KTP elektronik" }));
-    const rejected = await run(REJECT, { ticketId: created.ticket.id, reason: "Bukan wewenang imigrasi; hubungi Dukcapil." });
+    const rejected = await run(REJECT, {
+      ticketId: created.ticket.id,
+      reason: "Bukan wewenang imigrasi; hubungi Dukcapil.",
+    });
     expect(rejected.ticket.status).toBe("REJECTED");
     expect(rejected.ticket.closedAt).not.toBeNull();
   });

@@ -18,7 +18,10 @@ describe.each(await targets())("ticket connection on %s", (target) => {
   });
   afterAll(() => server?.stop());
 
-  async function walk(variables: Record<string, unknown>, backwards = false): Promise<{ edges: Edge[]; total: number }> {
+  async function walk(
+    variables: Record<string, unknown>,
+    backwards = false,
+  ): Promise<{ edges: Edge[]; total: number }> {
     const edges: Edge[] = [];
     let cursor: string | null = null;
     let total = 0;
@@ -29,7 +32,7 @@ describe.each(await targets())("ticket connection on %s", (target) => {
         token,
       );
       expect(response.errors).toBeUndefined();
-      const connection = response.data?.tickets;
+      const connection: any = response.data?.tickets;
       total = connection.totalCount;
       if (backwards) edges.unshift(...connection.edges);
       else edges.push(...connection.edges);

@@ -31,7 +31,9 @@ interface DmmfIndex {
 }
 const dmmf = JSON.parse(
   get_dmmf(JSON.stringify({ prismaSchema: readFileSync(new URL("../prisma/schema.prisma", import.meta.url), "utf8") })),
-) as { datamodel: { models: DmmfModel[]; enums: { name: string; values: { name: string }[] }[]; indexes: DmmfIndex[] } };
+) as {
+  datamodel: { models: DmmfModel[]; enums: { name: string; values: { name: string }[] }[]; indexes: DmmfIndex[] };
+};
 const { models, enums, indexes } = dmmf.datamodel;
 
 const tableOf = (model: DmmfModel) => model.dbName ?? model.name;
@@ -86,26 +88,34 @@ describe.each(await targets())("migrated %s database matches schema.prisma", (ta
     expect(actual.sort()).toEqual(models.map(tableOf).sort());
   });
 
-  it.each(models.map((m) => [m.name, m] as const))("%s has the right columns, types, nullability and defaults", async (_n, model) => {
-    const rows = await db.sql.query<{ name: string; type: string; not_null: boolean; has_default: boolean }>(
-      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, a.atthasdef AS has_default
+  it.each(models.map((m) => [m.name, m] as const))(
+    "%s has the right columns, types, nullability and defaults",
+    async (_n, model) => {
+      const rows = await db.sql.query<{ name: string; type: string; not_null: boolean; has_default: boolean }>(
+        `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, a.atthasdef AS has_default
        FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
-      [`"${tableOf(model)}"`],
-    );
-    const actual = Object.fromEntries(rows.map((r) => [r.name, { ...r, type: r.type.replaceAll('"', "") }]));
-    const scalars = model.fields.filter((f) => f.kind !== "object");
-    expect(Object.keys(actual).sort()).toEqual(scalars.map(columnOf).sort());
-    for (const field of scalars) {
-      const column = actual[columnOf(field)];
-      expect({ column: columnOf(field), type: column?.type, notNull: column?.not_null, hasDefault: column?.has_default }).toEqual({
-        column: columnOf(field),
-        type: expectedType(field),
-        // Prisma leaves list columns nullable even when required.
-        notNull: field.isRequired && !field.isList,
-        hasDefault: field.hasDefaultValue,
-      });
-    }
-  });
+        [`"${tableOf(model)}"`],
+      );
+      const actual = Object.fromEntries(rows.map((r) => [r.name, { ...r, type: r.type.replaceAll('"', "") }]));
+      const scalars = model.fields.filter((f) => f.kind !== "object");
+      expect(Object.keys(actual).sort()).toEqual(scalars.map(columnOf).sort());
+      for (const field of scalars) {
+        const column = actual[columnOf(field)];
+        expect({
+          column: columnOf(field),
+          type: column?.type,
+          notNull: column?.not_null,
+          hasDefault: column?.has_default,
+        }).toEqual({
+          column: columnOf(field),
+          type: expectedType(field),
+          // Prisma leaves list columns nullable even when required.
+          notNull: field.isRequired && !field.isList,
+          hasDefault: field.hasDefaultValue,
+        });
+      }
+    },
+  );
 
   it("has exactly the indexes the models declare, with their columns and order", async () => {
     const rows = await db.sql.query<{ indexdef: string }>(
@@ -142,8 +152,12 @@ describe.each(await targets())("migrated %s database matches schema.prisma", (ta
     for (const model of models) {
       for (const field of model.fields.filter((f) => f.relationFromFields?.length)) {
         const target = modelByName.get(field.type) as DmmfModel;
-        const from = (field.relationFromFields ?? []).map((n) => columnOf(model.fields.find((f) => f.name === n) as DmmfField));
-        const to = (field.relationToFields ?? []).map((n) => columnOf(target.fields.find((f) => f.name === n) as DmmfField));
+        const from = (field.relationFromFields ?? []).map((n) =>
+          columnOf(model.fields.find((f) => f.name === n) as DmmfField),
+        );
+        const to = (field.relationToFields ?? []).map((n) =>
+          columnOf(target.fields.find((f) => f.name === n) as DmmfField),
+        );
         const onDelete = field.isRequired ? "RESTRICT" : "SET NULL";
         expected[`${tableOf(model)}_${from.join("_")}_fkey`] =
           `FOREIGN KEY (${from.join(", ")}) REFERENCES ${tableOf(target)}(${to.join(", ")}) ON UPDATE CASCADE ON DELETE ${onDelete}`;
@@ -170,7 +184,10 @@ describe.each(await targets())("migrated %s database matches schema.prisma", (ta
       `INSERT INTO ticket (number, subject, description, kind, channel, unit_id) VALUES ('T-1', 's', 'd', 'COMPLAINT', 'PHONE', $1) RETURNING id`,
       [unit?.id],
     );
-    await db.sql.query(`INSERT INTO ticket_event (ticket_id, unit_id, type) VALUES ($1, $2, 'CREATED')`, [ticket?.id, unit?.id]);
+    await db.sql.query(`INSERT INTO ticket_event (ticket_id, unit_id, type) VALUES ($1, $2, 'CREATED')`, [
+      ticket?.id,
+      unit?.id,
+    ]);
     await expect(db.sql.exec(`DELETE FROM ticket_event`)).rejects.toThrow(/append-only/);
     await expect(db.sql.exec(`UPDATE ticket_event SET type = 'CLOSED'`)).rejects.toThrow(/append-only/);
   });

@@ -36,7 +36,7 @@ describe.each(await targets())("scope and roles on %s", (target) => {
     expect(regionCount).toBeGreaterThan(0);
     expect(regionCount).toBeLessThan(all.data?.tickets.totalCount);
     const jatimOffices = await server.gql(`{ units(parentCode: "KANWIL-JI") { code } }`, {}, regionalHead);
-    const allowed = new Set(["KANWIL-JI", ...jatimOffices.data?.units.map((u: any) => u.code)]);
+    const allowed = new Set(["KANWIL-JI", ...(jatimOffices.data?.units ?? []).map((u: any) => u.code)]);
     expect(allowed.has("KANIM-MALANG")).toBe(true);
     for (const edge of region.data?.tickets.edges ?? []) expect(allowed.has(edge.node.unit.code)).toBe(true);
   });
@@ -45,7 +45,11 @@ describe.each(await targets())("scope and roles on %s", (target) => {
     const byNode = await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: baliTicket.id }, regionalHead);
     expect(byNode.errors).toBeUndefined();
     expect(byNode.data?.node).toBeNull();
-    const byNumber = await server.gql(`query($n: String!) { ticket(number: $n) { id } }`, { n: baliTicket.number }, regionalHead);
+    const byNumber = await server.gql(
+      `query($n: String!) { ticket(number: $n) { id } }`,
+      { n: baliTicket.number },
+      regionalHead,
+    );
     expect(byNumber.data?.ticket).toBeNull();
     const filtered = await server.gql(TICKETS, { filter: { unitCode: "KANWIL-BA" } }, regionalHead);
     expect(filtered.errors?.[0]?.extensions?.code).toBe("UNKNOWN_UNIT");
@@ -83,7 +87,9 @@ describe.each(await targets())("scope and roles on %s", (target) => {
       expect(forged.status).toBe(401);
       expect(forged.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     }
-    await server.app.db.sql.query("UPDATE session SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE email = 'kanim.malang@pantau.demo')");
+    await server.app.db.sql.query(
+      "UPDATE session SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE email = 'kanim.malang@pantau.demo')",
+    );
     const expired = await server.gql(TICKETS, { first: 1 }, supervisor);
     expect(expired.status).toBe(401);
     supervisor = await server.login("kanim.malang@pantau.demo");
@@ -105,8 +111,16 @@ describe.each(await targets())("scope and roles on %s", (target) => {
 
   it("gives the third-party key read access with personal data masked, and no writes", async () => {
     const viewer = await server.gql(`{ viewer { kind scopes unit { code } } }`, {}, server.apiKey);
-    expect(viewer.data?.viewer).toEqual({ kind: "API_KEY", scopes: ["metrics:read", "tickets:read"], unit: { code: "IMI" } });
-    const read = await server.gql(EVENTS.replace("status", "status reporter { name phone masked }"), { id: baliTicket.id }, server.apiKey);
+    expect(viewer.data?.viewer).toEqual({
+      kind: "API_KEY",
+      scopes: ["metrics:read", "tickets:read"],
+      unit: { code: "IMI" },
+    });
+    const read = await server.gql(
+      EVENTS.replace("status", "status reporter { name phone masked }"),
+      { id: baliTicket.id },
+      server.apiKey,
+    );
     expect(read.data?.node.reporter).toEqual({ name: "B*** S******", phone: "**********890", masked: true });
     expect(read.data?.node.messages).toEqual([]);
     const write = await server.gql(CREATE, { input: newTicketInput() }, server.apiKey);
@@ -118,7 +132,10 @@ describe.each(await targets())("scope and roles on %s", (target) => {
     const created = await server.gql(CREATE, { input: newTicketInput() }, supervisor);
     const id = created.data?.createTicket.ticket.id;
     const q = `query($id: ID!) { node(id: $id) { ... on Ticket { reporter { email masked } } } }`;
-    expect((await server.gql(q, { id }, directorate)).data?.node.reporter).toEqual({ email: "b***@example.id", masked: true });
+    expect((await server.gql(q, { id }, directorate)).data?.node.reporter).toEqual({
+      email: "b***@example.id",
+      masked: true,
+    });
     expect((await server.gql(q, { id }, supervisor)).data?.node.reporter).toEqual({
       email: "budi.santoso@example.id",
       masked: false,

@@ -39,7 +39,13 @@ describe("start-up", () => {
     const server = await startServer(target, { env: { NODE_ENV: "production" } });
     try {
       expect(server.app.demo).toBeNull();
-      const [counts] = await server.app.db.sql.query<{ units: number; users: number; keys: number; tickets: number; categories: number }>(
+      const [counts] = await server.app.db.sql.query<{
+        units: number;
+        users: number;
+        keys: number;
+        tickets: number;
+        categories: number;
+      }>(
         `SELECT (SELECT count(*)::int FROM unit) AS units, (SELECT count(*)::int FROM app_user) AS users,
                 (SELECT count(*)::int FROM api_key) AS keys, (SELECT count(*)::int FROM ticket) AS tickets,
                 (SELECT count(*)::int FROM category) AS categories`,

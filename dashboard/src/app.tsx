@@ -23,14 +23,26 @@ export function App() {
   const [language, setLanguage] = useState<Language>("id");
   const text = TEXT[language];
   return (
-    <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 640, margin: "4rem auto", padding: "0 1rem", lineHeight: 1.5 }}>
+    <main
+      style={{
+        fontFamily: "system-ui, sans-serif",
+        maxWidth: 640,
+        margin: "4rem auto",
+        padding: "0 1rem",
+        lineHeight: 1.5,
+      }}
+    >
       <h1 style={{ marginBottom: 0 }}>{text.title}</h1>
       <p style={{ marginTop: 4, color: "#333" }}>{text.tagline}</p>
       <p>{text.body}</p>
       <p>
         <a href="/graphql">{text.api}</a>
       </p>
-      <button type="button" onClick={() => setLanguage(language === "id" ? "en" : "id")} lang={language === "id" ? "en" : "id"}>
+      <button
+        type="button"
+        onClick={() => setLanguage(language === "id" ? "en" : "id")}
+        lang={language === "id" ? "en" : "id"}
+      >
         {text.switchTo}
       </button>
     </main>

@@ -69,7 +69,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         if (original instanceof AuthenticationError) {
           return new GraphQLError(original.message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
         }
-        if (!(error instanceof GraphQLError && !error.originalError)) logger.error({ err: original }, "unexpected error");
+        if (!(error instanceof GraphQLError && !error.originalError))
+          logger.error({ err: original }, "unexpected error");
         return defaultMaskError(error, message, isDev && !config.production);
       },
     },
@@ -89,7 +90,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       if (applied.length) logger.info({ applied }, "migrations applied");
     } else {
       const pending = await pendingMigrations(db);
-      if (pending.length) throw new Error(`Pending migrations and PANTAU_MIGRATE_ON_START=false: ${pending.join(", ")}`);
+      if (pending.length)
+        throw new Error(`Pending migrations and PANTAU_MIGRATE_ON_START=false: ${pending.join(", ")}`);
     }
     await seedReferenceData(db);
     units = await loadUnitTree(db);
@@ -145,7 +147,11 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const { port } = server.address() as AddressInfo;
       ready = true;
       if (config.simulator.enabled && config.simulator.ticketsPerMinute > 0) {
-        stopSimulator = startSimulator({ deps: ticketDeps, logger, ticketsPerMinute: config.simulator.ticketsPerMinute });
+        stopSimulator = startSimulator({
+          deps: ticketDeps,
+          logger,
+          ticketsPerMinute: config.simulator.ticketsPerMinute,
+        });
       }
       const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
       return { url: `http://${host}:${port}`, port };

@@ -28,7 +28,8 @@ export function postgresUnavailableReason(): Promise<string | null> {
 /** Targets for this run: PGlite always, Postgres when reachable (REQUIRE_POSTGRES=1 makes it mandatory). */
 export async function targets(): Promise<Target[]> {
   const reason = await postgresUnavailableReason();
-  if (reason && process.env.REQUIRE_POSTGRES === "1") throw new Error(`Postgres is required but unreachable: ${reason}`);
+  if (reason && process.env.REQUIRE_POSTGRES === "1")
+    throw new Error(`Postgres is required but unreachable: ${reason}`);
   return reason ? ["pglite"] : ["pglite", "postgres"];
 }
 

@@ -15,8 +15,7 @@ const result = (field: string) => `
   }
 `;
 
-export const mutation = (field: string, inputType: string) =>
-  `mutation($input: ${inputType}!) { ${result(field)} }`;
+export const mutation = (field: string, inputType: string) => `mutation($input: ${inputType}!) { ${result(field)} }`;
 
 export const CREATE = mutation("createTicket", "CreateTicketInput");
 export const TRIAGE = mutation("triageTicket", "TriageTicketInput");

@@ -18,7 +18,11 @@ export interface TestServer {
   target: Target;
   url: string;
   app: App;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
   login(email: string): Promise<string>;
   /** The API key the demo printed. */
   apiKey: string;

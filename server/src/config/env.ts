@@ -73,7 +73,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    database: e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { dataDir: e.PANTAU_DATA_DIR },
+    database: e.DATABASE_URL
+      ? { databaseUrl: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { dataDir: e.PANTAU_DATA_DIR },
     redisUrl: e.REDIS_URL ?? null,
     migrateOnStart: truthy(e.PANTAU_MIGRATE_ON_START, true),
     demoPassword: e.DEMO_PASSWORD,

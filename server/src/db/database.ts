@@ -26,7 +26,9 @@ export interface Database {
 export type DatabaseOptions = { databaseUrl: string; poolSize?: number } | { dataDir: string };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return "databaseUrl" in options ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir);
+  return "databaseUrl" in options
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openPglite(options.dataDir);
 }
 
 async function openPostgres(connectionString: string, max: number): Promise<Database> {

@@ -5,14 +5,14 @@ import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { GraphQLError } from "graphql";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
-import { getDatamodel } from "../generated/pothos-prisma-types.js";
 import type PrismaTypes from "../generated/pothos-prisma-types.js";
+import { getDatamodel } from "../generated/pothos-prisma-types.js";
 import { canReadTickets, canWriteTickets } from "../modules/auth/viewer.js";
 import type { Context } from "./context.js";
 
 const upperFirst = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
-export const builder = new SchemaBuilder<{
+export interface Types {
   Context: Context;
   PrismaTypes: PrismaTypes;
   AuthScopes: { authenticated: boolean; readTickets: boolean; writeTickets: boolean; staff: boolean };
@@ -21,7 +21,9 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
   DefaultFieldNullability: false;
-}>({
+}
+
+export const builder = new SchemaBuilder<Types>({
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
   // Every entry point passes through these scopes; the data layer then narrows rows to the viewer's units.

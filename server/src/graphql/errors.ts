@@ -1,5 +1,5 @@
 import {
-  DomainError,
+  type DomainError,
   ErrorCode,
   ForbiddenError,
   IdempotencyConflictError,
@@ -36,7 +36,12 @@ const simple = [
 ] as const;
 
 for (const [cls, name, description] of simple) {
-  builder.objectType(cls as typeof NotFoundError, { name, description, interfaces: [ErrorInterface], fields: () => ({}) });
+  builder.objectType(cls as typeof NotFoundError, {
+    name,
+    description,
+    interfaces: [ErrorInterface],
+    fields: () => ({}),
+  });
 }
 
 builder.objectType(ValidationError, {

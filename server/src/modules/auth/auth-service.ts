@@ -20,7 +20,7 @@ export async function login(
   const user = await db.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   dummyHash ??= hashPassword("not-a-password");
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
-  if (!user || !user.active || !valid) throw new InvalidCredentialsError();
+  if (!user?.active || !valid) throw new InvalidCredentialsError();
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await db.prisma.session.create({ data: { tokenHash: sha256Hex(token), userId: user.id, expiresAt } });

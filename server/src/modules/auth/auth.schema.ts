@@ -73,15 +73,13 @@ builder.queryField("viewer", (t) =>
   }),
 );
 
-const LoginPayload = builder
-  .objectRef<{ token: string; expiresAt: Date }>("LoginPayload")
-  .implement({
-    description: "A new session.",
-    fields: (t) => ({
-      token: t.exposeString("token", { description: "Send as 'Authorization: Bearer <token>'." }),
-      expiresAt: t.expose("expiresAt", { type: "DateTime", description: "When the session ends." }),
-    }),
-  });
+const LoginPayload = builder.objectRef<{ token: string; expiresAt: Date }>("LoginPayload").implement({
+  description: "A new session.",
+  fields: (t) => ({
+    token: t.exposeString("token", { description: "Send as 'Authorization: Bearer <token>'." }),
+    expiresAt: t.expose("expiresAt", { type: "DateTime", description: "When the session ends." }),
+  }),
+});
 
 builder.mutationFields((t) => ({
   login: t.field({
@@ -107,4 +105,3 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
-

@@ -67,5 +67,7 @@ export function canSeePersonalData(viewer: Viewer): boolean {
 }
 
 export function actorOf(viewer: AuthenticatedViewer): { actorId: string | null; actorLabel: string | null } {
-  return viewer.kind === "user" ? { actorId: viewer.userId, actorLabel: null } : { actorId: null, actorLabel: `api-key:${viewer.name}` };
+  return viewer.kind === "user"
+    ? { actorId: viewer.userId, actorLabel: null }
+    : { actorId: null, actorLabel: `api-key:${viewer.name}` };
 }

@@ -17,10 +17,10 @@ export async function insertJson(
 ): Promise<number> {
   let inserted = 0;
   for (let start = 0; start < rows.length; start += CHUNK) {
-    const [row] = await sql.query<{ n: number }>(`WITH inserted AS (${statement}) SELECT count(*)::int AS n FROM inserted`, [
-      JSON.stringify(rows.slice(start, start + CHUNK)),
-      ...extra,
-    ]);
+    const [row] = await sql.query<{ n: number }>(
+      `WITH inserted AS (${statement}) SELECT count(*)::int AS n FROM inserted`,
+      [JSON.stringify(rows.slice(start, start + CHUNK)), ...extra],
+    );
     inserted += row?.n ?? 0;
   }
   return inserted;

@@ -17,7 +17,11 @@ const TREE: Node[] = [
     nameEn: "Passport",
     children: [
       { code: "PASSPORT_MPASPOR_QUOTA", name: "Kuota dan antrean M-Paspor", nameEn: "M-Paspor quota and queue" },
-      { code: "PASSPORT_ISSUANCE", name: "Permohonan dan penerbitan paspor", nameEn: "Passport application and issuance" },
+      {
+        code: "PASSPORT_ISSUANCE",
+        name: "Permohonan dan penerbitan paspor",
+        nameEn: "Passport application and issuance",
+      },
       { code: "PASSPORT_EPASSPORT", name: "Paspor elektronik", nameEn: "E-passport" },
       { code: "PASSPORT_LOST_DAMAGED", name: "Paspor hilang atau rusak", nameEn: "Lost or damaged passport" },
       {
@@ -42,7 +46,11 @@ const TREE: Node[] = [
     nameEn: "Stay permits",
     children: [
       { code: "STAY_PERMIT_ITAS_ITAP", name: "ITAS dan ITAP", nameEn: "ITAS and ITAP" },
-      { code: "STAY_PERMIT_BRIDGING", name: "Bridging dan alih status izin tinggal", nameEn: "Bridging and change of status" },
+      {
+        code: "STAY_PERMIT_BRIDGING",
+        name: "Bridging dan alih status izin tinggal",
+        nameEn: "Bridging and change of status",
+      },
     ],
   },
   { code: "FOREIGN_WORKERS", name: "Pengawasan tenaga kerja asing", nameEn: "Foreign workers oversight" },

@@ -7,8 +7,8 @@ import type {
   TicketStatus,
 } from "../../generated/prisma/enums.js";
 import { dayNumber, dayNumberOf, localDate, localMidnight, offsetMinutes, weekdayOf } from "./clock.js";
-import { Random, WeightedTable } from "./random.js";
 import { simulateLifecycle } from "./lifecycle.js";
+import { Random, WeightedTable } from "./random.js";
 import {
   CATEGORY_WEIGHTS,
   COUNTRIES,
@@ -114,19 +114,35 @@ interface GroupProfile {
 const GROUPS: Record<ChannelGroup, GroupProfile> = {
   office: {
     share: 0.25,
-    channels: [["PHONE", 18], ["WALK_IN", 6], ["LETTER", 0.7], ["PRESS", 0.3]],
+    channels: [
+      ["PHONE", 18],
+      ["WALK_IN", 6],
+      ["LETTER", 0.7],
+      ["PRESS", 0.3],
+    ],
     hours: [0, 0, 0, 0, 0, 0, 0.1, 0.8, 5, 9, 10, 8, 3, 7, 8, 5, 1.5, 0.3, 0.1, 0, 0, 0, 0, 0],
     weekdays: [0.05, 1.36, 1.36, 1.36, 1.36, 1.36, 0.15],
   },
   digital: {
     share: 0.21,
-    channels: [["EMAIL", 12], ["WEB_FORM", 7], ["SP4N_LAPOR", 2]],
+    channels: [
+      ["EMAIL", 12],
+      ["WEB_FORM", 7],
+      ["SP4N_LAPOR", 2],
+    ],
     hours: [0.6, 0.3, 0.2, 0.2, 0.3, 0.8, 2, 4, 7, 8, 8, 7, 5, 7, 7, 6, 4, 3, 3, 3.5, 3.5, 3, 2, 1.2],
     weekdays: [0.45, 1.2, 1.2, 1.2, 1.2, 1.2, 0.55],
   },
   social: {
     share: 0.54,
-    channels: [["WHATSAPP", 27], ["INSTAGRAM", 14], ["LIVE_CHAT", 5], ["X", 3], ["FACEBOOK", 3], ["TIKTOK", 2]],
+    channels: [
+      ["WHATSAPP", 27],
+      ["INSTAGRAM", 14],
+      ["LIVE_CHAT", 5],
+      ["X", 3],
+      ["FACEBOOK", 3],
+      ["TIKTOK", 2],
+    ],
     hours: [0.8, 0.4, 0.25, 0.2, 0.4, 1.2, 2.5, 4.5, 6.5, 8, 8, 7, 6, 7, 7, 6.5, 5.5, 5.5, 6.5, 7.5, 8, 6.5, 4, 2],
     weekdays: [0.75, 1.08, 1.08, 1.08, 1.08, 1.08, 0.85],
   },
@@ -161,7 +177,9 @@ export function generateHistory(options: HistoryOptions): History {
   const nowMs = options.now.getTime();
 
   const history: History = { tickets: [], events: [], messages: [], lastNumber: 0 };
-  const keyed: { event: EventRow; ms: number; key: number }[] = [];
+  // Events are collected ticket by ticket; `times` mirrors their instants for the final sort.
+  const unsorted: EventRow[] = [];
+  const times: number[] = [];
   let laporRef = 4_100_000 + random.int(0, 99_999);
 
   drafts.forEach((draft, index) => {
@@ -172,8 +190,10 @@ export function generateHistory(options: HistoryOptions): History {
     const kind = outOfScope ? "COMPLAINT" : template.kind;
     const fill = filler(random, draft.unit, number);
     const reporter = reporterFor(random, draft.channel, kind);
+    const id = random.uuid();
     const result = simulateLifecycle({
       random,
+      ticketId: id,
       nowMs,
       createdMs: draft.createdMs,
       channel: draft.channel,
@@ -185,11 +205,11 @@ export function generateHistory(options: HistoryOptions): History {
       rejectReason: outOfScope?.reason,
       fill,
     });
-    const id = random.uuid();
     for (const event of result.events) {
-      keyed.push({ event: { ...event, ticketId: id }, ms: event.at.getTime(), key: keyed.length });
+      unsorted.push(event);
+      times.push(event.at.getTime());
     }
-    for (const message of result.messages) history.messages.push({ ...message, ticketId: id });
+    for (const message of result.messages) history.messages.push(message);
     history.tickets.push({
       id,
       number,
@@ -214,8 +234,11 @@ export function generateHistory(options: HistoryOptions): History {
     history.lastNumber = n;
   });
 
-  keyed.sort((a, b) => a.ms - b.ms || a.key - b.key);
-  history.events = keyed.map((entry) => entry.event);
+  // Sorting positions rather than the rows keeps this cheap for a few hundred thousand events; ties
+  // keep collection order, so one ticket's events stay in their causal order.
+  const order = Array.from(unsorted, (_, index) => index);
+  order.sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
+  history.events = order.map((index) => unsorted[index] as EventRow);
   return history;
 }
 
@@ -255,7 +278,9 @@ function templateTable(
   const perCategory = new Map<string, number>();
   for (const template of templates) perCategory.set(template.category, (perCategory.get(template.category) ?? 0) + 1);
   const entries = templates
-    .map((template) => [template, (weights[template.category] ?? 0) / (perCategory.get(template.category) ?? 1)] as const)
+    .map(
+      (template) => [template, (weights[template.category] ?? 0) / (perCategory.get(template.category) ?? 1)] as const,
+    )
     .filter(([, weight]) => weight > 0);
   if (entries.length === 0 && fallback) return fallback;
   return new WeightedTable(entries.length > 0 ? entries : templates.map((template) => [template, 1] as const));
@@ -280,7 +305,8 @@ function reporterFor(
   channel: Channel,
   kind: TicketKind,
 ): Pick<TicketRow, "reporterName" | "reporterEmail" | "reporterPhone"> {
-  if (kind === "WHISTLEBLOWING" && random.chance(0.7)) return { reporterName: null, reporterEmail: null, reporterPhone: null };
+  if (kind === "WHISTLEBLOWING" && random.chance(0.7))
+    return { reporterName: null, reporterEmail: null, reporterPhone: null };
   const first = random.pick(FIRST_NAMES);
   const last = random.pick(LAST_NAMES);
   const byPhone = channel === "WHATSAPP" || channel === "PHONE";

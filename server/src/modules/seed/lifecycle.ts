@@ -13,6 +13,7 @@ import {
 
 export interface LifecycleInput {
   random: Random;
+  ticketId: string;
   nowMs: number;
   createdMs: number;
   channel: Channel;
@@ -27,8 +28,8 @@ export interface LifecycleInput {
 }
 
 export interface Lifecycle {
-  events: Omit<EventRow, "ticketId">[];
-  messages: Omit<MessageRow, "ticketId">[];
+  events: EventRow[];
+  messages: MessageRow[];
   status: TicketStatus;
   priority: Priority;
   triaged: boolean;
@@ -90,8 +91,8 @@ const STAFFED_CHANNELS: ReadonlySet<Channel> = new Set(["PHONE", "WALK_IN", "LET
 
 /** Collects one ticket's events, dropping everything that would happen after `now`. */
 class Recorder {
-  readonly events: Omit<EventRow, "ticketId">[] = [];
-  readonly messages: Omit<MessageRow, "ticketId">[] = [];
+  readonly events: EventRow[] = [];
+  readonly messages: MessageRow[] = [];
   status: TicketStatus = "NEW";
   assigneeId: string | null = null;
   reopenCount = 0;
@@ -103,7 +104,13 @@ class Recorder {
     private readonly input: LifecycleInput,
     createdMs: number,
   ) {
-    this.times = { updatedAt: new Date(createdMs), triagedAt: null, firstRespondedAt: null, resolvedAt: null, closedAt: null };
+    this.times = {
+      updatedAt: new Date(createdMs),
+      triagedAt: null,
+      firstRespondedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+    };
   }
 
   /**
@@ -118,7 +125,8 @@ class Recorder {
     }
     this.last = at;
     const date = new Date(at);
-    this.events.push({ unitId: this.input.unitId, type, actorId, actorLabel: actorId ? null : "system", at: date, data });
+    const { ticketId, unitId } = this.input;
+    this.events.push({ ticketId, unitId, type, actorId, actorLabel: actorId ? null : "system", at: date, data });
     this.times.updatedAt = date;
     if (data.to) this.status = data.to as TicketStatus;
     if (type === "TRIAGED") this.times.triagedAt = date;
@@ -151,7 +159,14 @@ class Recorder {
     const at = this.emit(type, ms, authorId, { ...data, messageId });
     if (this.stopped) return at;
     const visibility = type === "NOTE_ADDED" ? "INTERNAL_NOTE" : "PUBLIC_REPLY";
-    this.messages.push({ id: messageId, authorId, visibility, body: this.input.fill(body), createdAt: new Date(at) });
+    this.messages.push({
+      id: messageId,
+      ticketId: this.input.ticketId,
+      authorId,
+      visibility,
+      body: this.input.fill(body),
+      createdAt: this.events[this.events.length - 1]?.at ?? new Date(at),
+    });
     return at;
   }
 }
@@ -204,14 +219,15 @@ export function simulateLifecycle(input: LifecycleInput): Lifecycle {
   // A few tickets sit unanswered for more than a working day: the breaches supervisors must see.
   const late = r.chance(0.06) ? r.int(500, 1500) : 0;
   const replyAt = addWorkingMinutes(t, r.exponential(SPEED[channel].reply) + late, calendar);
-  rec.emit("STARTED", Math.max(t + MINUTE, replyAt - r.int(1, 15) * MINUTE), assignee, {
+  const waits = kind !== "APPRECIATION" && r.chance(0.15);
+  const quick = !waits && (kind === "INFORMATION_REQUEST" || kind === "APPRECIATION") && r.chance(0.55);
+  // As in the live service, the first reply on an assigned ticket is what puts it in progress.
+  t = rec.message("REPLIED", replyAt, assignee, r.pick(waits ? DOCUMENT_REQUESTS : PUBLIC_REPLIES[kind]), {
     from: "ASSIGNED",
     to: "IN_PROGRESS",
   });
-  const waits = kind !== "APPRECIATION" && r.chance(0.15);
-  const quick = !waits && (kind === "INFORMATION_REQUEST" || kind === "APPRECIATION") && r.chance(0.55);
-  t = rec.message("REPLIED", replyAt, assignee, r.pick(waits ? DOCUMENT_REQUESTS : PUBLIC_REPLIES[kind]));
-  if (r.chance(0.25)) t = rec.message("NOTE_ADDED", addWorkingMinutes(t, r.exponential(60), calendar), assignee, r.pick(INTERNAL_NOTES));
+  if (r.chance(0.25))
+    t = rec.message("NOTE_ADDED", addWorkingMinutes(t, r.exponential(60), calendar), assignee, r.pick(INTERNAL_NOTES));
 
   if (waits) {
     t = rec.emit("WAITING_ON_CITIZEN", t + r.int(1, 10) * MINUTE, assignee, {
@@ -230,7 +246,9 @@ export function simulateLifecycle(input: LifecycleInput): Lifecycle {
 
   // Resolving sends the resolution to the citizen; about 7% take more than two weeks.
   const resolve = (from: number, immediate: boolean): number => {
-    let at = immediate ? from + r.int(2, 30) * MINUTE : addWorkingMinutes(from, r.exponential(RESOLVE_MEAN[kind]), calendar);
+    let at = immediate
+      ? from + r.int(2, 30) * MINUTE
+      : addWorkingMinutes(from, r.exponential(RESOLVE_MEAN[kind]), calendar);
     if (!immediate && r.chance(0.07)) at = nextWorkingInstant(at + r.int(12, 35) * DAY, calendar);
     return rec.message("RESOLVED", at, assignee, r.pick(RESOLUTION_REPLIES), { from: "IN_PROGRESS", to: "RESOLVED" });
   };

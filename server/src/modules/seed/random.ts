@@ -40,15 +40,21 @@ export class Random {
 
   /** A version 4 UUID whose random bits come from this generator. */
   uuid(): string {
-    const words = [this.uint32(), this.uint32(), this.uint32(), this.uint32()];
-    const hex = words.map((word) => word.toString(16).padStart(8, "0")).join("");
-    const variant = ((Number.parseInt(hex[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    const a = hex8(this.uint32());
+    const b = hex8(this.uint32());
+    const c = hex8(this.uint32());
+    const d = hex8(this.uint32());
+    const variant = "89ab"[Number.parseInt(c[0] ?? "0", 16) & 0x3];
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
   }
 
   private uint32(): number {
     return Math.floor(this.next() * 4294967296) >>> 0;
   }
+}
+
+function hex8(word: number): string {
+  return word.toString(16).padStart(8, "0");
 }
 
 /** Draws items in proportion to their weights, in O(log n) per draw. */

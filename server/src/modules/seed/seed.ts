@@ -81,25 +81,24 @@ ORDER BY r.ordinality
 ON CONFLICT (code) DO NOTHING
 RETURNING 1`;
 
-/** Inserts a tree level by level, so that every parent exists before its children look it up. */
+/**
+ * Inserts a tree level by level, so that every parent exists before its children look it up.
+ * `rows` list parents before children.
+ */
 async function insertTree(
   sql: Sql,
   statement: string,
   rows: readonly { code: string; parentCode: string | null }[],
 ): Promise<number> {
   const depth = new Map<string, number>();
-  const depthOf = (code: string | null, guard = 0): number => {
-    if (code === null) return -1;
-    const known = depth.get(code);
-    if (known !== undefined) return known;
-    const row = rows.find((candidate) => candidate.code === code);
-    if (!row || guard > 20) return -1;
-    const value = depthOf(row.parentCode, guard + 1) + 1;
-    depth.set(code, value);
-    return value;
-  };
   const levels: (typeof rows)[number][][] = [];
-  for (const row of rows) (levels[depthOf(row.code)] ??= []).push(row);
+  for (const row of rows) {
+    const level = row.parentCode === null ? 0 : (depth.get(row.parentCode) ?? -1) + 1;
+    depth.set(row.code, level);
+    const bucket = levels[level] ?? [];
+    bucket.push(row);
+    levels[level] = bucket;
+  }
   let inserted = 0;
   for (const level of levels) if (level) inserted += await insertJson(sql, statement, level);
   return inserted;
@@ -193,7 +192,9 @@ async function refreshPasswords(db: Database, password: string, hash: string) {
 async function renewApiKey(db: Database): Promise<string> {
   const { key, prefix, keyHash } = newApiKey();
   await db.transaction(async (sql) => {
-    await sql.query("UPDATE api_key SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", [DEMO_API_KEY_NAME]);
+    await sql.query("UPDATE api_key SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", [
+      DEMO_API_KEY_NAME,
+    ]);
     await sql.query(
       `INSERT INTO api_key (name, prefix, key_hash, scopes, unit_id)
        SELECT $1, $2, $3, ARRAY(SELECT json_array_elements_text($4::json)), id FROM unit WHERE code = 'IMI'`,

@@ -162,7 +162,7 @@ function uniqueCode(base: string, provinceSuffix: string, taken: Set<string>): s
   return code;
 }
 
-export function slug(text: string): string {
+function slug(text: string): string {
   return text
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")

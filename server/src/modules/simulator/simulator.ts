@@ -3,8 +3,8 @@ import type { Logger } from "../../logger.js";
 import type { UserViewer } from "../auth/viewer.js";
 import { scopeOf } from "../auth/viewer.js";
 import { OPEN_STATUSES } from "../tickets/status-machine.js";
-import * as tickets from "../tickets/ticket-service.js";
 import type { TicketDeps } from "../tickets/ticket-service.js";
+import * as tickets from "../tickets/ticket-service.js";
 import { SIMULATED_CONTACTS } from "./contacts.js";
 
 export interface SimulatorOptions {
@@ -85,11 +85,19 @@ export function startSimulator(options: SimulatorOptions): () => Promise<void> {
         await tickets.assignTicket(deps, viewer, { ...input, assigneeId: agent.id });
         return;
       case "ASSIGNED":
-        await tickets.replyToTicket(deps, viewer, { ...input, body: "Terima kasih, laporan Anda sedang kami tindak lanjuti." });
+        await tickets.replyToTicket(deps, viewer, {
+          ...input,
+          body: "Terima kasih, laporan Anda sedang kami tindak lanjuti.",
+        });
         return;
       case "IN_PROGRESS":
-        if (random() < 0.2) await tickets.waitOnCitizen(deps, viewer, { ...input, reason: "Mohon lengkapi nomor permohonan." });
-        else await tickets.resolveTicket(deps, viewer, { ...input, resolution: "Permasalahan telah diselesaikan. Terima kasih." });
+        if (random() < 0.2)
+          await tickets.waitOnCitizen(deps, viewer, { ...input, reason: "Mohon lengkapi nomor permohonan." });
+        else
+          await tickets.resolveTicket(deps, viewer, {
+            ...input,
+            resolution: "Permasalahan telah diselesaikan. Terima kasih.",
+          });
         return;
       case "WAITING_ON_CITIZEN":
         await tickets.resumeTicket(deps, viewer, input);

@@ -42,8 +42,21 @@ type Target = TicketStatus | "same" | "back-to-work";
 const TRANSITIONS: Record<TicketAction, Partial<Record<TicketStatus, Target>>> = {
   triage: { NEW: "TRIAGED" },
   assign: { TRIAGED: "ASSIGNED", ASSIGNED: "same", IN_PROGRESS: "same", WAITING_ON_CITIZEN: "same" },
-  transfer: { NEW: "same", TRIAGED: "same", ASSIGNED: "TRIAGED", IN_PROGRESS: "TRIAGED", WAITING_ON_CITIZEN: "TRIAGED" },
-  reply: { NEW: "same", TRIAGED: "same", ASSIGNED: "IN_PROGRESS", IN_PROGRESS: "same", WAITING_ON_CITIZEN: "same", RESOLVED: "same" },
+  transfer: {
+    NEW: "same",
+    TRIAGED: "same",
+    ASSIGNED: "TRIAGED",
+    IN_PROGRESS: "TRIAGED",
+    WAITING_ON_CITIZEN: "TRIAGED",
+  },
+  reply: {
+    NEW: "same",
+    TRIAGED: "same",
+    ASSIGNED: "IN_PROGRESS",
+    IN_PROGRESS: "same",
+    WAITING_ON_CITIZEN: "same",
+    RESOLVED: "same",
+  },
   note: {
     NEW: "same",
     TRIAGED: "same",

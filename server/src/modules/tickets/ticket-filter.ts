@@ -41,7 +41,11 @@ export function scopedUnitIds(viewer: AuthenticatedViewer, tree: UnitTree, unitC
   return [...tree.subtree(root)];
 }
 
-export function ticketWhere(viewer: AuthenticatedViewer, tree: UnitTree, filter: TicketFilter = {}): Prisma.TicketWhereInput {
+export function ticketWhere(
+  viewer: AuthenticatedViewer,
+  tree: UnitTree,
+  filter: TicketFilter = {},
+): Prisma.TicketWhereInput {
   const where: Prisma.TicketWhereInput[] = [];
   const unitIds = scopedUnitIds(viewer, tree, filter.unitCode);
   if (unitIds) where.push({ unitId: unitIds.length === 1 ? unitIds[0] : { in: unitIds } });

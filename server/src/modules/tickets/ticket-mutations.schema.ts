@@ -1,8 +1,10 @@
+import type { InputObjectRef } from "@pothos/core";
 import { decodeGlobalID } from "@pothos/plugin-relay";
-import { builder } from "../../graphql/builder.js";
 import { IdempotencyConflictError, ValidationError } from "../../errors.js";
-import { TICKET_ACTION_ERRORS } from "../../graphql/errors.js";
+import type { Ticket } from "../../generated/prisma/client.js";
+import { builder, type Types } from "../../graphql/builder.js";
 import type { Context } from "../../graphql/context.js";
+import { TICKET_ACTION_ERRORS } from "../../graphql/errors.js";
 import type { AuthenticatedViewer } from "../auth/viewer.js";
 import { ChannelEnum, PriorityEnum, TicketKindEnum, TicketRef } from "./ticket.schema.js";
 import * as tickets from "./ticket-service.js";
@@ -49,32 +51,13 @@ const CreateTicketInput = builder.inputType("CreateTicketInput", {
   }),
 });
 
-
-function actionInput<Fields extends Record<string, { kind: "string" | "optionalString"; description: string }>>(
-  name: string,
-  description: string,
-  extra: Fields,
-) {
-  return builder.inputType(name, {
-    description,
-    fields: (t) => ({
-      ticketId: t.id({ required: true, description: "Global id of the ticket." }),
-      ...Object.fromEntries(
-        Object.entries(extra).map(([key, spec]) => [
-          key,
-          t.string({ required: spec.kind === "string", description: spec.description }),
-        ]),
-      ),
-    }),
-  });
-}
-
-const reason = { kind: "string", description: "Why (max 2,000 characters); recorded in the ticket's history." } as const;
+const TICKET_ID = { required: true, description: "Global id of the ticket." } as const;
+const REASON = "Why (max 2,000 characters); recorded in the ticket's history.";
 
 const TriageTicketInput = builder.inputType("TriageTicketInput", {
   description: "Verifies a new ticket: sets its category, priority and kind.",
   fields: (t) => ({
-    ticketId: t.id({ required: true, description: "Global id of the ticket." }),
+    ticketId: t.id(TICKET_ID),
     category: t.string({ description: "Category code." }),
     priority: t.field({ type: PriorityEnum, description: "Urgency." }),
     kind: t.field({ type: TicketKindEnum, description: "Corrected kind." }),
@@ -83,41 +66,73 @@ const TriageTicketInput = builder.inputType("TriageTicketInput", {
 const AssignTicketInput = builder.inputType("AssignTicketInput", {
   description: "Gives the ticket to an agent of its unit.",
   fields: (t) => ({
-    ticketId: t.id({ required: true, description: "Global id of the ticket." }),
+    ticketId: t.id(TICKET_ID),
     assigneeId: t.id({ required: true, description: "Global id of the user (an active member of the ticket's unit)." }),
   }),
 });
 const TransferTicketInput = builder.inputType("TransferTicketInput", {
   description: "Moves the ticket to another unit (disposition or escalation). The citizen's clock keeps running.",
   fields: (t) => ({
-    ticketId: t.id({ required: true, description: "Global id of the ticket." }),
+    ticketId: t.id(TICKET_ID),
     unitCode: t.string({ required: true, description: "The receiving unit." }),
-    reason: t.string({ required: true, description: reason.description }),
+    reason: t.string({ required: true, description: REASON }),
   }),
 });
-const MessageInput = actionInput("TicketMessageInput", "A reply or a note on a ticket.", {
-  body: { kind: "string", description: "The text (max 10,000 characters)." },
+const TicketMessageInput = builder.inputType("TicketMessageInput", {
+  description: "A reply or a note on a ticket.",
+  fields: (t) => ({
+    ticketId: t.id(TICKET_ID),
+    body: t.string({ required: true, description: "The text (max 10,000 characters)." }),
+  }),
 });
-const TicketIdInput = actionInput("TicketIdInput", "Names a ticket.", {});
-const WaitInput = actionInput("WaitOnCitizenInput", "Pauses the ticket until the citizen answers.", {
-  reason: { kind: "optionalString", description: "What the citizen must provide." },
+const TicketIdInput = builder.inputType("TicketIdInput", {
+  description: "Names a ticket.",
+  fields: (t) => ({ ticketId: t.id(TICKET_ID) }),
 });
-const ResolveInput = actionInput("ResolveTicketInput", "Resolves the ticket with an answer to the citizen.", {
-  resolution: { kind: "string", description: "The answer sent to the citizen (max 10,000 characters)." },
+const WaitOnCitizenInput = builder.inputType("WaitOnCitizenInput", {
+  description: "Pauses the ticket until the citizen answers.",
+  fields: (t) => ({
+    ticketId: t.id(TICKET_ID),
+    reason: t.string({ description: "What the citizen must provide." }),
+  }),
 });
-const ReasonInput = actionInput("TicketReasonInput", "An action that needs a reason.", { reason });
+const ResolveTicketInput = builder.inputType("ResolveTicketInput", {
+  description: "Resolves the ticket with an answer to the citizen.",
+  fields: (t) => ({
+    ticketId: t.id(TICKET_ID),
+    resolution: t.string({ required: true, description: "The answer sent to the citizen (max 10,000 characters)." }),
+  }),
+});
+const TicketReasonInput = builder.inputType("TicketReasonInput", {
+  description: "An action that needs a reason.",
+  fields: (t) => ({
+    ticketId: t.id(TICKET_ID),
+    reason: t.string({ required: true, description: REASON }),
+  }),
+});
 
-type Resolver = (ctx: Context, input: Record<string, unknown>) => Promise<unknown>;
-
-function ticketMutation(name: string, description: string, input: ReturnType<typeof actionInput> | typeof TriageTicketInput, run: Resolver) {
+/** Every lifecycle mutation has the same shape: an input naming a ticket, a ticket or a typed error back. */
+function lifecycleMutation<Shape extends { ticketId: string | number }>(
+  name: string,
+  description: string,
+  input: InputObjectRef<PothosSchemaTypes.ExtendDefaultTypes<Types>, Shape>,
+  run: (deps: tickets.TicketDeps, viewer: AuthenticatedViewer, ticketId: string, input: Shape) => Promise<Ticket>,
+) {
   builder.mutationField(name, (t) =>
     t.field({
       type: TicketRef,
       description,
       authScopes: { writeTickets: true },
-      errors: { types: TICKET_ACTION_ERRORS, dataField: { name: "ticket", description: "The ticket after the change." } },
-      args: { input: t.arg({ type: input as typeof TicketIdInput, required: true, description: "What to do." }) },
-      resolve: (_root, args, ctx) => run(ctx, args.input as Record<string, unknown>) as never,
+      errors: {
+        types: TICKET_ACTION_ERRORS,
+        dataField: { name: "ticket", description: "The ticket after the change." },
+      },
+      args: { input: t.arg({ type: input, required: true, description: "What to do." }) },
+      resolve: (_root, args, ctx) => {
+        // Pothos cannot narrow argument types through this generic; the ref above fixes the shape.
+        const value = (args as unknown as { input: Shape }).input;
+        return run(ctx.tickets, viewerOf(ctx), localId(String(value.ticketId), "Ticket", "ticketId"), value);
+      },
     }),
   );
 }
@@ -137,51 +152,80 @@ builder.mutationField("createTicket", (t) =>
   }),
 );
 
-const id = (input: Record<string, unknown>) => localId(String(input.ticketId), "Ticket", "ticketId");
-const str = (input: Record<string, unknown>, key: string) => (input[key] == null ? null : String(input[key]));
-
-ticketMutation("triageTicket", "Verifies a new ticket: category, priority, kind.", TriageTicketInput, (ctx, input) =>
-  tickets.triageTicket(ctx.tickets, viewerOf(ctx), {
-    ticketId: id(input),
-    categoryCode: str(input, "category"),
-    priority: str(input, "priority"),
-    kind: str(input, "kind"),
-  }),
+lifecycleMutation(
+  "triageTicket",
+  "Verifies a new ticket: category, priority, kind.",
+  TriageTicketInput,
+  (deps, viewer, ticketId, input) =>
+    tickets.triageTicket(deps, viewer, {
+      ticketId,
+      categoryCode: input.category,
+      priority: input.priority,
+      kind: input.kind,
+    }),
 );
-ticketMutation("assignTicket", "Gives the ticket to an agent of its unit (agents may take it themselves).", AssignTicketInput as never, (ctx, input) =>
-  tickets.assignTicket(ctx.tickets, viewerOf(ctx), {
-    ticketId: id(input),
-    assigneeId: localId(String(input.assigneeId), "User", "assigneeId"),
-  }),
+lifecycleMutation(
+  "assignTicket",
+  "Gives the ticket to an agent of its unit (agents may take it themselves).",
+  AssignTicketInput,
+  (deps, viewer, ticketId, input) =>
+    tickets.assignTicket(deps, viewer, {
+      ticketId,
+      assigneeId: localId(String(input.assigneeId), "User", "assigneeId"),
+    }),
 );
-ticketMutation("transferTicket", "Moves the ticket to another unit, with a reason.", TransferTicketInput as never, (ctx, input) =>
-  tickets.transferTicket(ctx.tickets, viewerOf(ctx), {
-    ticketId: id(input),
-    unitCode: String(input.unitCode),
-    reason: String(input.reason),
-  }),
+lifecycleMutation(
+  "transferTicket",
+  "Moves the ticket to another unit, with a reason.",
+  TransferTicketInput,
+  (deps, viewer, ticketId, input) =>
+    tickets.transferTicket(deps, viewer, { ticketId, unitCode: input.unitCode, reason: input.reason }),
 );
-ticketMutation("replyToTicket", "Sends a public reply to the citizen.", MessageInput, (ctx, input) =>
-  tickets.replyToTicket(ctx.tickets, viewerOf(ctx), { ticketId: id(input), body: String(input.body) }),
+lifecycleMutation(
+  "replyToTicket",
+  "Sends a public reply to the citizen.",
+  TicketMessageInput,
+  (deps, viewer, ticketId, input) => tickets.replyToTicket(deps, viewer, { ticketId, body: input.body }),
 );
-ticketMutation("addInternalNote", "Adds a note only staff can read.", MessageInput, (ctx, input) =>
-  tickets.addInternalNote(ctx.tickets, viewerOf(ctx), { ticketId: id(input), body: String(input.body) }),
+lifecycleMutation(
+  "addInternalNote",
+  "Adds a note only staff can read.",
+  TicketMessageInput,
+  (deps, viewer, ticketId, input) => tickets.addInternalNote(deps, viewer, { ticketId, body: input.body }),
 );
-ticketMutation("waitOnCitizen", "Pauses the ticket until the citizen answers.", WaitInput, (ctx, input) =>
-  tickets.waitOnCitizen(ctx.tickets, viewerOf(ctx), { ticketId: id(input), reason: str(input, "reason") }),
+lifecycleMutation(
+  "waitOnCitizen",
+  "Pauses the ticket until the citizen answers.",
+  WaitOnCitizenInput,
+  (deps, viewer, ticketId, input) => tickets.waitOnCitizen(deps, viewer, { ticketId, reason: input.reason }),
 );
-ticketMutation("resumeTicket", "Continues a ticket that was waiting on the citizen.", TicketIdInput, (ctx, input) =>
-  tickets.resumeTicket(ctx.tickets, viewerOf(ctx), { ticketId: id(input) }),
+lifecycleMutation(
+  "resumeTicket",
+  "Continues a ticket that was waiting on the citizen.",
+  TicketIdInput,
+  (deps, viewer, ticketId) => tickets.resumeTicket(deps, viewer, { ticketId }),
 );
-ticketMutation("resolveTicket", "Resolves the ticket with an answer to the citizen.", ResolveInput, (ctx, input) =>
-  tickets.resolveTicket(ctx.tickets, viewerOf(ctx), { ticketId: id(input), resolution: String(input.resolution) }),
+lifecycleMutation(
+  "resolveTicket",
+  "Resolves the ticket with an answer to the citizen.",
+  ResolveTicketInput,
+  (deps, viewer, ticketId, input) => tickets.resolveTicket(deps, viewer, { ticketId, resolution: input.resolution }),
 );
-ticketMutation("closeTicket", "Closes a resolved ticket (citizen confirmed or did not object).", TicketIdInput, (ctx, input) =>
-  tickets.closeTicket(ctx.tickets, viewerOf(ctx), { ticketId: id(input) }),
+lifecycleMutation(
+  "closeTicket",
+  "Closes a resolved ticket (citizen confirmed or did not object).",
+  TicketIdInput,
+  (deps, viewer, ticketId) => tickets.closeTicket(deps, viewer, { ticketId }),
 );
-ticketMutation("reopenTicket", "Reopens a resolved or closed ticket, with a reason.", ReasonInput, (ctx, input) =>
-  tickets.reopenTicket(ctx.tickets, viewerOf(ctx), { ticketId: id(input), reason: String(input.reason) }),
+lifecycleMutation(
+  "reopenTicket",
+  "Reopens a resolved or closed ticket, with a reason.",
+  TicketReasonInput,
+  (deps, viewer, ticketId, input) => tickets.reopenTicket(deps, viewer, { ticketId, reason: input.reason }),
 );
-ticketMutation("rejectTicket", "Rejects the ticket as not immigration's authority (bukan wewenang), with a reason.", ReasonInput, (ctx, input) =>
-  tickets.rejectTicket(ctx.tickets, viewerOf(ctx), { ticketId: id(input), reason: String(input.reason) }),
+lifecycleMutation(
+  "rejectTicket",
+  "Rejects the ticket as not immigration's authority (bukan wewenang), with a reason.",
+  TicketReasonInput,
+  (deps, viewer, ticketId, input) => tickets.rejectTicket(deps, viewer, { ticketId, reason: input.reason }),
 );

@@ -10,7 +10,13 @@ import {
   ValidationError,
 } from "../../errors.js";
 import type { Prisma, Ticket } from "../../generated/prisma/client.js";
-import { Channel, Priority, TicketKind, type TicketEventType, type TicketStatus } from "../../generated/prisma/enums.js";
+import {
+  Channel,
+  Priority,
+  type TicketEventType,
+  TicketKind,
+  type TicketStatus,
+} from "../../generated/prisma/enums.js";
 import { type AuthenticatedViewer, actorOf, canWriteTickets } from "../auth/viewer.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { ACTION_VERB, type TicketAction, transition } from "./status-machine.js";
@@ -68,7 +74,9 @@ async function insertEvent(
   at: Date,
   data: Record<string, unknown>,
 ) {
-  return tx.ticketEvent.create({ data: { ticketId, unitId, type, at, data: data as Prisma.InputJsonValue, ...actorOf(viewer) } });
+  return tx.ticketEvent.create({
+    data: { ticketId, unitId, type, at, data: data as Prisma.InputJsonValue, ...actorOf(viewer) },
+  });
 }
 
 export async function createTicket(
@@ -233,13 +241,17 @@ export function triageTicket(
   });
 }
 
-export function assignTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; assigneeId: string }) {
+export function assignTicket(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; assigneeId: string },
+) {
   return act(deps, viewer, input.ticketId, "assign", async (ticket, _to, tx) => {
     if (viewer.kind === "user" && viewer.role === "AGENT" && input.assigneeId !== viewer.userId) {
       throw new ForbiddenError("An agent may only take a ticket for themselves.");
     }
     const assignee = await tx.user.findUnique({ where: { id: input.assigneeId } });
-    if (!assignee || !assignee.active || assignee.unitId !== ticket.unit_id) {
+    if (!assignee?.active || assignee.unitId !== ticket.unit_id) {
       throw new ValidationError("assigneeId: not an active member of the ticket's unit", "assigneeId");
     }
     return { data: { assigneeId: assignee.id }, event: "ASSIGNED", eventData: { assigneeId: assignee.id } };
@@ -267,7 +279,11 @@ export function transferTicket(
   });
 }
 
-export function replyToTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; body: string }) {
+export function replyToTicket(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; body: string },
+) {
   const body = parseInput(messageInput, input.body, "body");
   return act(deps, viewer, input.ticketId, "reply", (ticket, _to, _tx, now) => ({
     data: ticket.first_responded_at ? {} : { firstRespondedAt: now },
@@ -276,7 +292,11 @@ export function replyToTicket(deps: TicketDeps, viewer: AuthenticatedViewer, inp
   }));
 }
 
-export function addInternalNote(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; body: string }) {
+export function addInternalNote(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; body: string },
+) {
   const body = parseInput(messageInput, input.body, "body");
   return act(deps, viewer, input.ticketId, "note", () => ({
     event: "NOTE_ADDED",
@@ -284,16 +304,27 @@ export function addInternalNote(deps: TicketDeps, viewer: AuthenticatedViewer, i
   }));
 }
 
-export function waitOnCitizen(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; reason?: string | null }) {
+export function waitOnCitizen(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; reason?: string | null },
+) {
   const reason = input.reason ? parseInput(reasonInput, input.reason, "reason") : null;
-  return act(deps, viewer, input.ticketId, "waitOnCitizen", () => ({ event: "WAITING_ON_CITIZEN", eventData: { reason } }));
+  return act(deps, viewer, input.ticketId, "waitOnCitizen", () => ({
+    event: "WAITING_ON_CITIZEN",
+    eventData: { reason },
+  }));
 }
 
 export function resumeTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string }) {
   return act(deps, viewer, input.ticketId, "resume", () => ({ event: "RESUMED" }));
 }
 
-export function resolveTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; resolution: string }) {
+export function resolveTicket(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; resolution: string },
+) {
   const resolution = parseInput(messageInput, input.resolution, "resolution");
   return act(deps, viewer, input.ticketId, "resolve", (ticket, _to, _tx, now) => ({
     data: { resolvedAt: now, ...(ticket.first_responded_at ? {} : { firstRespondedAt: now }) },
@@ -303,10 +334,17 @@ export function resolveTicket(deps: TicketDeps, viewer: AuthenticatedViewer, inp
 }
 
 export function closeTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string }) {
-  return act(deps, viewer, input.ticketId, "close", (_t, _to, _tx, now) => ({ data: { closedAt: now }, event: "CLOSED" }));
+  return act(deps, viewer, input.ticketId, "close", (_t, _to, _tx, now) => ({
+    data: { closedAt: now },
+    event: "CLOSED",
+  }));
 }
 
-export function reopenTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; reason: string }) {
+export function reopenTicket(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; reason: string },
+) {
   const reason = parseInput(reasonInput, input.reason, "reason");
   return act(deps, viewer, input.ticketId, "reopen", () => ({
     data: { resolvedAt: null, closedAt: null, reopenCount: { increment: 1 } },
@@ -315,7 +353,11 @@ export function reopenTicket(deps: TicketDeps, viewer: AuthenticatedViewer, inpu
   }));
 }
 
-export function rejectTicket(deps: TicketDeps, viewer: AuthenticatedViewer, input: { ticketId: string; reason: string }) {
+export function rejectTicket(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; reason: string },
+) {
   const reason = parseInput(reasonInput, input.reason, "reason");
   return act(deps, viewer, input.ticketId, "reject", (_t, _to, _tx, now) => ({
     data: { closedAt: now },

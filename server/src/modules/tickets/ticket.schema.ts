@@ -1,13 +1,26 @@
 import { queryFromInfo } from "@pothos/plugin-prisma";
+import {
+  Channel,
+  MessageVisibility,
+  Priority,
+  TicketEventType,
+  TicketKind,
+  TicketStatus,
+} from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
-import { Channel, MessageVisibility, Priority, TicketEventType, TicketKind, TicketStatus } from "../../generated/prisma/enums.js";
 import { canSeePersonalData } from "../auth/viewer.js";
 import { maskEmail, maskName, maskPhone } from "./masking.js";
 import { allowedActions } from "./status-machine.js";
 import { encodeCursor, keysetAfter, pagePlan, ticketWhere } from "./ticket-filter.js";
 
-export const TicketKindEnum = builder.enumType(TicketKind, { name: "TicketKind", description: "What the citizen is asking for." });
-export const ChannelEnum = builder.enumType(Channel, { name: "Channel", description: "How the ticket reached the unit." });
+export const TicketKindEnum = builder.enumType(TicketKind, {
+  name: "TicketKind",
+  description: "What the citizen is asking for.",
+});
+export const ChannelEnum = builder.enumType(Channel, {
+  name: "Channel",
+  description: "How the ticket reached the unit.",
+});
 export const PriorityEnum = builder.enumType(Priority, { name: "Priority", description: "Urgency set at triage." });
 export const TicketStatusEnum = builder.enumType(TicketStatus, {
   name: "TicketStatus",
@@ -211,7 +224,9 @@ const TicketFilterInput = builder.inputType("TicketFilter", {
     priority: t.field({ type: [PriorityEnum], description: "Any of these priorities." }),
     createdFrom: t.field({ type: "DateTime", description: "Received at or after this instant." }),
     createdTo: t.field({ type: "DateTime", description: "Received before this instant." }),
-    search: t.string({ description: "A ticket number (exact) or words in the subject or description (max 100 chars)." }),
+    search: t.string({
+      description: "A ticket number (exact) or words in the subject or description (max 100 chars).",
+    }),
   }),
 });
 

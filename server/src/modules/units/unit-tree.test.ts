@@ -6,7 +6,14 @@ const tree = new UnitTree([
   { id: 2, code: "KANWIL-JI", name: "Jatim", type: "REGIONAL_OFFICE", parentId: 1, timeZone: "Asia/Jakarta" },
   { id: 3, code: "KANIM-MALANG", name: "Malang", type: "IMMIGRATION_OFFICE", parentId: 2, timeZone: "Asia/Jakarta" },
   { id: 4, code: "KANWIL-BA", name: "Bali", type: "REGIONAL_OFFICE", parentId: 1, timeZone: "Asia/Makassar" },
-  { id: 5, code: "KANIM-DENPASAR", name: "Denpasar", type: "IMMIGRATION_OFFICE", parentId: 4, timeZone: "Asia/Makassar" },
+  {
+    id: 5,
+    code: "KANIM-DENPASAR",
+    name: "Denpasar",
+    type: "IMMIGRATION_OFFICE",
+    parentId: 4,
+    timeZone: "Asia/Makassar",
+  },
 ]);
 
 describe("UnitTree", () => {

@@ -1,5 +1,5 @@
-import { builder } from "../../graphql/builder.js";
 import { OfficeClass, UnitType } from "../../generated/prisma/enums.js";
+import { builder } from "../../graphql/builder.js";
 
 export const UnitTypeEnum = builder.enumType(UnitType, {
   name: "UnitType",
@@ -10,12 +10,13 @@ export const OfficeClassEnum = builder.enumType(OfficeClass, {
   description: "Class of a Kantor Imigrasi, set by ministerial decision.",
 });
 
-const inScope = (unitIds: ReadonlySet<number> | undefined, id: number | null) =>
-  id !== null && unitIds !== undefined && unitIds.has(id);
+const inScope = (unitIds: ReadonlySet<number> | undefined, id: number | null): boolean =>
+  id !== null && unitIds?.has(id) === true;
 
 export const UnitRef = builder.prismaNode("Unit", {
   id: { field: "id" },
-  description: "An organisational unit: the directorate, a regional office, an immigration office or a detention centre.",
+  description:
+    "An organisational unit: the directorate, a regional office, an immigration office or a detention centre.",
   authScopes: { authenticated: true },
   // A unit outside the scope resolves like one that does not exist (-1 never matches).
   nullable: true,
