@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targets } from "./support/databases.js";
-import { CREATE, EVENTS, newTicketInput, REPLY, TICKETS, TRANSFER } from "./support/documents.js";
+import { CREATE, EVENTS, NOTE, newTicketInput, REPLY, TICKETS, TRANSFER } from "./support/documents.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 describe.each(await targets())("scope and roles on %s", (target) => {
@@ -116,13 +116,19 @@ describe.each(await targets())("scope and roles on %s", (target) => {
       scopes: ["metrics:read", "tickets:read"],
       unit: { code: "IMI" },
     });
+    await server.gql(REPLY, { input: { ticketId: baliTicket.id, body: "Laporan diterima." } }, directorate);
+    await server.gql(NOTE, { input: { ticketId: baliTicket.id, body: "Catatan internal petugas." } }, directorate);
+    eventsBefore = await countEvents();
     const read = await server.gql(
       EVENTS.replace("status", "status reporter { name phone masked }"),
       { id: baliTicket.id },
       server.apiKey,
     );
     expect(read.data?.node.reporter).toEqual({ name: "B*** S******", phone: "**********890", masked: true });
-    expect(read.data?.node.messages).toEqual([]);
+    // Internal notes stay with staff.
+    expect(read.data?.node.messages).toEqual([{ visibility: "PUBLIC_REPLY", body: "Laporan diterima." }]);
+    const staff = await server.gql(EVENTS, { id: baliTicket.id }, directorate);
+    expect(staff.data?.node.messages.map((m: any) => m.visibility)).toEqual(["PUBLIC_REPLY", "INTERNAL_NOTE"]);
     const write = await server.gql(CREATE, { input: newTicketInput() }, server.apiKey);
     expect(write.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect(await countEvents()).toBe(eventsBefore);

@@ -17,6 +17,8 @@ import type { TicketDeps } from "./modules/tickets/ticket-service.js";
 import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
 
+const DRAIN_TIMEOUT_MS = 10_000;
+
 export interface DemoCredentials {
   accounts: { email: string; role: string; unitCode: string }[];
   password: string;
@@ -41,6 +43,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   let ready = false;
   let demo: DemoCredentials | null = null;
   let stopSimulator: (() => Promise<void>) | null = null;
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
   const ticketDeps: TicketDeps = {
     db,
     units: () => {
@@ -114,6 +118,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     async start() {
       await prepare();
       server = createServer((req, res) => {
+        // While draining, answer what arrives but tell keep-alive clients to reconnect elsewhere.
+        if (!ready) res.setHeader("connection", "close");
         const path = (req.url ?? "/").split("?")[0];
         if (path === "/health") {
           res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
@@ -132,7 +138,14 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           return;
         }
         if (path === "/graphql" || path?.startsWith("/graphql/")) {
-          void yoga.requestListener(req, res);
+          // Counted until the operation has finished executing, which may outlive a destroyed socket.
+          inFlight += 1;
+          void Promise.resolve(yoga.requestListener(req, res))
+            .catch((error: unknown) => logger.error({ err: error }, "request failed"))
+            .finally(() => {
+              inFlight -= 1;
+              if (inFlight === 0) drained?.();
+            });
           return;
         }
         if (!serveDashboard(req, res)) {
@@ -162,9 +175,18 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();
-        const timer = setTimeout(() => server?.closeAllConnections(), 10_000);
+        const timer = setTimeout(() => server?.closeAllConnections(), DRAIN_TIMEOUT_MS);
         await closing;
         clearTimeout(timer);
+        // The database stays open until every started operation has finished.
+        if (inFlight > 0) {
+          await Promise.race([
+            new Promise<void>((resolve) => {
+              drained = resolve;
+            }),
+            new Promise((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS).unref()),
+          ]);
+        }
       }
       await db.close();
     },

@@ -5,16 +5,27 @@ import type {
   TicketEventType,
   TicketKind,
   TicketStatus,
+  UnitType,
 } from "../../generated/prisma/enums.js";
 import { dayNumber, dayNumberOf, localDate, localMidnight, offsetMinutes, weekdayOf } from "./clock.js";
-import { simulateLifecycle } from "./lifecycle.js";
+import {
+  type Desk,
+  type PlannedTransfer,
+  simulateLifecycle,
+  TRANSFER_STAGES,
+  type TransferStage,
+} from "./lifecycle.js";
 import { Random, WeightedTable } from "./random.js";
 import {
   CATEGORY_WEIGHTS,
   COUNTRIES,
   DETENTION_CATEGORY_WEIGHTS,
+  DISPOSITION_REASONS,
+  DOMICILE_REASONS,
+  ESCALATION_REASONS,
   FIRST_NAMES,
   LAST_NAMES,
+  LOCATION_REASONS,
   OUT_OF_SCOPE,
   TEMPLATES,
   type TicketTemplate,
@@ -26,6 +37,8 @@ export interface HistoryUnit {
   code: string;
   /** Shown in texts; the code is used when absent. */
   name?: string;
+  type: UnitType;
+  parentId: number | null;
   timeZone: string;
   weight: number;
   agentIds: readonly string[];
@@ -175,6 +188,7 @@ export function generateHistory(options: HistoryOptions): History {
   const detention = templateTable(usable, DETENTION_CATEGORY_WEIGHTS, general);
   const holidays = new Set((options.holidays ?? []).map(dayNumberOf));
   const nowMs = options.now.getTime();
+  const dispatch = new Dispatch(units, holidays);
 
   const history: History = { tickets: [], events: [], messages: [], lastNumber: 0 };
   // Events are collected ticket by ticket; `times` mirrors their instants for the final sort.
@@ -191,6 +205,7 @@ export function generateHistory(options: HistoryOptions): History {
     const fill = filler(random, draft.unit, number);
     const reporter = reporterFor(random, draft.channel, kind);
     const id = random.uuid();
+    const transfers = outOfScope ? [] : dispatch.plan(random, draft.unit, kind, template.category);
     const result = simulateLifecycle({
       random,
       ticketId: id,
@@ -199,9 +214,8 @@ export function generateHistory(options: HistoryOptions): History {
       channel: draft.channel,
       kind,
       categoryCode: template.category,
-      unitId: draft.unit.id,
-      agentIds: draft.unit.agentIds,
-      calendar: { offset: offsetMinutes(draft.unit.timeZone), holidays },
+      desk: dispatch.desk(draft.unit),
+      transfers,
       rejectReason: outOfScope?.reason,
       fill,
     });
@@ -220,14 +234,14 @@ export function generateHistory(options: HistoryOptions): History {
       categoryId: result.triaged ? (categoryIds.get(template.category) ?? null) : null,
       priority: result.priority,
       status: result.status,
-      unitId: draft.unit.id,
+      unitId: result.unitId,
       assigneeId: result.assigneeId,
       ...reporter,
       externalRef: draft.channel === "SP4N_LAPOR" ? `LAPOR-${laporRef++}` : null,
       idempotencyKey: null,
       requestHash: null,
       reopenCount: result.reopenCount,
-      transferCount: 0,
+      transferCount: result.transferCount,
       createdAt: new Date(draft.createdMs),
       ...result.times,
     });
@@ -270,6 +284,144 @@ function draftTickets(options: HistoryOptions, units: readonly HistoryUnit[], ra
   return drafts.sort((a, b) => a.createdMs - b.createdMs);
 }
 
+/** Officer conduct and brokers: the categories that have an escalation reason. */
+const INTEGRITY_CATEGORIES: ReadonlySet<string> = new Set(Object.keys(ESCALATION_REASONS));
+const INTEGRITY_KINDS: ReadonlySet<TicketKind> = new Set(["COMPLAINT", "WHISTLEBLOWING", "VIOLATION_REPORT"]);
+/** Reports about foreigners are passed on for where the foreigner is, not where the reporter lives. */
+const LOCATION_CATEGORIES: ReadonlySet<string> = new Set(["FOREIGNER_REPORT", "FOREIGN_WORKERS"]);
+
+// No published figure exists; these are chosen so that about 3–4% of all tickets move and about
+// 0.5% move twice, enough for transfer metrics to show in every region.
+/** Integrity complaints at a UPT that its Kantor Wilayah takes over, so the office is not its own judge. */
+const ESCALATION_SHARE = 0.2;
+/** Other tickets at a Kantor Imigrasi that belong to a sibling office: the citizen lives elsewhere. */
+const MISDIRECTED_SHARE = 0.022;
+/** Tickets at the directorate or a Kantor Wilayah that an office must handle. */
+const DELEGATION_SHARE = 0.15;
+/** Transferred tickets that the receiving office finds are not its own either. */
+const ONWARD_SHARE = 0.2;
+
+const stageTable = (...weights: number[]) =>
+  new WeightedTable(TRANSFER_STAGES.map((stage, index) => [stage, weights[index] ?? 0] as const));
+// Misdirection shows at first reading; integrity cases often only once the agent has looked closer.
+const MISDIRECTED_STAGES = stageTable(20, 45, 30, 5);
+const ESCALATION_STAGES = stageTable(0, 45, 35, 20);
+
+interface Move {
+  to: HistoryUnit;
+  reasons: readonly string[];
+  stages: WeightedTable<TransferStage>;
+}
+
+/** The unit tree as far as transfers need it, and each unit's desk. Only staffed units are known. */
+class Dispatch {
+  private readonly desks = new Map<number, Desk>();
+  private readonly byId = new Map<number, HistoryUnit>();
+  /** Kantor Imigrasi by their Kantor Wilayah. */
+  private readonly officesByParent = new Map<number, HistoryUnit[]>();
+  private readonly offices: HistoryUnit[] = [];
+
+  constructor(
+    units: readonly HistoryUnit[],
+    private readonly holidays: ReadonlySet<number>,
+  ) {
+    for (const unit of units) {
+      this.byId.set(unit.id, unit);
+      if (unit.type !== "IMMIGRATION_OFFICE") continue;
+      this.offices.push(unit);
+      if (unit.parentId === null) continue;
+      const siblings = this.officesByParent.get(unit.parentId) ?? [];
+      siblings.push(unit);
+      this.officesByParent.set(unit.parentId, siblings);
+    }
+  }
+
+  desk(unit: HistoryUnit): Desk {
+    let desk = this.desks.get(unit.id);
+    if (!desk) {
+      const calendar = { offset: offsetMinutes(unit.timeZone), holidays: this.holidays };
+      desk = { id: unit.id, code: unit.code, name: unit.name ?? unit.code, agentIds: unit.agentIds, calendar };
+      this.desks.set(unit.id, desk);
+    }
+    return desk;
+  }
+
+  /** Zero, one or (rarely) two transfers for a ticket that first reaches `unit`. */
+  plan(random: Random, unit: HistoryUnit, kind: TicketKind, category: string): PlannedTransfer[] {
+    const integrity = INTEGRITY_CATEGORIES.has(category) && INTEGRITY_KINDS.has(kind);
+    const first = this.firstMove(random, unit, integrity, category);
+    if (!first) return [];
+    const stage = first.stages.draw(random);
+    const plans = [this.planned(random, first.to, first.reasons, stage)];
+    if (!random.chance(ONWARD_SHARE)) return plans;
+    // Only an office that received a misdirected ticket passes it on again; escalations stay put.
+    if (integrity || first.to.type !== "IMMIGRATION_OFFICE") return plans;
+    const to = this.sibling(random, first.to, new Set([unit.id, first.to.id]));
+    if (!to) return plans;
+    // The second transfer comes no earlier in the lifecycle than the first, and mostly early.
+    const from = TRANSFER_STAGES.indexOf(stage);
+    const later = TRANSFER_STAGES[random.int(from, Math.max(from, 2))] as TransferStage;
+    const reasons = LOCATION_CATEGORIES.has(category) ? LOCATION_REASONS : DOMICILE_REASONS;
+    plans.push(this.planned(random, to, reasons, later));
+    return plans;
+  }
+
+  private firstMove(random: Random, unit: HistoryUnit, integrity: boolean, category: string): Move | undefined {
+    if (integrity) {
+      const parent = unit.parentId === null ? undefined : this.byId.get(unit.parentId);
+      const upt = unit.type === "IMMIGRATION_OFFICE" || unit.type === "DETENTION_CENTER";
+      if (!upt || parent?.type !== "REGIONAL_OFFICE" || !random.chance(ESCALATION_SHARE)) return undefined;
+      return { to: parent, reasons: ESCALATION_REASONS[category] ?? [], stages: ESCALATION_STAGES };
+    }
+    const reasons = LOCATION_CATEGORIES.has(category) ? LOCATION_REASONS : DOMICILE_REASONS;
+    switch (unit.type) {
+      case "IMMIGRATION_OFFICE": {
+        if (!random.chance(MISDIRECTED_SHARE)) return undefined;
+        const to = this.sibling(random, unit, new Set([unit.id]));
+        return to && { to, reasons, stages: MISDIRECTED_STAGES };
+      }
+      case "REGIONAL_OFFICE": {
+        if (!random.chance(DELEGATION_SHARE)) return undefined;
+        const to = drawUnit(random, this.officesByParent.get(unit.id) ?? []);
+        return to && { to, reasons: DISPOSITION_REASONS, stages: MISDIRECTED_STAGES };
+      }
+      case "DIRECTORATE": {
+        if (!random.chance(DELEGATION_SHARE)) return undefined;
+        const to = drawUnit(random, this.offices);
+        return to && { to, reasons: DISPOSITION_REASONS, stages: MISDIRECTED_STAGES };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Another Kantor Imigrasi under the same Kantor Wilayah, busy ones more likely. */
+  private sibling(random: Random, unit: HistoryUnit, visited: ReadonlySet<number>): HistoryUnit | undefined {
+    const siblings = unit.parentId === null ? [] : (this.officesByParent.get(unit.parentId) ?? []);
+    return drawUnit(
+      random,
+      siblings.filter((sibling) => !visited.has(sibling.id)),
+    );
+  }
+
+  private planned(random: Random, to: HistoryUnit, reasons: readonly string[], stage: TransferStage): PlannedTransfer {
+    const reason = random.pick(reasons).replace("{tujuan}", to.name ?? to.code);
+    return { stage, to: this.desk(to), reason };
+  }
+}
+
+/** A unit drawn in proportion to its weight; a linear scan is enough for the few tickets that move. */
+function drawUnit(random: Random, units: readonly HistoryUnit[]): HistoryUnit | undefined {
+  let total = 0;
+  for (const unit of units) total += unit.weight;
+  let target = random.next() * total;
+  for (const unit of units) {
+    target -= unit.weight;
+    if (target < 0) return unit;
+  }
+  return units.at(-1);
+}
+
 function templateTable(
   templates: readonly TicketTemplate[],
   weights: Record<string, number>,
@@ -286,8 +438,11 @@ function templateTable(
   return new WeightedTable(entries.length > 0 ? entries : templates.map((template) => [template, 1] as const));
 }
 
-/** Fills the placeholders of a template; one filler per ticket keeps subject and body consistent. */
-function filler(random: Random, unit: HistoryUnit, number: string): (text: string) => string {
+/**
+ * Fills the placeholders of a template; one filler per ticket keeps subject and body consistent.
+ * `office` names the unit that writes a reply, which differs from the first one after a transfer.
+ */
+function filler(random: Random, unit: HistoryUnit, number: string): (text: string, office?: string) => string {
   const values: Record<string, string> = {
     kantor: unit.name ?? unit.code,
     n: String(random.int(2, 14)),
@@ -295,7 +450,8 @@ function filler(random: Random, unit: HistoryUnit, number: string): (text: strin
     negara: random.pick(COUNTRIES),
     nomor: number,
   };
-  return (text) => text.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match);
+  return (text, office) =>
+    text.replace(/\{(\w+)\}/g, (match, key: string) => (key === "kantor" && office) || values[key] || match);
 }
 
 const PHONE_PREFIXES = ["0811", "0812", "0813", "0821", "0822", "0852", "0853", "0857", "0858", "0877", "0878", "0896"];

@@ -11,6 +11,28 @@ import {
   RESOLUTION_REPLIES,
 } from "./templates.js";
 
+/** A unit as the simulation needs it: who works there and when its office is open. */
+export interface Desk {
+  id: number;
+  code: string;
+  name: string;
+  agentIds: readonly string[];
+  calendar: LocalCalendar;
+}
+
+/**
+ * The point of the lifecycle at which a transfer happens: still new, right after triage, after an
+ * agent took the ticket, or after the first reply.
+ */
+export type TransferStage = "NEW" | "TRIAGED" | "ASSIGNED" | "IN_PROGRESS";
+export const TRANSFER_STAGES: readonly TransferStage[] = ["NEW", "TRIAGED", "ASSIGNED", "IN_PROGRESS"];
+
+export interface PlannedTransfer {
+  stage: TransferStage;
+  to: Desk;
+  reason: string;
+}
+
 export interface LifecycleInput {
   random: Random;
   ticketId: string;
@@ -19,12 +41,14 @@ export interface LifecycleInput {
   channel: Channel;
   kind: TicketKind;
   categoryCode: string;
-  unitId: number;
-  agentIds: readonly string[];
-  calendar: LocalCalendar;
+  /** The unit that receives the ticket first. */
+  desk: Desk;
+  /** In lifecycle order; stages never decrease. */
+  transfers?: readonly PlannedTransfer[];
   /** Set when the ticket is outside immigration's authority and gets rejected instead of triaged. */
   rejectReason?: string | undefined;
-  fill: (text: string) => string;
+  /** Fills a text's placeholders; `office` is the name of the unit that writes it. */
+  fill: (text: string, office: string) => string;
 }
 
 export interface Lifecycle {
@@ -34,7 +58,10 @@ export interface Lifecycle {
   priority: Priority;
   triaged: boolean;
   assigneeId: string | null;
+  /** The unit that holds the ticket in the end. */
+  unitId: number;
   reopenCount: number;
+  transferCount: number;
   times: Pick<TicketRow, "updatedAt" | "triagedAt" | "firstRespondedAt" | "resolvedAt" | "closedAt">;
 }
 
@@ -96,6 +123,8 @@ class Recorder {
   status: TicketStatus = "NEW";
   assigneeId: string | null = null;
   reopenCount = 0;
+  transferCount = 0;
+  desk: Desk;
   times: Lifecycle["times"];
   private last = 0;
   private stopped = false;
@@ -104,6 +133,7 @@ class Recorder {
     private readonly input: LifecycleInput,
     createdMs: number,
   ) {
+    this.desk = input.desk;
     this.times = {
       updatedAt: new Date(createdMs),
       triagedAt: null,
@@ -117,7 +147,13 @@ class Recorder {
    * Records an event and returns its time, kept monotonic. Once an event falls after `now` it and
    * everything later is dropped, so the ticket stays in the state it has reached by now.
    */
-  emit(type: TicketEventType, ms: number, actorId: string | null, data: Record<string, string>): number {
+  emit(
+    type: TicketEventType,
+    ms: number,
+    actorId: string | null,
+    data: Record<string, string>,
+    unitId = this.desk.id,
+  ): number {
     const at = Math.max(Math.round(ms), this.last + 1000);
     if (this.stopped || at > this.input.nowMs) {
       this.stopped = true;
@@ -125,7 +161,7 @@ class Recorder {
     }
     this.last = at;
     const date = new Date(at);
-    const { ticketId, unitId } = this.input;
+    const { ticketId } = this.input;
     this.events.push({ ticketId, unitId, type, actorId, actorLabel: actorId ? null : "system", at: date, data });
     this.times.updatedAt = date;
     if (data.to) this.status = data.to as TicketStatus;
@@ -140,6 +176,31 @@ class Recorder {
       this.times.resolvedAt = null;
       this.times.closedAt = null;
     }
+    return at;
+  }
+
+  /**
+   * Hands the ticket to another unit as the live service does: the event belongs to the receiving
+   * unit, nobody is assigned any more, and a ticket being worked goes back to triage there.
+   */
+  transfer(ms: number, actorId: string, plan: PlannedTransfer): number {
+    const working = this.status !== "NEW" && this.status !== "TRIAGED";
+    const at = this.emit(
+      "TRANSFERRED",
+      ms,
+      actorId,
+      {
+        ...(working ? { from: this.status, to: "TRIAGED" } : {}),
+        fromUnitCode: this.desk.code,
+        toUnitCode: plan.to.code,
+        reason: plan.reason,
+      },
+      plan.to.id,
+    );
+    if (this.stopped) return at;
+    this.desk = plan.to;
+    this.assigneeId = null;
+    this.transferCount++;
     return at;
   }
 
@@ -164,7 +225,7 @@ class Recorder {
       ticketId: this.input.ticketId,
       authorId,
       visibility,
-      body: this.input.fill(body),
+      body: this.input.fill(body, this.desk.name),
       createdAt: this.events[this.events.length - 1]?.at ?? new Date(at),
     });
     return at;
@@ -173,13 +234,24 @@ class Recorder {
 
 /**
  * Walks one ticket through the status machine: new → triaged (or rejected) → assigned → in progress
- * → perhaps waiting on the citizen → resolved → closed, with a few reopened. Agents act in office
- * hours of the unit, so an evening WhatsApp message waits for the next working morning.
+ * → perhaps waiting on the citizen → resolved → closed, with a few reopened and a few transferred.
+ * Agents act in office hours of the unit that holds the ticket, so an evening WhatsApp message waits
+ * for the next working morning, and after a transfer the receiving unit's agents and hours apply.
  */
 export function simulateLifecycle(input: LifecycleInput): Lifecycle {
-  const { random: r, calendar, kind, channel } = input;
+  const { random: r, kind, channel } = input;
   const rec = new Recorder(input, input.createdMs);
-  const agent = () => r.pick(input.agentIds);
+  const agent = () => r.pick(rec.desk.agentIds);
+  const calendar = () => rec.desk.calendar;
+  const transfers = input.transfers ?? [];
+  let next = 0;
+  const transferDue = (stage: TransferStage) => transfers[next]?.stage === stage;
+  /** Performs the next planned transfer after a delay in working minutes of the sending unit. */
+  const transfer = (from: number, meanDelay: number): number => {
+    const plan = transfers[next++] as PlannedTransfer;
+    const at = addWorkingMinutes(from, r.exponential(meanDelay), calendar());
+    return rec.transfer(at, rec.assigneeId ?? agent(), plan);
+  };
   const result = (priority: Priority): Lifecycle => ({
     events: rec.events,
     messages: rec.messages,
@@ -187,13 +259,20 @@ export function simulateLifecycle(input: LifecycleInput): Lifecycle {
     priority: rec.times.triagedAt ? priority : "NORMAL",
     triaged: rec.times.triagedAt !== null,
     assigneeId: rec.assigneeId,
+    unitId: rec.desk.id,
     reopenCount: rec.reopenCount,
+    transferCount: rec.transferCount,
     times: rec.times,
   });
 
-  rec.emit("CREATED", input.createdMs, STAFFED_CHANNELS.has(channel) ? agent() : null, { status: "NEW", channel });
+  let t = rec.emit("CREATED", input.createdMs, STAFFED_CHANNELS.has(channel) ? agent() : null, {
+    status: "NEW",
+    channel,
+  });
+  // Forwarded unread: whoever opens it first sees at once that it belongs elsewhere.
+  while (transferDue("NEW")) t = transfer(t, SPEED[channel].triage);
   const triager = agent();
-  const triageAt = addWorkingMinutes(input.createdMs, r.exponential(SPEED[channel].triage), calendar);
+  const triageAt = addWorkingMinutes(t, r.exponential(SPEED[channel].triage), calendar());
 
   if (input.rejectReason) {
     const repliedAt = rec.message("REPLIED", triageAt, triager, REFERRAL_REPLY);
@@ -210,24 +289,49 @@ export function simulateLifecycle(input: LifecycleInput): Lifecycle {
       ? INTEGRITY_PRIORITY
       : PRIORITY[kind]
   ).draw(r);
-  rec.emit("TRIAGED", triageAt, triager, { from: "NEW", to: "TRIAGED", categoryCode: input.categoryCode, priority });
-  const assignee = agent();
-  let t = addWorkingMinutes(triageAt, r.exponential(20), calendar);
-  // Agents take tickets for themselves; only supervisors assign to others.
-  t = rec.emit("ASSIGNED", t, assignee, { from: "TRIAGED", to: "ASSIGNED", assigneeId: assignee });
+  t = rec.emit("TRIAGED", triageAt, triager, {
+    from: "NEW",
+    to: "TRIAGED",
+    categoryCode: input.categoryCode,
+    priority,
+  });
+  while (transferDue("TRIAGED")) t = transfer(t, 30);
+
+  // Agents take tickets for themselves; only supervisors assign to others. A unit that has just
+  // received a ticket takes longer to pick it up than one that triaged it itself.
+  let assignee = "";
+  const assign = (from: number): number => {
+    assignee = agent();
+    const at = addWorkingMinutes(from, r.exponential(rec.transferCount > 0 ? 60 : 20), calendar());
+    return rec.emit("ASSIGNED", at, assignee, { from: "TRIAGED", to: "ASSIGNED", assigneeId: assignee });
+  };
+  t = assign(t);
+  while (transferDue("ASSIGNED")) t = assign(transfer(t, 90));
 
   // A few tickets sit unanswered for more than a working day: the breaches supervisors must see.
   const late = r.chance(0.06) ? r.int(500, 1500) : 0;
-  const replyAt = addWorkingMinutes(t, r.exponential(SPEED[channel].reply) + late, calendar);
   const waits = kind !== "APPRECIATION" && r.chance(0.15);
   const quick = !waits && (kind === "INFORMATION_REQUEST" || kind === "APPRECIATION") && r.chance(0.55);
-  // As in the live service, the first reply on an assigned ticket is what puts it in progress.
-  t = rec.message("REPLIED", replyAt, assignee, r.pick(waits ? DOCUMENT_REQUESTS : PUBLIC_REPLIES[kind]), {
-    from: "ASSIGNED",
-    to: "IN_PROGRESS",
-  });
-  if (r.chance(0.25))
-    t = rec.message("NOTE_ADDED", addWorkingMinutes(t, r.exponential(60), calendar), assignee, r.pick(INTERNAL_NOTES));
+  // As in the live service, the first reply on an assigned ticket is what puts it in progress. A
+  // ticket about to move on gets only an acknowledgement; the receiving unit asks for documents.
+  const reply = (from: number, extra: number): number => {
+    const asks = waits && !transferDue("IN_PROGRESS");
+    const at = addWorkingMinutes(from, r.exponential(SPEED[channel].reply) + extra, calendar());
+    let done = rec.message("REPLIED", at, assignee, r.pick(asks ? DOCUMENT_REQUESTS : PUBLIC_REPLIES[kind]), {
+      from: "ASSIGNED",
+      to: "IN_PROGRESS",
+    });
+    if (r.chance(0.25))
+      done = rec.message(
+        "NOTE_ADDED",
+        addWorkingMinutes(done, r.exponential(60), calendar()),
+        assignee,
+        r.pick(INTERNAL_NOTES),
+      );
+    return done;
+  };
+  t = reply(t, late);
+  while (transferDue("IN_PROGRESS")) t = reply(assign(transfer(t, 240)), 0);
 
   if (waits) {
     t = rec.emit("WAITING_ON_CITIZEN", t + r.int(1, 10) * MINUTE, assignee, {
@@ -236,7 +340,7 @@ export function simulateLifecycle(input: LifecycleInput): Lifecycle {
       reason: WAITING_REASON,
     });
     const answeredAt = t + 30 * MINUTE + r.exponential(1.5 * DAY);
-    t = rec.emit("RESUMED", nextWorkingInstant(answeredAt, calendar), assignee, {
+    t = rec.emit("RESUMED", nextWorkingInstant(answeredAt, calendar()), assignee, {
       from: "WAITING_ON_CITIZEN",
       to: "IN_PROGRESS",
     });
@@ -248,15 +352,15 @@ export function simulateLifecycle(input: LifecycleInput): Lifecycle {
   const resolve = (from: number, immediate: boolean): number => {
     let at = immediate
       ? from + r.int(2, 30) * MINUTE
-      : addWorkingMinutes(from, r.exponential(RESOLVE_MEAN[kind]), calendar);
-    if (!immediate && r.chance(0.07)) at = nextWorkingInstant(at + r.int(12, 35) * DAY, calendar);
+      : addWorkingMinutes(from, r.exponential(RESOLVE_MEAN[kind]), calendar());
+    if (!immediate && r.chance(0.07)) at = nextWorkingInstant(at + r.int(12, 35) * DAY, calendar());
     return rec.message("RESOLVED", at, assignee, r.pick(RESOLUTION_REPLIES), { from: "IN_PROGRESS", to: "RESOLVED" });
   };
   // Closed when the citizen confirms, else by the system after five working days without answer.
   const closing = (resolvedAt: number): { at: number; actor: string | null } =>
     r.chance(0.55)
-      ? { at: nextWorkingInstant(resolvedAt + r.int(60, 2880) * MINUTE, calendar), actor: assignee }
-      : { at: addWorkingDays(resolvedAt, 5, calendar), actor: null };
+      ? { at: nextWorkingInstant(resolvedAt + r.int(60, 2880) * MINUTE, calendar()), actor: assignee }
+      : { at: addWorkingDays(resolvedAt, 5, calendar()), actor: null };
 
   let resolvedAt = resolve(t, quick);
   let close = closing(resolvedAt);

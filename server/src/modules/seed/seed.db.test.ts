@@ -161,7 +161,8 @@ describe("seedDemo on an empty database", () => {
     }>(
       `SELECT t.id, t.number, a.email AS assignee, t.created_at, t.closed_at
        FROM ticket t JOIN unit u ON u.id = t.unit_id JOIN app_user a ON a.id = t.assignee_id
-       WHERE u.code = 'KANIM-MALANG' AND t.status = 'CLOSED' AND t.reopen_count = 0 ORDER BY t.number LIMIT 1`,
+       WHERE u.code = 'KANIM-MALANG' AND t.status = 'CLOSED' AND t.reopen_count = 0 AND t.transfer_count = 0
+       ORDER BY t.number LIMIT 1`,
     );
     expect(ticket?.assignee).toMatch(/^agen\.(malang|kanim-malang\.\d)@pantau\.demo$/);
     const events = await db.sql.query<{ type: string; at: Date; data: Record<string, string>; actor: string | null }>(
@@ -180,6 +181,86 @@ describe("seedDemo on an empty database", () => {
     const messageIds = events.map((event) => event.data.messageId).filter(Boolean);
     const messages = await db.sql.query("SELECT id FROM message WHERE ticket_id = $1", [ticket?.id]);
     expect(messages.map((message) => (message as { id: string }).id).sort()).toEqual([...messageIds].sort());
+  });
+});
+
+describe("seedDemo transfers", () => {
+  const n = async (statement: string) => Number((await db.sql.query<{ n: number }>(statement))[0]?.n);
+
+  it("transfers about 3–4% of tickets, a few of them twice", async () => {
+    const [row] = await db.sql.query<{ once: number; twice: number; total: number }>(
+      `SELECT count(*) FILTER (WHERE transfer_count > 0)::int AS once, count(*) FILTER (WHERE transfer_count > 1)::int AS twice,
+         count(*)::int AS total FROM ticket`,
+    );
+    const total = row?.total ?? 1;
+    console.log(`transferred: ${row?.once} of ${total} tickets, ${row?.twice} twice`);
+    expect((row?.once ?? 0) / total).toBeGreaterThan(0.025);
+    expect((row?.once ?? 0) / total).toBeLessThan(0.05);
+    expect((row?.twice ?? 0) / total).toBeGreaterThan(0.002);
+    expect((row?.twice ?? 0) / total).toBeLessThan(0.01);
+  });
+
+  it("counts every TRANSFERRED event in the ticket's transfer_count", async () => {
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket t
+               WHERE t.transfer_count <> (SELECT count(*) FROM ticket_event e WHERE e.ticket_id = t.id AND e.type = 'TRANSFERRED')`),
+    ).toBe(0);
+  });
+
+  it("leaves each transferred ticket with the unit of its last transfer", async () => {
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket t
+               JOIN LATERAL (SELECT e.unit_id, e.data->>'toUnitCode' AS code FROM ticket_event e
+                             WHERE e.ticket_id = t.id AND e.type = 'TRANSFERRED' ORDER BY e.sequence DESC LIMIT 1) last ON true
+               JOIN unit u ON u.id = t.unit_id
+               WHERE last.unit_id <> t.unit_id OR last.code <> u.code`),
+    ).toBe(0);
+  });
+
+  it("tags events before a transfer with the sender and after it with the receiver", async () => {
+    // The holder at any event is the unit of the latest CREATED or TRANSFERRED event up to it.
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket t JOIN ticket_event e ON e.ticket_id = t.id
+               JOIN LATERAL (SELECT p.unit_id FROM ticket_event p WHERE p.ticket_id = e.ticket_id
+                             AND p.sequence <= e.sequence AND p.type IN ('CREATED', 'TRANSFERRED')
+                             ORDER BY p.sequence DESC LIMIT 1) holder ON true
+               WHERE t.transfer_count > 0 AND e.unit_id <> holder.unit_id`),
+    ).toBe(0);
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket_event e JOIN unit u ON u.id = e.unit_id
+               WHERE e.type = 'TRANSFERRED' AND (e.data->>'toUnitCode' <> u.code OR e.data->>'fromUnitCode' = u.code
+                 OR NOT (e.data ? 'reason'))`),
+    ).toBe(0);
+  });
+
+  it("has agents of the holding unit take the ticket, and only staffed units receive transfers", async () => {
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket_event e JOIN app_user a ON a.id = (e.data->>'assigneeId')::uuid
+               WHERE e.type = 'ASSIGNED' AND a.unit_id <> e.unit_id`),
+    ).toBe(0);
+    expect(
+      await n(
+        `SELECT count(*)::int AS n FROM ticket t JOIN app_user a ON a.id = t.assignee_id WHERE a.unit_id <> t.unit_id`,
+      ),
+    ).toBe(0);
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket_event e WHERE e.type = 'TRANSFERRED' AND NOT EXISTS
+               (SELECT 1 FROM app_user a WHERE a.unit_id = e.unit_id AND a.role = 'AGENT')`),
+    ).toBe(0);
+  });
+
+  it("escalates integrity complaints from a UPT to its own Kantor Wilayah", async () => {
+    const rows = await db.sql.query<{ category: string; receiver: string; parent: boolean }>(
+      `SELECT c.code AS category, r.type::text AS receiver, s.parent_id = r.id AS parent
+       FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id JOIN category c ON c.id = t.category_id
+       JOIN unit r ON r.id = e.unit_id JOIN unit s ON s.code = e.data->>'fromUnitCode'
+       WHERE e.type = 'TRANSFERRED' AND e.data->>'reason' LIKE 'Dieskalasi ke Kantor Wilayah%'`,
+    );
+    expect(rows.length).toBeGreaterThan(50);
+    for (const row of rows) {
+      expect(["OFFICER_CONDUCT", "BROKERS"]).toContain(row.category);
+      expect(row).toMatchObject({ receiver: "REGIONAL_OFFICE", parent: true });
+    }
   });
 });
 

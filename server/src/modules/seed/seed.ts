@@ -110,6 +110,7 @@ interface UnitRow {
   name: string;
   type: UnitType;
   officeClass: OfficeClass | null;
+  parentId: number | null;
   city: string | null;
   timeZone: string;
 }
@@ -121,7 +122,8 @@ interface UnitRow {
  */
 export async function seedDemo(db: Database, options: SeedDemoOptions): Promise<SeedDemoResult> {
   const units = await db.sql.query<UnitRow>(
-    `SELECT id, code, name, type, office_class AS "officeClass", city, time_zone AS "timeZone"
+    `SELECT id, code, name, type, office_class AS "officeClass", parent_id AS "parentId", city,
+       time_zone AS "timeZone"
      FROM unit WHERE active ORDER BY id`,
   );
   for (const account of DEMO_ACCOUNTS) {

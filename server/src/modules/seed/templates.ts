@@ -452,6 +452,35 @@ export const REOPEN_REASONS: readonly string[] = [
   "Pelapor menyampaikan keberatan atas jawaban sebelumnya.",
 ];
 
+/** Why an office passes a ticket to another one; {tujuan} is the receiving unit's name. */
+export const DOMICILE_REASONS: readonly string[] = [
+  "Domisili pelapor di wilayah kerja {tujuan}.",
+  "Pelapor berdomisili di wilayah kerja {tujuan}; permohonannya diproses di kantor tersebut.",
+  "Permohonan pelapor tercatat pada {tujuan}, bukan pada kantor ini.",
+];
+
+export const LOCATION_REASONS: readonly string[] = [
+  "Lokasi yang dilaporkan berada di wilayah kerja {tujuan}.",
+  "Orang asing yang dilaporkan berada di wilayah kerja {tujuan}; mohon verifikasi lapangan.",
+];
+
+export const DISPOSITION_REASONS: readonly string[] = [
+  "Didisposisikan ke {tujuan} sesuai wilayah kerja untuk ditindaklanjuti.",
+  "Layanan yang dimaksud diberikan oleh {tujuan}; mohon ditindaklanjuti.",
+];
+
+/** Integrity complaints leave the office they concern and go to its Kantor Wilayah. */
+export const ESCALATION_REASONS: Record<string, readonly string[]> = {
+  OFFICER_CONDUCT: [
+    "Dieskalasi ke Kantor Wilayah: dugaan pelanggaran integritas petugas.",
+    "Dieskalasi ke Kantor Wilayah: dugaan pungutan di luar tarif resmi oleh petugas perlu diperiksa di luar kantor yang dilaporkan.",
+  ],
+  BROKERS: [
+    "Dieskalasi ke Kantor Wilayah: dugaan keterlibatan petugas dalam praktik percaloan.",
+    "Dieskalasi ke Kantor Wilayah: laporan percaloan memerlukan pengawasan lintas kantor.",
+  ],
+};
+
 export const WEEKDAYS = ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"] as const;
 
 export const COUNTRIES = [
