@@ -1,0 +1,59 @@
+import pg from "pg";
+import { deferCleanup } from "./cleanup.js";
+
+/** Base URL of the PostgreSQL server; the bench creates and drops its own databases on it. */
+export const PG_BASE_URL = (process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432").replace(/\/+$/, "");
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: `${PG_BASE_URL}/postgres` });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new empty database, dropped on cleanup even when the measure fails half-way. */
+export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
+  const name = `pantau_bench_${label}_${process.pid}_${Date.now().toString(36)}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, "_");
+  await admin((client) => client.query(`CREATE DATABASE "${name}"`));
+  const drop = deferCleanup(async () => {
+    // FORCE: a killed server may still hold connections, which would block a plain DROP.
+    await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  });
+  return { name, url: `${PG_BASE_URL}/${name}`, drop };
+}
+
+export async function postgresSettings(): Promise<Record<string, string>> {
+  return admin(async (client) => {
+    const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
+      `SELECT name, setting, unit FROM pg_settings
+       WHERE name IN ('server_version', 'max_connections', 'shared_buffers', 'synchronous_commit', 'fsync',
+                      'wal_level', 'work_mem', 'effective_cache_size')
+       ORDER BY name`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.name, r.unit ? `${r.setting} (${r.unit})` : r.setting]));
+  });
+}
+
+/** Other sessions on the shared server would compete for the same two cores; the count is recorded. */
+export async function foreignActivity(excludeDatabase?: string): Promise<number> {
+  return admin(async (client) => {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+         AND datname IS DISTINCT FROM $1`,
+      [excludeDatabase ?? null],
+    );
+    return rows[0]?.n ?? 0;
+  });
+}

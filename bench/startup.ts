@@ -1,0 +1,92 @@
+/**
+ * Start-up time on embedded PGlite: from spawn() until /ready answers 200, on a new empty data
+ * folder (migrations and the default demo history are written) and again on the same folder.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deferCleanup, isEntryPoint, runAsScript } from "./lib/cleanup.js";
+import { DEMO_PASSWORD } from "./lib/graphql.js";
+import { type ChildServer, freePort, startPantau } from "./lib/processes.js";
+import { banner, printTable, writeResult } from "./lib/report.js";
+import { median } from "./lib/stats.js";
+
+const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 3);
+
+interface Start {
+  readyMs: number;
+  /** What the server itself reports: migrations, reference data and seed, without process boot. */
+  databaseReadyMs: number | null;
+  ticketsSeeded: number | null;
+}
+
+function logField(server: ChildServer, msg: string, field: string): number | null {
+  for (const line of server.log.lastLines(200).split("\n")) {
+    if (!line.includes(`"msg":"${msg}"`)) continue;
+    const value = (JSON.parse(line) as Record<string, unknown>)[field];
+    if (typeof value === "number") return value;
+  }
+  return null;
+}
+
+async function startOnce(dataDir: string): Promise<Start> {
+  // info, not warn: the server's own timing of its database preparation is logged at info.
+  const server = await startPantau(
+    { PANTAU_DATA_DIR: dataDir, DEMO_PASSWORD, LOG_LEVEL: "info" },
+    { port: await freePort() },
+  );
+  const start = {
+    readyMs: Math.round(server.readyMs),
+    databaseReadyMs: logField(server, "database ready", "ms"),
+    ticketsSeeded: logField(server, "demo history seeded", "tickets"),
+  };
+  await server.stop();
+  return start;
+}
+
+export async function benchStartup() {
+  banner(`start-up on PGlite: ${ROUNDS} × (fresh, warm), default seed volume`);
+  const fresh: Start[] = [];
+  const warm: Start[] = [];
+  for (let index = 1; index <= ROUNDS; index++) {
+    const dataDir = mkdtempSync(join(tmpdir(), "pantau-bench-startup-"));
+    const remove = deferCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+    fresh.push(await startOnce(dataDir));
+    warm.push(await startOnce(dataDir));
+    await remove();
+    console.log(`round ${index}: fresh ${fresh.at(-1)?.readyMs} ms, warm ${warm.at(-1)?.readyMs} ms`);
+  }
+  const summary = {
+    measure: "start-up on PGlite (spawn → /ready 200)",
+    rounds: ROUNDS,
+    fresh: {
+      medianMs: median(fresh.map((s) => s.readyMs)),
+      allMs: fresh.map((s) => s.readyMs),
+      databaseReadyMs: fresh.map((s) => s.databaseReadyMs),
+      ticketsSeeded: fresh[0]?.ticketsSeeded ?? null,
+    },
+    warm: {
+      medianMs: median(warm.map((s) => s.readyMs)),
+      allMs: warm.map((s) => s.readyMs),
+      databaseReadyMs: warm.map((s) => s.databaseReadyMs),
+    },
+  };
+  printTable("start-up (ms)", [
+    {
+      data: "fresh",
+      median: summary.fresh.medianMs,
+      all: summary.fresh.allMs.join(", "),
+      "server's own": summary.fresh.databaseReadyMs.join(", "),
+    },
+    {
+      data: "warm",
+      median: summary.warm.medianMs,
+      all: summary.warm.allMs.join(", "),
+      "server's own": summary.warm.databaseReadyMs.join(", "),
+    },
+  ]);
+  console.log(`written ${writeResult("startup", { summary, fresh, warm })}`);
+  return summary;
+}
+
+if (isEntryPoint(import.meta.url)) runAsScript(benchStartup);
