@@ -13,6 +13,10 @@ import { createLogger, type Logger } from "./logger.js";
 import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
 import { seedDemo, seedReferenceData } from "./modules/seed/seed.js";
 import { startSimulator } from "./modules/simulator/simulator.js";
+import { type CalendarDirectory, loadCalendarDirectory } from "./modules/sla/calendar-directory.js";
+import { ClockEngine } from "./modules/sla/clock-engine.js";
+import { startDetector } from "./modules/sla/detector.js";
+import { seedSlaReferenceData } from "./modules/sla/sla-reference-data.js";
 import type { TicketDeps } from "./modules/tickets/ticket-service.js";
 import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
@@ -39,19 +43,24 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await openDatabase(config.database);
   let units: UnitTree | null = null;
+  let calendars: CalendarDirectory | null = null;
   let server: Server | null = null;
   let ready = false;
   let demo: DemoCredentials | null = null;
   let stopSimulator: (() => Promise<void>) | null = null;
+  let stopDetector: (() => Promise<void>) | null = null;
   let inFlight = 0;
   let drained: (() => void) | null = null;
-  const ticketDeps: TicketDeps = {
-    db,
-    units: () => {
-      if (!units) throw new Error("unit tree not loaded");
-      return units;
-    },
+  const loadedUnits = () => {
+    if (!units) throw new Error("unit tree not loaded");
+    return units;
   };
+  const loadedCalendars = () => {
+    if (!calendars) throw new Error("calendars not loaded");
+    return calendars;
+  };
+  const clocks = new ClockEngine({ db, units: loadedUnits, calendars: loadedCalendars });
+  const ticketDeps: TicketDeps = { db, units: loadedUnits, clocks };
 
   const yoga = createYoga<{ req: import("node:http").IncomingMessage }, Context>({
     schema,
@@ -81,7 +90,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     context: async ({ request }): Promise<Context> => {
       const tree = ticketDeps.units();
       const viewer = await authenticate(db, tree, request.headers.get("authorization"));
-      return { db, units: tree, viewer, tickets: ticketDeps, logger };
+      return { db, units: tree, viewer, tickets: ticketDeps, logger, calendars: loadedCalendars };
     },
   });
 
@@ -98,7 +107,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         throw new Error(`Pending migrations and PANTAU_MIGRATE_ON_START=false: ${pending.join(", ")}`);
     }
     await seedReferenceData(db);
+    await seedSlaReferenceData(db);
     units = await loadUnitTree(db);
+    calendars = await loadCalendarDirectory(db, units);
     if (config.demo) {
       const seeded = await seedDemo(db, { password: config.demoPassword, ...config.seed, now: new Date() });
       demo = { accounts: seeded.accounts, password: config.demoPassword, apiKey: seeded.apiKey };
@@ -159,6 +170,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       });
       const { port } = server.address() as AddressInfo;
       ready = true;
+      stopDetector = startDetector({ db, engine: clocks, logger });
       if (config.simulator.enabled && config.simulator.ticketsPerMinute > 0) {
         stopSimulator = startSimulator({
           deps: ticketDeps,
@@ -172,6 +184,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     async stop() {
       ready = false;
       await stopSimulator?.();
+      await stopDetector?.();
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();

@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
 import type { Viewer } from "../modules/auth/viewer.js";
+import type { CalendarDirectory } from "../modules/sla/calendar-directory.js";
 import type { TicketDeps } from "../modules/tickets/ticket-service.js";
 import type { UnitTree } from "../modules/units/unit-tree.js";
 
@@ -11,4 +12,6 @@ export interface Context {
   readonly viewer: Viewer;
   readonly tickets: TicketDeps;
   readonly logger: Logger;
+  /** Office calendars of the units, for time left on clocks. */
+  readonly calendars: () => CalendarDirectory;
 }

@@ -5,6 +5,7 @@ import "../modules/auth/auth.schema.js";
 import "../modules/units/unit.schema.js";
 import "../modules/tickets/ticket.schema.js";
 import "../modules/tickets/ticket-mutations.schema.js";
+import "../modules/sla/sla.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -1,6 +1,6 @@
 import { UnknownUnitError, ValidationError } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import type { Channel, Priority, TicketKind, TicketStatus } from "../../generated/prisma/enums.js";
+import type { Channel, ClockState, Priority, TicketKind, TicketStatus } from "../../generated/prisma/enums.js";
 import type { AuthenticatedViewer } from "../auth/viewer.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { LIMITS } from "./ticket-input.js";
@@ -19,6 +19,8 @@ export interface TicketFilter {
   createdFrom?: Date | null;
   createdTo?: Date | null;
   search?: string | null;
+  /** Matches when any of the ticket's clocks is in one of these states. */
+  slaState?: ClockState[] | null;
 }
 
 export type SortDirection = "ASC" | "DESC";
@@ -53,6 +55,7 @@ export function ticketWhere(
   if (filter.kind?.length) where.push({ kind: { in: filter.kind } });
   if (filter.channel?.length) where.push({ channel: { in: filter.channel } });
   if (filter.priority?.length) where.push({ priority: { in: filter.priority } });
+  if (filter.slaState?.length) where.push({ clocks: { some: { state: { in: filter.slaState } } } });
   if (filter.createdFrom) where.push({ createdAt: { gte: filter.createdFrom } });
   if (filter.createdTo) where.push({ createdAt: { lt: filter.createdTo } });
   if (filter.createdFrom && filter.createdTo && filter.createdFrom > filter.createdTo) {

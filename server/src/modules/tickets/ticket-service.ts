@@ -18,6 +18,7 @@ import {
   type TicketStatus,
 } from "../../generated/prisma/enums.js";
 import { type AuthenticatedViewer, actorOf, canWriteTickets } from "../auth/viewer.js";
+import type { ClockEngine } from "../sla/clock-engine.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { ACTION_VERB, type TicketAction, transition } from "./status-machine.js";
 import { type CreateTicketInput, createTicketInput, messageInput, parseInput, reasonInput } from "./ticket-input.js";
@@ -25,6 +26,8 @@ import { type CreateTicketInput, createTicketInput, messageInput, parseInput, re
 export interface TicketDeps {
   db: Database;
   units: () => UnitTree;
+  /** Keeps the SLA clocks current in the same transaction as each change. */
+  clocks?: ClockEngine;
   /** Injectable clock, so tests can place events in time. */
   now?: () => Date;
 }
@@ -127,6 +130,7 @@ export async function createTicket(
         },
       });
       await insertEvent(tx, viewer, ticket.id, unit.id, "CREATED", now, { status: "NEW", channel });
+      await deps.clocks?.recompute(tx, ticket.id, now);
       return ticket;
     });
   } catch (error) {
@@ -215,6 +219,7 @@ async function act(
       ...(messageId ? { messageId } : {}),
       ...change.eventData,
     });
+    await deps.clocks?.recompute(tx, ticketId, now);
     return updated;
   });
 }

@@ -10,6 +10,7 @@ import {
 import { builder } from "../../graphql/builder.js";
 import { selectsField } from "../../graphql/selection.js";
 import { canSeePersonalData } from "../auth/viewer.js";
+import { SlaStateEnum } from "../sla/sla-enums.schema.js";
 import { maskEmail, maskName, maskPhone } from "./masking.js";
 import { allowedActions } from "./status-machine.js";
 import { encodeCursor, keysetAfter, pagePlan, ticketWhere } from "./ticket-filter.js";
@@ -227,6 +228,10 @@ const TicketFilterInput = builder.inputType("TicketFilter", {
     createdTo: t.field({ type: "DateTime", description: "Received before this instant." }),
     search: t.string({
       description: "A ticket number (exact) or words in the subject or description (max 100 chars).",
+    }),
+    slaState: t.field({
+      type: [SlaStateEnum],
+      description: "Tickets with at least one clock in any of these states.",
     }),
   }),
 });

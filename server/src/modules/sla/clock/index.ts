@@ -1,0 +1,3 @@
+export * from "./calendar.js";
+export * from "./clock.js";
+export * from "./clock-math.js";

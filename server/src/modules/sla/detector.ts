@@ -1,0 +1,61 @@
+import type { Database } from "../../db/database.js";
+import type { Logger } from "../../logger.js";
+import type { ClockEngine } from "./clock-engine.js";
+
+export interface DetectorOptions {
+  db: Database;
+  engine: ClockEngine;
+  logger: Logger;
+  now?: () => Date;
+  intervalMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * One pass: re-evaluates the tickets whose next clock transition is due. Only rows due by now are read
+ * (index on next_check_at), and each ticket is taken with FOR UPDATE SKIP LOCKED, so any number of
+ * server instances can run this at once without two of them handling one ticket.
+ */
+export async function detectDueClocks(options: DetectorOptions): Promise<number> {
+  const { db, engine } = options;
+  const batchSize = options.batchSize ?? 200;
+  let handled = 0;
+  for (;;) {
+    const now = options.now?.() ?? new Date();
+    const count = await db.prisma.$transaction(async (tx) => {
+      const due = await tx.$queryRaw<{ id: string }[]>`
+        SELECT t.id FROM ticket t
+        WHERE t.id IN (SELECT c.ticket_id FROM ticket_clock c WHERE c.next_check_at <= ${now}
+                       ORDER BY c.next_check_at LIMIT ${batchSize})
+        FOR UPDATE OF t SKIP LOCKED`;
+      for (const { id } of due) await engine.recompute(tx, id, now);
+      return due.length;
+    });
+    handled += count;
+    if (count < batchSize) return handled;
+  }
+}
+
+/** Runs the detection pass every interval until stopped; a failing pass is logged and retried. */
+export function startDetector(options: DetectorOptions): () => Promise<void> {
+  const intervalMs = options.intervalMs ?? 1_000;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    running = detectDueClocks(options)
+      .then((handled) => {
+        if (handled > 0) options.logger.debug({ handled }, "SLA clocks re-evaluated");
+      })
+      .catch((error: unknown) => options.logger.warn({ err: error }, "SLA detection pass failed"))
+      .finally(() => {
+        running = null;
+      });
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}

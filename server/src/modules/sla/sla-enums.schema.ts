@@ -1,0 +1,12 @@
+import { ClockKind, ClockState } from "../../generated/prisma/enums.js";
+import { builder } from "../../graphql/builder.js";
+
+export const ClockKindEnum = builder.enumType(ClockKind, {
+  name: "ClockKind",
+  description: "Which legal clock: the first response to the citizen, or the resolution.",
+});
+export const SlaStateEnum = builder.enumType(ClockState, {
+  name: "SlaState",
+  description:
+    "State of a clock: RUNNING, PAUSED (waiting on the citizen), AT_RISK (past the policy's at-risk share of its target), BREACHED (target passed), MET (goal reached in time).",
+});

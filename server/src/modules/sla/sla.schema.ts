@@ -1,0 +1,196 @@
+import { ValidationError } from "../../errors.js";
+import { Counting, HolidayKind, TargetUnit } from "../../generated/prisma/enums.js";
+import { builder } from "../../graphql/builder.js";
+import { ChannelEnum, PriorityEnum, TicketKindEnum, TicketStatusEnum } from "../tickets/ticket.schema.js";
+import { businessMinutesBetween } from "./clock/clock-math.js";
+import { ClockKindEnum, SlaStateEnum } from "./sla-enums.schema.js";
+
+const TargetUnitEnum = builder.enumType(TargetUnit, {
+  name: "TargetUnit",
+  description:
+    "MINUTES of counted time; WORKING_DAYS (the day of receipt is day 0, due at the close of the N-th working day); DAYS (calendar days, due at the end of the N-th local day).",
+});
+const CountingEnum = builder.enumType(Counting, {
+  name: "Counting",
+  description: "Whether a clock counts only the unit's business hours or all hours.",
+});
+const HolidayKindEnum = builder.enumType(HolidayKind, {
+  name: "HolidayKind",
+  description: "National holiday, collective leave (cuti bersama) or a regional day off.",
+});
+
+interface Target {
+  amount: number;
+  unit: TargetUnit;
+  counting: Counting;
+}
+
+const TargetRef = builder.objectRef<Target>("SlaTarget").implement({
+  description: "How long a clock may run.",
+  fields: (t) => ({
+    amount: t.exposeFloat("amount", { description: "How many units." }),
+    unit: t.expose("unit", { type: TargetUnitEnum, description: "Minutes, working days or calendar days." }),
+    counting: t.expose("counting", { type: CountingEnum, description: "Business hours only or all hours." }),
+  }),
+});
+
+builder.prismaObject("SlaPolicy", {
+  description:
+    "One version of a service-level policy. Tickets are matched to the current versions by position (first match wins) and keep the version they matched.",
+  fields: (t) => ({
+    code: t.exposeString("code", { description: "Stable identifier across versions." }),
+    version: t.exposeInt("version", { description: "Version number; edits add a version." }),
+    current: t.exposeBoolean("current", { description: "Whether new tickets are matched against this version." }),
+    name: t.exposeString("name", { description: "Name in Indonesian." }),
+    position: t.exposeInt("position", { description: "Matching order; lower is tried first." }),
+    matchKinds: t.expose("matchKinds", { type: [TicketKindEnum], description: "Kinds it applies to; empty = any." }),
+    matchChannels: t.expose("matchChannels", {
+      type: [ChannelEnum],
+      description: "Channels it applies to; empty = any.",
+    }),
+    matchCategories: t.exposeStringList("matchCategories", {
+      description: "Category codes it applies to (a category covers its subcategories); empty = any.",
+    }),
+    matchPriorities: t.expose("matchPriorities", { type: [PriorityEnum], description: "Priorities; empty = any." }),
+    firstResponse: t.field({
+      type: TargetRef,
+      description: "Target for the first reply to the citizen.",
+      resolve: (p) => ({ amount: p.firstResponseAmount, unit: p.firstResponseUnit, counting: p.firstResponseCounting }),
+    }),
+    resolution: t.field({
+      type: TargetRef,
+      description: "Target for resolving the ticket.",
+      resolve: (p) => ({ amount: p.resolutionAmount, unit: p.resolutionUnit, counting: p.resolutionCounting }),
+    }),
+    extensionAmount: t.exposeFloat("extensionAmount", {
+      nullable: true,
+      description: "A one-time extension of the resolution target, in its unit, granted with a written reason (KIP).",
+    }),
+    pauseStatuses: t.expose("pauseStatuses", {
+      type: [TicketStatusEnum],
+      description: "Statuses in which both clocks pause.",
+    }),
+    atRiskRatio: t.exposeFloat("atRiskRatio", { description: "Share of the target after which a clock is at risk." }),
+    legalSource: t.exposeString("legalSource", { description: "The rule the targets come from." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When this version was made." }),
+  }),
+});
+
+builder.prismaObject("Holiday", {
+  description: "A day that is not a working day.",
+  fields: (t) => ({
+    date: t.string({ description: "Local date, YYYY-MM-DD.", resolve: (h) => h.date.toISOString().slice(0, 10) }),
+    name: t.exposeString("name", { description: "Name in Indonesian." }),
+    kind: t.expose("kind", { type: HolidayKindEnum, description: "National, cuti bersama or regional." }),
+    unit: t.relation("unit", { nullable: true, description: "For a regional day: the unit (and its subtree)." }),
+    source: t.exposeString("source", { nullable: true, description: "The decree it comes from." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  holidays: t.prismaField({
+    type: ["Holiday"],
+    authScopes: { authenticated: true },
+    description: "National holidays, cuti bersama and the regional days of your units in a year, by date.",
+    args: { year: t.arg.int({ required: true, description: "Calendar year, e.g. 2026." }) },
+    resolve: (query, _root, { year }, ctx) => {
+      if (year < 2000 || year > 2100) throw new ValidationError("year: must be between 2000 and 2100", "year");
+      const unitIds = ctx.viewer.kind === "anonymous" ? [] : [...ctx.viewer.unitIds];
+      return ctx.db.prisma.holiday.findMany({
+        ...query,
+        where: {
+          date: { gte: new Date(Date.UTC(year, 0, 1)), lt: new Date(Date.UTC(year + 1, 0, 1)) },
+          OR: [{ unitId: null }, { unitId: { in: unitIds } }],
+        },
+        orderBy: [{ date: "asc" }, { id: "asc" }],
+      });
+    },
+  }),
+  slaPolicies: t.prismaField({
+    type: ["SlaPolicy"],
+    authScopes: { authenticated: true },
+    description: "The service-level policies in matching order; with includeHistory, older versions too.",
+    args: { includeHistory: t.arg.boolean({ defaultValue: false, description: "Also list superseded versions." }) },
+    resolve: (query, _root, { includeHistory }, ctx) =>
+      ctx.db.prisma.slaPolicy.findMany({
+        ...query,
+        where: includeHistory ? {} : { current: true },
+        orderBy: [{ position: "asc" }, { code: "asc" }, { version: "desc" }],
+      }),
+  }),
+}));
+
+builder.prismaObject("TicketClock", {
+  name: "SlaClock",
+  description: "One legal clock of a ticket: its target, due instant, state and the time left.",
+  fields: (t) => ({
+    kind: t.expose("kind", { type: ClockKindEnum, description: "First response or resolution." }),
+    state: t.expose("state", { type: SlaStateEnum, description: "Running, paused, at risk, breached or met." }),
+    policy: t.relation("policy", { description: "The policy version the ticket is measured against." }),
+    target: t.field({
+      type: TargetRef,
+      select: { policy: true },
+      description: "The target of this clock under its policy.",
+      resolve: (clock) =>
+        clock.kind === "FIRST_RESPONSE"
+          ? {
+              amount: clock.policy.firstResponseAmount,
+              unit: clock.policy.firstResponseUnit,
+              counting: clock.policy.firstResponseCounting,
+            }
+          : {
+              amount: clock.policy.resolutionAmount,
+              unit: clock.policy.resolutionUnit,
+              counting: clock.policy.resolutionCounting,
+            },
+    }),
+    startedAt: t.expose("startedAt", {
+      type: "DateTime",
+      description: "When the clock started (the ticket's receipt).",
+    }),
+    dueAt: t.expose("dueAt", {
+      type: "DateTime",
+      description: "When the target is reached if nothing changes (a pause moves it later).",
+    }),
+    atRiskAt: t.expose("atRiskAt", { type: "DateTime", description: "When the clock becomes at risk." }),
+    elapsedMinutes: t.exposeFloat("elapsedMinutes", {
+      description: "Counted time spent (business or all hours, per the target), as of the last evaluation.",
+    }),
+    budgetMinutes: t.exposeFloat("budgetMinutes", { description: "Counted time the target allows." }),
+    remainingMinutes: t.float({
+      description:
+        "Counted time left now; negative once breached. Counted in the owning unit's business hours when the target counts business hours.",
+      select: { ticket: { select: { unitId: true } }, policy: true },
+      resolve: (clock, _args, ctx) => {
+        if (clock.state === "MET" || clock.state === "PAUSED") return clock.budgetMinutes - clock.elapsedMinutes;
+        const counting =
+          clock.kind === "FIRST_RESPONSE" ? clock.policy.firstResponseCounting : clock.policy.resolutionCounting;
+        const now = new Date();
+        if (counting === "ALL_HOURS") return (clock.dueAt.getTime() - now.getTime()) / 60_000;
+        const calendar = ctx.calendars().calendarFor(clock.ticket.unitId);
+        return clock.dueAt >= now
+          ? businessMinutesBetween(calendar, now, clock.dueAt)
+          : -businessMinutesBetween(calendar, clock.dueAt, now);
+      },
+    }),
+    pausedMinutes: t.exposeFloat("pausedMinutes", { description: "Wall-clock minutes spent paused so far." }),
+    metAt: t.expose("metAt", { type: "DateTime", nullable: true, description: "When the goal was reached." }),
+    breachedAt: t.expose("breachedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the target was passed without the goal reached.",
+    }),
+    extendedAt: t.expose("extendedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the one-time extension was granted.",
+    }),
+  }),
+});
+
+builder.prismaObjectField("Ticket", "sla", (t) =>
+  t.relation("clocks", {
+    description: "The ticket's legal clocks: first response and resolution.",
+    query: { orderBy: { kind: "asc" } },
+  }),
+);
