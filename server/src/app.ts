@@ -16,6 +16,7 @@ import { startSimulator } from "./modules/simulator/simulator.js";
 import { type CalendarDirectory, loadCalendarDirectory } from "./modules/sla/calendar-directory.js";
 import { ClockEngine } from "./modules/sla/clock-engine.js";
 import { startDetector } from "./modules/sla/detector.js";
+import { recomputeOpenClocks } from "./modules/sla/recompute.js";
 import { seedSlaReferenceData } from "./modules/sla/sla-reference-data.js";
 import type { TicketDeps } from "./modules/tickets/ticket-service.js";
 import { loadUnitTree } from "./modules/units/unit-repository.js";
@@ -61,6 +62,14 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   };
   const clocks = new ClockEngine({ db, units: loadedUnits, calendars: loadedCalendars });
   const ticketDeps: TicketDeps = { db, units: loadedUnits, clocks };
+  let recomputing: Promise<unknown> = Promise.resolve();
+  // Due instants of open tickets move with the calendar; the work runs in batches after the response.
+  const calendarsChanged = async (unitIds?: readonly number[]) => {
+    calendars = await loadCalendarDirectory(db, loadedUnits());
+    recomputing = recomputing
+      .then(() => recomputeOpenClocks({ db, engine: clocks, logger, ...(unitIds ? { unitIds } : {}) }))
+      .catch((error: unknown) => logger.error({ err: error }, "recomputing SLA clocks failed"));
+  };
 
   const yoga = createYoga<{ req: import("node:http").IncomingMessage }, Context>({
     schema,
@@ -90,7 +99,16 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     context: async ({ request }): Promise<Context> => {
       const tree = ticketDeps.units();
       const viewer = await authenticate(db, tree, request.headers.get("authorization"));
-      return { db, units: tree, viewer, tickets: ticketDeps, logger, calendars: loadedCalendars };
+      return {
+        db,
+        units: tree,
+        viewer,
+        tickets: ticketDeps,
+        logger,
+        calendars: loadedCalendars,
+        calendarsChanged,
+        policiesChanged: () => clocks.invalidatePolicies(),
+      };
     },
   });
 
@@ -185,6 +203,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       ready = false;
       await stopSimulator?.();
       await stopDetector?.();
+      await recomputing;
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();

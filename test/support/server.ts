@@ -43,7 +43,7 @@ export async function startServer(target: Target, options: StartOptions = {}): P
     NODE_ENV: "test",
     HOST: "127.0.0.1",
     PORT: "0",
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     DEMO_PASSWORD,
     PANTAU_SEED_DAYS: "14",
     PANTAU_SEED_TICKETS_PER_DAY: "40",
@@ -65,7 +65,7 @@ export async function startServer(target: Target, options: StartOptions = {}): P
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
   const config = loadConfig(env);
-  const app = await buildApp(config, { logger: createLogger("silent") });
+  const app = await buildApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent") });
   const { url } = await app.start();
 
   const gql: TestServer["gql"] = async (query, variables, token) => {

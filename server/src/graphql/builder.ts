@@ -15,7 +15,16 @@ const upperFirst = (name: string) => name.charAt(0).toUpperCase() + name.slice(1
 export interface Types {
   Context: Context;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { authenticated: boolean; readTickets: boolean; writeTickets: boolean; staff: boolean };
+  AuthScopes: {
+    authenticated: boolean;
+    readTickets: boolean;
+    writeTickets: boolean;
+    staff: boolean;
+    /** National supervisors: policies and national holidays. */
+    directorate: boolean;
+    /** Those who run units: office hours and regional holidays within their scope. */
+    supervisor: boolean;
+  };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
@@ -33,6 +42,8 @@ export const builder = new SchemaBuilder<Types>({
       readTickets: canReadTickets(ctx.viewer),
       writeTickets: canWriteTickets(ctx.viewer),
       staff: ctx.viewer.kind === "user",
+      directorate: ctx.viewer.kind === "user" && ctx.viewer.role === "DIRECTORATE",
+      supervisor: ctx.viewer.kind === "user" && ctx.viewer.role !== "AGENT",
     }),
     treatErrorsAsUnauthorized: true,
     unauthorizedError: (_parent, context) =>

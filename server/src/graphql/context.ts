@@ -14,4 +14,8 @@ export interface Context {
   readonly logger: Logger;
   /** Office calendars of the units, for time left on clocks. */
   readonly calendars: () => CalendarDirectory;
+  /** After a calendar or holiday change: reload calendars and recompute open clocks in the background. */
+  readonly calendarsChanged: (unitIds?: readonly number[]) => Promise<void>;
+  /** After a policy change: new tickets match the new version at once. */
+  readonly policiesChanged: () => void;
 }

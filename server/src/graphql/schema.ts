@@ -6,6 +6,7 @@ import "../modules/units/unit.schema.js";
 import "../modules/tickets/ticket.schema.js";
 import "../modules/tickets/ticket-mutations.schema.js";
 import "../modules/sla/sla.schema.js";
+import "../modules/sla/sla-admin.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: false });
 

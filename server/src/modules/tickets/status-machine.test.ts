@@ -15,6 +15,7 @@ const ALL_ACTIONS: TicketAction[] = [
   "close",
   "reopen",
   "reject",
+  "extend",
 ];
 
 // Every allowed (from, action) pair with its target. Any pair missing here must be refused.
@@ -55,6 +56,11 @@ const ALLOWED: [TicketStatus, TicketAction, TicketStatus][] = [
   ["CLOSED", "note", "CLOSED"],
   ["CLOSED", "reopen", "IN_PROGRESS"],
   ["REJECTED", "note", "REJECTED"],
+  ["NEW", "extend", "NEW"],
+  ["TRIAGED", "extend", "TRIAGED"],
+  ["ASSIGNED", "extend", "ASSIGNED"],
+  ["IN_PROGRESS", "extend", "IN_PROGRESS"],
+  ["WAITING_ON_CITIZEN", "extend", "WAITING_ON_CITIZEN"],
 ];
 
 describe("ticket status machine", () => {

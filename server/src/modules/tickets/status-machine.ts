@@ -12,7 +12,8 @@ export type TicketAction =
   | "resolve"
   | "close"
   | "reopen"
-  | "reject";
+  | "reject"
+  | "extend";
 
 /** Past participles for error messages: "cannot be resolved". */
 export const ACTION_VERB: Record<TicketAction, string> = {
@@ -27,6 +28,7 @@ export const ACTION_VERB: Record<TicketAction, string> = {
   close: "closed",
   reopen: "reopened",
   reject: "rejected",
+  extend: "given more time",
 };
 
 const OPEN_WORKING: TicketStatus[] = ["ASSIGNED", "IN_PROGRESS", "WAITING_ON_CITIZEN"];
@@ -73,6 +75,7 @@ const TRANSITIONS: Record<TicketAction, Partial<Record<TicketStatus, Target>>> =
   close: { RESOLVED: "CLOSED" },
   reopen: { RESOLVED: "back-to-work", CLOSED: "back-to-work" },
   reject: { NEW: "REJECTED", TRIAGED: "REJECTED" },
+  extend: { NEW: "same", TRIAGED: "same", ASSIGNED: "same", IN_PROGRESS: "same", WAITING_ON_CITIZEN: "same" },
 };
 
 export type TransitionResult = { ok: true; to: TicketStatus } | { ok: false };

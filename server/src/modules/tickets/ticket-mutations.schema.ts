@@ -10,7 +10,7 @@ import { ChannelEnum, PriorityEnum, TicketKindEnum, TicketRef } from "./ticket.s
 import * as tickets from "./ticket-service.js";
 
 /** Turns a global id into the row id, refusing ids of other types. */
-function localId(globalId: string, typename: "Ticket" | "User", field: string): string {
+export function localId(globalId: string, typename: "Ticket" | "User", field: string): string {
   try {
     const decoded = decodeGlobalID(globalId);
     if (decoded.typename === typename && decoded.id) return decoded.id;

@@ -66,6 +66,7 @@ const STAFF_ONLY: ReadonlySet<TicketAction> = new Set([
   "close",
   "reopen",
   "reject",
+  "extend",
 ]);
 
 async function insertEvent(
@@ -369,4 +370,37 @@ export function rejectTicket(
     event: "REJECTED",
     eventData: { reason },
   }));
+}
+
+/**
+ * Grants the one extension a policy allows on the resolution clock (KIP: 7 more working days), with the
+ * written reason the law requires. Recorded as SLA_EXTENDED; the clock engine reads it from the log.
+ */
+export function extendTicketDeadline(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; reason: string },
+) {
+  const reason = parseInput(reasonInput, input.reason, "reason");
+  return act(deps, viewer, input.ticketId, "extend", async (ticket, _to, tx) => {
+    const clock = await tx.ticketClock.findUnique({
+      where: { ticketId_kind: { ticketId: ticket.id, kind: "RESOLUTION" } },
+      include: { policy: true },
+    });
+    if (!clock?.policy.extensionAmount) {
+      throw new ValidationError("ticketId: the ticket's policy allows no extension", "ticketId");
+    }
+    if (clock.extendedAt) throw new ValidationError("ticketId: the deadline was already extended once", "ticketId");
+    if (clock.state === "BREACHED")
+      throw new ValidationError("ticketId: a breached deadline cannot be extended", "ticketId");
+    return {
+      event: "SLA_EXTENDED",
+      eventData: {
+        clock: "RESOLUTION",
+        reason,
+        extensionAmount: clock.policy.extensionAmount,
+        unit: clock.policy.resolutionUnit,
+      },
+    };
+  });
 }

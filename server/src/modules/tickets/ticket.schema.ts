@@ -50,6 +50,7 @@ const TicketActionEnum = builder.enumType("TicketAction", {
     "close",
     "reopen",
     "reject",
+    "extend",
   ] as const,
 });
 

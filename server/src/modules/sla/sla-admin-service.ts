@@ -1,0 +1,185 @@
+import type { Database } from "../../db/database.js";
+import { NotFoundError, UnknownUnitError, ValidationError } from "../../errors.js";
+import type { Holiday, SlaPolicy } from "../../generated/prisma/client.js";
+import type {
+  Channel,
+  Counting,
+  HolidayKind,
+  Priority,
+  TargetUnit,
+  TicketKind,
+  TicketStatus,
+} from "../../generated/prisma/enums.js";
+import type { AuthenticatedViewer } from "../auth/viewer.js";
+import type { UnitTree } from "../units/unit-tree.js";
+import { CalendarError, createCalendar, type WeekInput } from "./clock/calendar.js";
+
+export interface TargetInput {
+  amount: number;
+  unit: TargetUnit;
+  counting: Counting;
+}
+
+export interface PolicyInput {
+  code: string;
+  name: string;
+  position: number;
+  matchKinds: TicketKind[];
+  matchChannels: Channel[];
+  matchCategories: string[];
+  matchPriorities: Priority[];
+  firstResponse: TargetInput;
+  resolution: TargetInput;
+  extensionAmount: number | null;
+  pauseStatuses: TicketStatus[];
+  atRiskRatio: number;
+  legalSource: string;
+}
+
+const FINAL_STATUSES: TicketStatus[] = ["RESOLVED", "CLOSED", "REJECTED"];
+
+function checkTarget(target: TargetInput, field: string) {
+  if (!Number.isFinite(target.amount) || target.amount <= 0) {
+    throw new ValidationError(`${field}.amount: must be greater than zero`, `${field}.amount`);
+  }
+  if (target.unit === "WORKING_DAYS" && target.counting !== "BUSINESS_HOURS") {
+    throw new ValidationError(`${field}.counting: working days count business hours`, `${field}.counting`);
+  }
+  if (target.unit === "DAYS" && target.counting !== "ALL_HOURS") {
+    throw new ValidationError(`${field}.counting: calendar days count all hours`, `${field}.counting`);
+  }
+  if (target.unit !== "MINUTES" && !Number.isInteger(target.amount)) {
+    throw new ValidationError(`${field}.amount: days are whole numbers`, `${field}.amount`);
+  }
+}
+
+export function validatePolicy(input: PolicyInput): void {
+  if (!/^[A-Z][A-Z0-9_]{1,63}$/.test(input.code)) {
+    throw new ValidationError("code: 2–64 of A–Z, 0–9 and _, starting with a letter", "code");
+  }
+  if (!input.name.trim() || input.name.length > 200) throw new ValidationError("name: 1–200 characters", "name");
+  if (!input.legalSource.trim())
+    throw new ValidationError("legalSource: name the rule the targets come from", "legalSource");
+  checkTarget(input.firstResponse, "firstResponse");
+  checkTarget(input.resolution, "resolution");
+  if (input.extensionAmount !== null && !(input.extensionAmount > 0)) {
+    throw new ValidationError("extensionAmount: must be greater than zero", "extensionAmount");
+  }
+  if (!(input.atRiskRatio > 0 && input.atRiskRatio < 1)) {
+    throw new ValidationError("atRiskRatio: must be between 0 and 1", "atRiskRatio");
+  }
+  if (input.pauseStatuses.some((status) => FINAL_STATUSES.includes(status))) {
+    throw new ValidationError("pauseStatuses: a finished ticket has no running clock to pause", "pauseStatuses");
+  }
+}
+
+/**
+ * Adds a version of a policy (or its first version). The previous version stays attached to the
+ * tickets that matched it: a change is never retroactive.
+ */
+export async function saveSlaPolicy(db: Database, input: PolicyInput): Promise<SlaPolicy> {
+  validatePolicy(input);
+  return db.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sla_policy:${input.code}`}))`;
+    const latest = await tx.slaPolicy.findFirst({ where: { code: input.code }, orderBy: { version: "desc" } });
+    await tx.slaPolicy.updateMany({ where: { code: input.code, current: true }, data: { current: false } });
+    return tx.slaPolicy.create({
+      data: {
+        code: input.code,
+        version: (latest?.version ?? 0) + 1,
+        current: true,
+        name: input.name.trim(),
+        position: input.position,
+        matchKinds: input.matchKinds,
+        matchChannels: input.matchChannels,
+        matchCategories: input.matchCategories,
+        matchPriorities: input.matchPriorities,
+        firstResponseAmount: input.firstResponse.amount,
+        firstResponseUnit: input.firstResponse.unit,
+        firstResponseCounting: input.firstResponse.counting,
+        resolutionAmount: input.resolution.amount,
+        resolutionUnit: input.resolution.unit,
+        resolutionCounting: input.resolution.counting,
+        extensionAmount: input.extensionAmount,
+        pauseStatuses: input.pauseStatuses,
+        atRiskRatio: input.atRiskRatio,
+        legalSource: input.legalSource.trim(),
+      },
+    });
+  });
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function parseHolidayDate(value: string): Date {
+  const match = DATE.exec(value);
+  const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+  if (!match || !date || date.toISOString().slice(0, 10) !== value) {
+    throw new ValidationError("date: not a calendar date (YYYY-MM-DD)", "date");
+  }
+  const year = date.getUTCFullYear();
+  if (year < 2000 || year > 2100) throw new ValidationError("date: the year must be between 2000 and 2100", "date");
+  return date;
+}
+
+/**
+ * National days are the directorate's; a regional day belongs to a unit in the caller's scope.
+ * A date already listed for the same scope is refused rather than listed twice.
+ */
+export async function addHoliday(
+  db: Database,
+  tree: UnitTree,
+  viewer: AuthenticatedViewer,
+  input: { date: string; name: string; kind: HolidayKind; unitCode?: string | null; source?: string | null },
+): Promise<Holiday> {
+  const date = parseHolidayDate(input.date);
+  const name = input.name.trim();
+  if (!name || name.length > 200) throw new ValidationError("name: 1–200 characters", "name");
+  const regional = input.kind === "REGIONAL";
+  if (regional !== Boolean(input.unitCode)) {
+    throw new ValidationError("unitCode: a regional day needs a unit, a national day has none", "unitCode");
+  }
+  let unitId: number | null = null;
+  if (input.unitCode) {
+    const unit = tree.byCode(input.unitCode);
+    if (!unit || !viewer.unitIds.has(unit.id)) throw new UnknownUnitError(input.unitCode);
+    unitId = unit.id;
+  }
+  const clash = await db.prisma.holiday.findFirst({ where: { date, unitId } });
+  if (clash) throw new ValidationError(`date: ${input.date} is already listed (${clash.name})`, "date");
+  return db.prisma.holiday.create({
+    data: { date, name, kind: input.kind, unitId, source: input.source?.trim() || null },
+  });
+}
+
+export async function removeHoliday(db: Database, viewer: AuthenticatedViewer, id: number): Promise<Holiday> {
+  const holiday = await db.prisma.holiday.findUnique({ where: { id } });
+  if (!holiday || (holiday.unitId !== null && !viewer.unitIds.has(holiday.unitId))) {
+    throw new NotFoundError("No such holiday in your scope.");
+  }
+  await db.prisma.holiday.delete({ where: { id } });
+  return holiday;
+}
+
+/** Sets a unit's office week after checking it makes a valid calendar in the unit's time zone. */
+export async function setBusinessHours(
+  db: Database,
+  tree: UnitTree,
+  viewer: AuthenticatedViewer,
+  input: { unitCode: string; week: WeekInput },
+): Promise<void> {
+  const unit = tree.byCode(input.unitCode);
+  if (!unit || !viewer.unitIds.has(unit.id)) throw new UnknownUnitError(input.unitCode);
+  try {
+    createCalendar({ timeZone: unit.timeZone, week: input.week });
+  } catch (error) {
+    if (error instanceof CalendarError)
+      throw new ValidationError(`${error.field}: ${error.message} (${error.code})`, error.field);
+    throw error;
+  }
+  await db.prisma.businessCalendar.upsert({
+    where: { unitId: unit.id },
+    create: { unitId: unit.id, week: input.week as object },
+    update: { week: input.week as object, updatedAt: new Date() },
+  });
+}

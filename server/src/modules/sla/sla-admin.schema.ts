@@ -1,0 +1,191 @@
+import { ForbiddenError, NotFoundError, UnknownUnitError, ValidationError } from "../../errors.js";
+import { Counting, HolidayKind, TargetUnit } from "../../generated/prisma/enums.js";
+import { builder } from "../../graphql/builder.js";
+import type { Context } from "../../graphql/context.js";
+import { TICKET_ACTION_ERRORS } from "../../graphql/errors.js";
+import type { AuthenticatedViewer } from "../auth/viewer.js";
+import { ChannelEnum, PriorityEnum, TicketKindEnum, TicketRef, TicketStatusEnum } from "../tickets/ticket.schema.js";
+import { localId } from "../tickets/ticket-mutations.schema.js";
+import { extendTicketDeadline } from "../tickets/ticket-service.js";
+import type { WeekInput } from "./clock/calendar.js";
+import { addHoliday, removeHoliday, saveSlaPolicy, setBusinessHours } from "./sla-admin-service.js";
+
+const viewerOf = (ctx: Context) => ctx.viewer as AuthenticatedViewer;
+
+const TargetInput = builder.inputType("SlaTargetInput", {
+  description: "How long a clock may run.",
+  fields: (t) => ({
+    amount: t.float({ required: true, description: "Greater than zero; whole for days." }),
+    unit: t.field({
+      type: builder.enumType(TargetUnit, { name: "TargetUnitInput" }),
+      required: true,
+      description: "Unit.",
+    }),
+    counting: t.field({
+      type: builder.enumType(Counting, { name: "CountingInput" }),
+      required: true,
+      description: "WORKING_DAYS count business hours; DAYS count all hours.",
+    }),
+  }),
+});
+
+const SlaPolicyInput = builder.inputType("SlaPolicyInput", {
+  description: "A policy's content. Saving an existing code adds a version; tickets keep the version they matched.",
+  fields: (t) => ({
+    code: t.string({ required: true, description: "Stable identifier (A–Z, 0–9, _)." }),
+    name: t.string({ required: true, description: "Name in Indonesian." }),
+    position: t.int({ required: true, description: "Matching order; lower is tried first." }),
+    matchKinds: t.field({ type: [TicketKindEnum], defaultValue: [], description: "Kinds; empty = any." }),
+    matchChannels: t.field({ type: [ChannelEnum], defaultValue: [], description: "Channels; empty = any." }),
+    matchCategories: t.stringList({ defaultValue: [], description: "Category codes; empty = any." }),
+    matchPriorities: t.field({ type: [PriorityEnum], defaultValue: [], description: "Priorities; empty = any." }),
+    firstResponse: t.field({ type: TargetInput, required: true, description: "Target of the first response." }),
+    resolution: t.field({ type: TargetInput, required: true, description: "Target of the resolution." }),
+    extensionAmount: t.float({ description: "One-time extension of the resolution target, in its unit." }),
+    pauseStatuses: t.field({
+      type: [TicketStatusEnum],
+      defaultValue: ["WAITING_ON_CITIZEN"],
+      description: "Statuses that pause both clocks.",
+    }),
+    atRiskRatio: t.float({ defaultValue: 0.75, description: "Share of the target after which a clock is at risk." }),
+    legalSource: t.string({ required: true, description: "The rule the targets come from." }),
+  }),
+});
+
+const OfficeHoursInput = builder.inputType("OfficeHoursInput", {
+  description: "An interval of office hours in the unit's local time.",
+  fields: (t) => ({
+    start: t.string({ required: true, description: "HH:MM." }),
+    end: t.string({ required: true, description: "HH:MM, after start." }),
+  }),
+});
+const WeekInputType = builder.inputType("OfficeWeekInput", {
+  description: "Office hours per weekday; a day left empty is closed.",
+  fields: (t) =>
+    Object.fromEntries(
+      (["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] as const).map((day) => [
+        day,
+        t.field({ type: [OfficeHoursInput], defaultValue: [], description: `Hours on ${day}.` }),
+      ]),
+    ) as Record<"MON" | "TUE" | "WED" | "THU" | "FRI" | "SAT" | "SUN", ReturnType<typeof t.field>>,
+});
+
+const HolidayKindInput = builder.enumType(HolidayKind, { name: "HolidayKindInput" });
+
+builder.mutationFields((t) => ({
+  saveSlaPolicy: t.prismaField({
+    type: "SlaPolicy",
+    description: "Adds a policy or a new version of one (directorate only). Never retroactive.",
+    authScopes: { directorate: true },
+    errors: { types: [ValidationError], dataField: { name: "policy" } },
+    args: { input: t.arg({ type: SlaPolicyInput, required: true, description: "The policy." }) },
+    resolve: async (_query, _root, { input }, ctx) => {
+      const policy = await saveSlaPolicy(ctx.db, {
+        ...input,
+        matchKinds: input.matchKinds ?? [],
+        matchChannels: input.matchChannels ?? [],
+        matchCategories: input.matchCategories ?? [],
+        matchPriorities: input.matchPriorities ?? [],
+        extensionAmount: input.extensionAmount ?? null,
+        pauseStatuses: input.pauseStatuses ?? ["WAITING_ON_CITIZEN"],
+        atRiskRatio: input.atRiskRatio ?? 0.75,
+      });
+      ctx.policiesChanged();
+      return policy;
+    },
+  }),
+  addHoliday: t.prismaField({
+    type: "Holiday",
+    description:
+      "Adds a day off: national (directorate) or regional for a unit in your scope. Open clocks are recomputed in the background.",
+    authScopes: { supervisor: true },
+    errors: { types: [ValidationError, UnknownUnitError, ForbiddenError], dataField: { name: "holiday" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("AddHolidayInput", {
+          description: "A day off.",
+          fields: (f) => ({
+            date: f.string({ required: true, description: "Local date, YYYY-MM-DD." }),
+            name: f.string({ required: true, description: "Name in Indonesian." }),
+            kind: f.field({
+              type: HolidayKindInput,
+              required: true,
+              description: "National, cuti bersama or regional.",
+            }),
+            unitCode: f.string({ description: "For a regional day: the unit (and its subtree)." }),
+            source: f.string({ description: "The decree it comes from." }),
+          }),
+        }),
+        required: true,
+        description: "The day.",
+      }),
+    },
+    resolve: async (_query, _root, { input }, ctx) => {
+      const viewer = viewerOf(ctx);
+      if (input.kind !== "REGIONAL" && !(viewer.kind === "user" && viewer.role === "DIRECTORATE")) {
+        throw new ForbiddenError("Only the directorate sets national days off.");
+      }
+      const holiday = await addHoliday(ctx.db, ctx.units, viewer, input);
+      await ctx.calendarsChanged(holiday.unitId === null ? undefined : [...ctx.units.subtree(holiday.unitId)]);
+      return holiday;
+    },
+  }),
+  removeHoliday: t.prismaField({
+    type: "Holiday",
+    description: "Removes a day off in your scope (national ones: directorate). Past breaches stay as they were.",
+    authScopes: { supervisor: true },
+    errors: { types: [NotFoundError, ForbiddenError], dataField: { name: "holiday" } },
+    args: { id: t.arg.int({ required: true, description: "The holiday's id." }) },
+    resolve: async (_query, _root, { id }, ctx) => {
+      const viewer = viewerOf(ctx);
+      const existing = await ctx.db.prisma.holiday.findUnique({ where: { id } });
+      if (existing?.unitId === null && !(viewer.kind === "user" && viewer.role === "DIRECTORATE")) {
+        throw new ForbiddenError("Only the directorate removes national days off.");
+      }
+      const holiday = await removeHoliday(ctx.db, viewer, id);
+      await ctx.calendarsChanged(holiday.unitId === null ? undefined : [...ctx.units.subtree(holiday.unitId)]);
+      return holiday;
+    },
+  }),
+  setBusinessHours: t.prismaField({
+    type: "Unit",
+    description: "Sets a unit's office week (inherited by units below without their own). Open clocks are recomputed.",
+    authScopes: { supervisor: true },
+    errors: { types: [ValidationError, UnknownUnitError], dataField: { name: "unit" } },
+    args: {
+      unitCode: t.arg.string({ required: true, description: "The unit." }),
+      week: t.arg({ type: WeekInputType, required: true, description: "Office hours per weekday." }),
+    },
+    resolve: async (query, _root, { unitCode, week }, ctx) => {
+      await setBusinessHours(ctx.db, ctx.units, viewerOf(ctx), { unitCode, week: week as unknown as WeekInput });
+      const unit = ctx.units.byCode(unitCode);
+      await ctx.calendarsChanged(unit ? [...ctx.units.subtree(unit.id)] : undefined);
+      return ctx.db.prisma.unit.findUniqueOrThrow({ ...query, where: { code: unitCode } });
+    },
+  }),
+  extendTicketDeadline: t.field({
+    type: TicketRef,
+    description:
+      "Grants the policy's one-time extension of the resolution deadline (KIP: 7 working days) with the written reason the law requires.",
+    authScopes: { staff: true },
+    errors: { types: TICKET_ACTION_ERRORS, dataField: { name: "ticket", description: "The ticket after the change." } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("ExtendTicketDeadlineInput", {
+          description: "The ticket and the reason.",
+          fields: (f) => ({
+            ticketId: f.id({ required: true, description: "Global id of the ticket." }),
+            reason: f.string({ required: true, description: "The written reason, sent to the citizen." }),
+          }),
+        }),
+        required: true,
+        description: "What to do.",
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      extendTicketDeadline(ctx.tickets, viewerOf(ctx), {
+        ticketId: localId(String(input.ticketId), "Ticket", "ticketId"),
+        reason: input.reason,
+      }),
+  }),
+}));

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { targets } from "./support/databases.js";
+import { CREATE, newTicketInput } from "./support/documents.js";
+import { startServer, type TestServer } from "./support/server.js";
+
+const SAVE_POLICY = `mutation($input: SlaPolicyInput!) {
+  saveSlaPolicy(input: $input) {
+    __typename
+    ... on SaveSlaPolicySuccess { policy { code version current firstResponse { amount } } }
+    ... on Error { code message }
+    ... on ValidationError { field }
+  }
+}`;
+const ADD_HOLIDAY = `mutation($input: AddHolidayInput!) {
+  addHoliday(input: $input) {
+    __typename
+    ... on AddHolidaySuccess { holiday { date name kind } }
+    ... on Error { code message }
+    ... on ValidationError { field }
+  }
+}`;
+const SET_HOURS = `mutation($unitCode: String!, $week: OfficeWeekInput!) {
+  setBusinessHours(unitCode: $unitCode, week: $week) {
+    __typename
+    ... on Error { code message }
+    ... on ValidationError { field }
+  }
+}`;
+const EXTEND = `mutation($input: ExtendTicketDeadlineInput!) {
+  extendTicketDeadline(input: $input) {
+    __typename
+    ... on ExtendTicketDeadlineSuccess { ticket { sla { kind dueAt extendedAt } } }
+    ... on Error { code message }
+  }
+}`;
+const CLOCKS = `query($id: ID!) { node(id: $id) { ... on Ticket { sla { kind dueAt state policy { code version } } } } }`;
+
+const complaintChat = {
+  code: "COMPLAINT_CHAT",
+  name: "Pengaduan lewat chat dan media sosial",
+  position: 60,
+  matchKinds: ["COMPLAINT"],
+  matchChannels: ["WHATSAPP", "LIVE_CHAT", "INSTAGRAM", "X", "FACEBOOK", "TIKTOK"],
+  firstResponse: { amount: 30, unit: "MINUTES", counting: "BUSINESS_HOURS" },
+  resolution: { amount: 14, unit: "DAYS", counting: "ALL_HOURS" },
+  legalSource: "UU 25/2009; respons pertama 30 menit kerja",
+};
+
+describe.each(await targets())("SLA administration on %s", (target) => {
+  let server: TestServer;
+  let directorate: string;
+  let supervisor: string;
+  let agent: string;
+
+  beforeAll(async () => {
+    server = await startServer(target);
+    [directorate, supervisor, agent] = await Promise.all([
+      server.login("direktorat@pantau.demo"),
+      server.login("kanim.malang@pantau.demo"),
+      server.login("agen.malang@pantau.demo"),
+    ]);
+  });
+  afterAll(() => server?.stop());
+
+  const payload = (response: { data?: Record<string, any> }) => Object.values(response.data ?? {})[0];
+
+  it("versions a policy without touching tickets that matched the old version", async () => {
+    const before = await server.gql(CREATE, { input: newTicketInput() }, agent);
+    const oldId = before.data?.createTicket.ticket.id;
+    const response = await server.gql(SAVE_POLICY, { input: complaintChat }, directorate);
+    const saved = payload(response);
+    expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+    expect(saved.policy).toEqual({ code: "COMPLAINT_CHAT", version: 2, current: true, firstResponse: { amount: 30 } });
+    const after = await server.gql(CREATE, { input: newTicketInput() }, agent);
+    const newId = after.data?.createTicket.ticket.id;
+    const old = await server.gql(CLOCKS, { id: oldId }, agent);
+    const fresh = await server.gql(CLOCKS, { id: newId }, agent);
+    expect(old.data?.node.sla[0].policy).toEqual({ code: "COMPLAINT_CHAT", version: 1 });
+    expect(fresh.data?.node.sla[0].policy).toEqual({ code: "COMPLAINT_CHAT", version: 2 });
+    const history = await server.gql(`{ slaPolicies(includeHistory: true) { code version current } }`, {}, agent);
+    expect(history.data?.slaPolicies.filter((p: any) => p.code === "COMPLAINT_CHAT")).toEqual([
+      { code: "COMPLAINT_CHAT", version: 2, current: true },
+      { code: "COMPLAINT_CHAT", version: 1, current: false },
+    ]);
+  });
+
+  it.each([
+    [
+      "a zero target",
+      { firstResponse: { amount: 0, unit: "MINUTES", counting: "BUSINESS_HOURS" } },
+      "firstResponse.amount",
+    ],
+    ["a negative target", { resolution: { amount: -3, unit: "DAYS", counting: "ALL_HOURS" } }, "resolution.amount"],
+    [
+      "working days counted in all hours",
+      { resolution: { amount: 5, unit: "WORKING_DAYS", counting: "ALL_HOURS" } },
+      "resolution.counting",
+    ],
+    ["an at-risk share of 150%", { atRiskRatio: 1.5 }, "atRiskRatio"],
+    ["a pause on a closed ticket", { pauseStatuses: ["CLOSED"] }, "pauseStatuses"],
+    ["a code with spaces", { code: "bad code" }, "code"],
+  ])("refuses %s", async (_label, change, field) => {
+    const result = payload(await server.gql(SAVE_POLICY, { input: { ...complaintChat, ...change } }, directorate));
+    expect(result).toMatchObject({ __typename: "ValidationError", code: "VALIDATION_FAILED", field });
+  });
+
+  it("lets only the directorate change policies", async () => {
+    const result = await server.gql(SAVE_POLICY, { input: complaintChat }, supervisor);
+    expect(result.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it.each([
+    ["a date outside any year", { date: "1999-12-31" }, "date"],
+    ["a date that does not exist", { date: "2026-02-30" }, "date"],
+    ["a malformed date", { date: "31-12-2026" }, "date"],
+    ["a date already listed", { date: "2026-08-17" }, "date"],
+    ["a regional day without a unit", { kind: "REGIONAL" }, "unitCode"],
+  ])("refuses a holiday with %s", async (_label, change, field) => {
+    const input = { date: "2026-12-30", name: "Uji", kind: "NATIONAL", ...change };
+    const result = payload(await server.gql(ADD_HOLIDAY, { input }, directorate));
+    expect(result).toMatchObject({ code: "VALIDATION_FAILED", field });
+  });
+
+  it("keeps national days off for the directorate", async () => {
+    const input = { date: "2026-12-30", name: "Uji", kind: "NATIONAL" };
+    expect(payload(await server.gql(ADD_HOLIDAY, { input }, supervisor))).toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it.each([
+    [
+      "overlapping hours",
+      {
+        MON: [
+          { start: "08:00", end: "12:00" },
+          { start: "11:00", end: "16:00" },
+        ],
+      },
+    ],
+    ["an interval that ends before it starts", { MON: [{ start: "16:00", end: "08:00" }] }],
+    ["a week with no hours at all", {}],
+    ["a time that does not exist", { MON: [{ start: "08:00", end: "25:00" }] }],
+  ])("refuses office hours with %s", async (_label, week) => {
+    const result = payload(await server.gql(SET_HOURS, { unitCode: "KANIM-MALANG", week }, supervisor));
+    expect(result).toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+
+  it("moves the due instants of open tickets when a day off is added, in the background", async () => {
+    const created = await server.gql(
+      CREATE,
+      { input: newTicketInput({ kind: "INFORMATION_REQUEST", channel: "EMAIL" }) },
+      agent,
+    );
+    const id = created.data?.createTicket.ticket.id;
+    const due = async () =>
+      Date.parse(
+        (await server.gql(CLOCKS, { id }, agent)).data?.node.sla.find((c: any) => c.kind === "RESOLUTION").dueAt,
+      );
+    const before = await due();
+    // A regional day off in Malang on the first working day the clock counts: the day after receipt, local time.
+    const receipt = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(new Date());
+    let day = new Date(Date.parse(`${receipt}T00:00:00Z`) + 86_400_000);
+    while ([0, 6].includes(day.getUTCDay())) day = new Date(day.getTime() + 86_400_000);
+    const date = day.toISOString().slice(0, 10);
+    const added = payload(
+      await server.gql(
+        ADD_HOLIDAY,
+        { input: { date, name: "Hari jadi Kota Malang (uji)", kind: "REGIONAL", unitCode: "KANIM-MALANG" } },
+        supervisor,
+      ),
+    );
+    expect(added.__typename, JSON.stringify(added)).toBe("AddHolidaySuccess");
+    const deadline = Date.now() + 20_000;
+    let after = await due();
+    while (after === before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      after = await due();
+    }
+    expect(after).toBeGreaterThan(before);
+  });
+
+  it("grants the KIP extension once, with a reason, and only where the policy allows it", async () => {
+    const created = await server.gql(
+      CREATE,
+      { input: newTicketInput({ kind: "INFORMATION_REQUEST", channel: "LETTER" }) },
+      agent,
+    );
+    const id = created.data?.createTicket.ticket.id;
+    const before = await server.gql(CLOCKS, { id }, agent);
+    const dueBefore = Date.parse(before.data?.node.sla.find((c: any) => c.kind === "RESOLUTION").dueAt);
+    const reason = "Informasi yang diminta perlu dihimpun dari beberapa kantor.";
+    const extended = payload(await server.gql(EXTEND, { input: { ticketId: id, reason } }, agent));
+    expect(extended.__typename).toBe("ExtendTicketDeadlineSuccess");
+    const resolution = extended.ticket.sla.find((c: any) => c.kind === "RESOLUTION");
+    expect(resolution.extendedAt).not.toBeNull();
+    // Seven more working days: at least nine calendar days later.
+    expect(Date.parse(resolution.dueAt) - dueBefore).toBeGreaterThanOrEqual(9 * 86_400_000);
+    const again = payload(await server.gql(EXTEND, { input: { ticketId: id, reason } }, agent));
+    expect(again).toMatchObject({ code: "VALIDATION_FAILED" });
+    const complaint = await server.gql(CREATE, { input: newTicketInput() }, agent);
+    const refused = payload(
+      await server.gql(EXTEND, { input: { ticketId: complaint.data?.createTicket.ticket.id, reason } }, agent),
+    );
+    expect(refused).toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+});
