@@ -13,7 +13,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
 import { seedDemo, seedReferenceData } from "./modules/seed/seed.js";
 import { startSimulator } from "./modules/simulator/simulator.js";
-import { type CalendarDirectory, loadCalendarDirectory } from "./modules/sla/calendar-directory.js";
+import { type CalendarDirectory, calendarStamp, loadCalendarDirectory } from "./modules/sla/calendar-directory.js";
 import { ClockEngine } from "./modules/sla/clock-engine.js";
 import { startDetector } from "./modules/sla/detector.js";
 import { recomputeOpenClocks } from "./modules/sla/recompute.js";
@@ -23,6 +23,7 @@ import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
 
 const DRAIN_TIMEOUT_MS = 10_000;
+const CALENDAR_WATCH_MS = 10_000;
 
 export interface DemoCredentials {
   accounts: { email: string; role: string; unitCode: string }[];
@@ -50,6 +51,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   let demo: DemoCredentials | null = null;
   let stopSimulator: (() => Promise<void>) | null = null;
   let stopDetector: (() => Promise<void>) | null = null;
+  let calendarWatch: NodeJS.Timeout | null = null;
   let inFlight = 0;
   let drained: (() => void) | null = null;
   const loadedUnits = () => {
@@ -64,7 +66,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const ticketDeps: TicketDeps = { db, units: loadedUnits, clocks };
   let recomputing: Promise<unknown> = Promise.resolve();
   // Due instants of open tickets move with the calendar; the work runs in batches after the response.
+  let seenCalendarStamp = "";
   const calendarsChanged = async (unitIds?: readonly number[]) => {
+    seenCalendarStamp = await calendarStamp(db);
     calendars = await loadCalendarDirectory(db, loadedUnits());
     recomputing = recomputing
       .then(() => recomputeOpenClocks({ db, engine: clocks, logger, ...(unitIds ? { unitIds } : {}) }))
@@ -127,6 +131,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     await seedReferenceData(db);
     await seedSlaReferenceData(db);
     units = await loadUnitTree(db);
+    seenCalendarStamp = await calendarStamp(db);
     calendars = await loadCalendarDirectory(db, units);
     if (config.demo) {
       const seeded = await seedDemo(db, { password: config.demoPassword, ...config.seed, now: new Date() });
@@ -189,6 +194,17 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const { port } = server.address() as AddressInfo;
       ready = true;
       stopDetector = startDetector({ db, engine: clocks, logger });
+      // Edits made through another instance reach this one within one interval.
+      calendarWatch = setInterval(() => {
+        calendarStamp(db)
+          .then(async (stamp) => {
+            if (stamp === seenCalendarStamp) return;
+            seenCalendarStamp = stamp;
+            calendars = await loadCalendarDirectory(db, loadedUnits());
+          })
+          .catch((error: unknown) => logger.warn({ err: error }, "checking calendars failed"));
+      }, CALENDAR_WATCH_MS);
+      calendarWatch.unref();
       if (config.simulator.enabled && config.simulator.ticketsPerMinute > 0) {
         stopSimulator = startSimulator({
           deps: ticketDeps,
@@ -202,6 +218,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     async stop() {
       ready = false;
       await stopSimulator?.();
+      if (calendarWatch) clearInterval(calendarWatch);
       await stopDetector?.();
       await recomputing;
       if (server) {

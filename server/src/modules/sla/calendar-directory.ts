@@ -54,3 +54,15 @@ export async function loadCalendarDirectory(db: Database, tree: UnitTree): Promi
     holidays.map((row) => ({ date: row.date, unitId: row.unit_id })),
   );
 }
+
+/**
+ * A fingerprint of the calendar tables. Another instance's holiday or office-hours edit changes it, so
+ * each instance can notice and reload without being told.
+ */
+export async function calendarStamp(db: Database): Promise<string> {
+  const [row] = await db.sql.query<{ stamp: string }>(
+    `SELECT concat_ws('/', (SELECT count(*) FROM holiday), (SELECT max(created_at) FROM holiday),
+       (SELECT count(*) FROM business_calendar), (SELECT max(updated_at) FROM business_calendar)) AS stamp`,
+  );
+  return row?.stamp ?? "";
+}
