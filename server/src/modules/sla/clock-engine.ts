@@ -19,7 +19,7 @@ const POLICY_TTL_MS = 10_000;
 const CLOCK_KINDS: ClockKind[] = ["FIRST_RESPONSE", "RESOLUTION"];
 
 /** Which SLA event a change of clock state produces; at most one per clock per recompute. */
-function transitionEvent(before: ClockState | null, after: ClockState): TicketEventType | null {
+export function transitionEvent(before: ClockState | null, after: ClockState): TicketEventType | null {
   if (before === after) return null;
   if (after === "MET") return "SLA_MET";
   if (after === "BREACHED") return "SLA_BREACHED";
