@@ -1,5 +1,6 @@
 import type { Sql } from "../../db/database.js";
 import type { EventRow, MessageRow, TicketRow } from "./history.js";
+import type { ClockRow } from "./sla-history.js";
 
 // Each chunk travels as one JSON parameter expanded by json_to_recordset: one round trip per chunk
 // and no limit on bound parameters. 5000 rows keep each payload to a few megabytes.
@@ -7,24 +8,32 @@ const CHUNK = 5000;
 
 /**
  * Runs an `INSERT … RETURNING 1` with $1 = a JSON array of rows, chunk by chunk, and returns how many
- * rows it inserted. Only the count comes back, not one result row per inserted row.
+ * rows it inserted. Only the count comes back, not one result row per inserted row. `encode` reshapes
+ * each row for the payload.
  */
-export async function insertJson(
+export async function insertJson<T extends object>(
   sql: Sql,
   statement: string,
-  rows: readonly object[],
+  rows: readonly T[],
   extra: readonly unknown[] = [],
+  encode?: (row: T) => object,
 ): Promise<number> {
   let inserted = 0;
   for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK);
     const [row] = await sql.query<{ n: number }>(
       `WITH inserted AS (${statement}) SELECT count(*)::int AS n FROM inserted`,
-      [JSON.stringify(rows.slice(start, start + CHUNK)), ...extra],
+      [JSON.stringify(encode ? chunk.map(encode) : chunk), ...extra],
     );
     inserted += row?.n ?? 0;
   }
   return inserted;
 }
+
+// Instants travel as epoch milliseconds: smaller payloads that are quicker to write and to read than
+// ISO strings, which matters for the few hundred thousand rows of a demo history.
+const instant = (column: string) => `to_timestamp("${column}" / 1000.0)`;
+const epoch = (date: Date | null) => (date === null ? null : date.getTime());
 
 const INSERT_TICKETS = `
 INSERT INTO ticket (id, number, subject, description, kind, channel, category_id, priority, status, unit_id,
@@ -32,31 +41,67 @@ INSERT INTO ticket (id, number, subject, description, kind, channel, category_id
   reopen_count, transfer_count, created_at, updated_at, triaged_at, first_responded_at, resolved_at, closed_at)
 SELECT id, number, subject, description, kind, channel, "categoryId", priority, status, "unitId",
   "assigneeId", "reporterName", "reporterEmail", "reporterPhone", "externalRef", "idempotencyKey", "requestHash",
-  "reopenCount", "transferCount", "createdAt", "updatedAt", "triagedAt", "firstRespondedAt", "resolvedAt", "closedAt"
+  "reopenCount", "transferCount", ${instant("createdAt")}, ${instant("updatedAt")}, ${instant("triagedAt")},
+  ${instant("firstRespondedAt")}, ${instant("resolvedAt")}, ${instant("closedAt")}
 FROM json_to_recordset($1::json) AS r(id uuid, number text, subject text, description text, kind "TicketKind",
   channel "Channel", "categoryId" int, priority "Priority", status "TicketStatus", "unitId" int, "assigneeId" uuid,
   "reporterName" text, "reporterEmail" text, "reporterPhone" text, "externalRef" text, "idempotencyKey" text,
-  "requestHash" text, "reopenCount" int, "transferCount" int, "createdAt" timestamptz, "updatedAt" timestamptz,
-  "triagedAt" timestamptz, "firstRespondedAt" timestamptz, "resolvedAt" timestamptz, "closedAt" timestamptz)
+  "requestHash" text, "reopenCount" int, "transferCount" int, "createdAt" float8, "updatedAt" float8,
+  "triagedAt" float8, "firstRespondedAt" float8, "resolvedAt" float8, "closedAt" float8)
 RETURNING 1`;
 
 const INSERT_MESSAGES = `
 INSERT INTO message (id, ticket_id, author_id, visibility, body, created_at)
-SELECT id, "ticketId", "authorId", visibility, body, "createdAt"
+SELECT id, "ticketId", "authorId", visibility, body, ${instant("createdAt")}
 FROM json_to_recordset($1::json) AS r(id uuid, "ticketId" uuid, "authorId" uuid, visibility "MessageVisibility",
-  body text, "createdAt" timestamptz)
+  body text, "createdAt" float8)
 RETURNING 1`;
 
 // ORDER BY the position in the array: the bigserial sequence must follow event time.
 const INSERT_EVENTS = `
 INSERT INTO ticket_event (ticket_id, unit_id, type, actor_id, actor_label, at, data)
-SELECT "ticketId", "unitId", type, "actorId", "actorLabel", at, data
+SELECT "ticketId", "unitId", type, "actorId", "actorLabel", ${instant("at")}, data
 FROM ROWS FROM (json_to_recordset($1::json) AS (
-  "ticketId" uuid, "unitId" int, type "TicketEventType", "actorId" uuid, "actorLabel" text, at timestamptz, data jsonb
+  "ticketId" uuid, "unitId" int, type "TicketEventType", "actorId" uuid, "actorLabel" text, at float8, data jsonb
 )) WITH ORDINALITY AS r("ticketId", "unitId", type, "actorId", "actorLabel", at, data, position)
 ORDER BY position
 RETURNING 1`;
 
-export const insertTickets = (sql: Sql, rows: readonly TicketRow[]) => insertJson(sql, INSERT_TICKETS, rows);
-export const insertMessages = (sql: Sql, rows: readonly MessageRow[]) => insertJson(sql, INSERT_MESSAGES, rows);
-export const insertEvents = (sql: Sql, rows: readonly EventRow[]) => insertJson(sql, INSERT_EVENTS, rows);
+const INSERT_CLOCKS = `
+INSERT INTO ticket_clock (ticket_id, kind, policy_id, started_at, due_at, at_risk_at, state, elapsed_minutes,
+  budget_minutes, paused_minutes, extended_at, met_at, breached_at, next_check_at, updated_at)
+SELECT "ticketId", kind, "policyId", ${instant("startedAt")}, ${instant("dueAt")}, ${instant("atRiskAt")}, state,
+  "elapsedMinutes", "budgetMinutes", "pausedMinutes", ${instant("extendedAt")}, ${instant("metAt")},
+  ${instant("breachedAt")}, ${instant("nextCheckAt")}, ${instant("updatedAt")}
+FROM json_to_recordset($1::json) AS r("ticketId" uuid, kind "ClockKind", "policyId" int, "startedAt" float8,
+  "dueAt" float8, "atRiskAt" float8, state "ClockState", "elapsedMinutes" float8, "budgetMinutes" float8,
+  "pausedMinutes" float8, "extendedAt" float8, "metAt" float8, "breachedAt" float8, "nextCheckAt" float8,
+  "updatedAt" float8)
+RETURNING 1`;
+
+export const insertTickets = (sql: Sql, rows: readonly TicketRow[]) =>
+  insertJson(sql, INSERT_TICKETS, rows, [], (row) => ({
+    ...row,
+    createdAt: row.createdAt.getTime(),
+    updatedAt: row.updatedAt.getTime(),
+    triagedAt: epoch(row.triagedAt),
+    firstRespondedAt: epoch(row.firstRespondedAt),
+    resolvedAt: epoch(row.resolvedAt),
+    closedAt: epoch(row.closedAt),
+  }));
+export const insertMessages = (sql: Sql, rows: readonly MessageRow[]) =>
+  insertJson(sql, INSERT_MESSAGES, rows, [], (row) => ({ ...row, createdAt: row.createdAt.getTime() }));
+export const insertEvents = (sql: Sql, rows: readonly EventRow[]) =>
+  insertJson(sql, INSERT_EVENTS, rows, [], (row) => ({ ...row, at: row.at.getTime() }));
+export const insertClocks = (sql: Sql, rows: readonly ClockRow[]) =>
+  insertJson(sql, INSERT_CLOCKS, rows, [], (row) => ({
+    ...row,
+    startedAt: row.startedAt.getTime(),
+    dueAt: row.dueAt.getTime(),
+    atRiskAt: row.atRiskAt.getTime(),
+    extendedAt: epoch(row.extendedAt),
+    metAt: epoch(row.metAt),
+    breachedAt: epoch(row.breachedAt),
+    nextCheckAt: epoch(row.nextCheckAt),
+    updatedAt: row.updatedAt.getTime(),
+  }));

@@ -1,11 +1,22 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../../db/database.js";
+import { migrate } from "../../db/migrator.js";
+import type { SlaPolicy } from "../../generated/prisma/client.js";
+import type { Channel, ClockKind, Priority, TicketEventType, TicketKind } from "../../generated/prisma/enums.js";
+import { createLogger } from "../../logger.js";
 import { verifyPassword } from "../auth/password.js";
 import { sha256Hex } from "../auth/tokens.js";
+import { type CalendarDirectory, loadCalendarDirectory } from "../sla/calendar-directory.js";
+import { evaluateClock } from "../sla/clock/clock.js";
+import { ClockEngine, specOf } from "../sla/clock-engine.js";
+import { clockHistories, type TimelineEvent } from "../sla/clock-history.js";
+import { detectDueClocks } from "../sla/detector.js";
+import { matchPolicy } from "../sla/policy-matcher.js";
+import { seedSlaReferenceData } from "../sla/sla-reference-data.js";
+import { loadUnitTree } from "../units/unit-repository.js";
+import { UnitTree } from "../units/unit-tree.js";
 import { DEMO_API_KEY_NAME, type SeedDemoResult, seedDemo, seedReferenceData } from "./seed.js";
 
-const MIGRATION = new URL("../../../../prisma/migrations/20261122000000_init/migration.sql", import.meta.url);
 const NOW = new Date("2026-02-11T04:00:00Z");
 const DEMO = { password: "rahasia-demo", seed: 20261122, days: 90, ticketsPerDay: 250, now: NOW };
 
@@ -17,7 +28,7 @@ const count = async (table: string) =>
 
 beforeAll(async () => {
   db = await openDatabase({ dataDir: "memory://" });
-  await db.sql.exec(readFileSync(MIGRATION, "utf8"));
+  await migrate(db);
 }, 60_000);
 
 afterAll(async () => {
@@ -59,12 +70,14 @@ describe("seedReferenceData", () => {
 
 describe("seedDemo on an empty database", () => {
   beforeAll(async () => {
+    // As at start-up: the policies, holidays and calendars the clocks need come first.
+    await seedSlaReferenceData(db);
     const started = performance.now();
     seeded = await seedDemo(db, DEMO);
     const ms = Math.round(performance.now() - started);
     console.log(
       `seedDemo (${DEMO.days} days × ${DEMO.ticketsPerDay}/day) took ${ms} ms on PGlite: ` +
-        `${seeded.ticketsInserted} tickets, ${seeded.eventsInserted} events`,
+        `${seeded.ticketsInserted} tickets, ${seeded.eventsInserted} events, ${seeded.clocksInserted} clocks`,
     );
   }, 120_000);
 
@@ -169,14 +182,18 @@ describe("seedDemo on an empty database", () => {
       "SELECT type, at, data, coalesce(actor_id::text, actor_label) AS actor FROM ticket_event WHERE ticket_id = $1 ORDER BY sequence",
       [ticket?.id],
     );
-    const types = events.map((event) => event.type);
+    const types = events.map((event) => event.type).filter((type) => !type.startsWith("SLA_"));
     expect(types[0]).toBe("CREATED");
     expect(types.slice(1, 4)).toEqual(["TRIAGED", "ASSIGNED", "REPLIED"]);
-    expect(types).toContain("REPLIED");
     expect(types.at(-2)).toBe("RESOLVED");
     expect(types.at(-1)).toBe("CLOSED");
     expect(events[0]?.at).toEqual(ticket?.created_at);
-    expect(events.at(-1)?.at).toEqual(ticket?.closed_at);
+    expect(events.filter((event) => event.type === "CLOSED").at(-1)?.at).toEqual(ticket?.closed_at);
+    // Each clock ends met or breached, and says so in the log.
+    for (const clock of ["FIRST_RESPONSE", "RESOLUTION"]) {
+      const final = events.filter((event) => event.data.clock === clock && /^SLA_(MET|BREACHED)$/.test(event.type));
+      expect(final).toHaveLength(1);
+    }
     for (const event of events) expect(event.actor).not.toBeNull();
     const messageIds = events.map((event) => event.data.messageId).filter(Boolean);
     const messages = await db.sql.query("SELECT id FROM message WHERE ticket_id = $1", [ticket?.id]);
@@ -261,6 +278,298 @@ describe("seedDemo transfers", () => {
       expect(["OFFICER_CONDUCT", "BROKERS"]).toContain(row.category);
       expect(row).toMatchObject({ receiver: "REGIONAL_OFFICE", parent: true });
     }
+  });
+});
+
+describe("seedDemo SLA clocks", () => {
+  const KINDS: ClockKind[] = ["FIRST_RESPONSE", "RESOLUTION"];
+  const n = async (statement: string) => Number((await db.sql.query<{ n: number }>(statement))[0]?.n);
+  let policies: SlaPolicy[];
+  let calendars: CalendarDirectory;
+  let categoryCodes: Map<number, string[]>;
+
+  interface StoredEvent {
+    type: TicketEventType;
+    at: Date;
+    unitId: number;
+    actorId: string | null;
+    actorLabel: string | null;
+    data: Record<string, string>;
+  }
+  const eventsOf = (ticketId: string) =>
+    db.sql.query<StoredEvent>(
+      `SELECT type, at, unit_id AS "unitId", actor_id AS "actorId", actor_label AS "actorLabel", data
+       FROM ticket_event WHERE ticket_id = $1 ORDER BY sequence`,
+      [ticketId],
+    );
+  const clocksOf = (ticketId: string) =>
+    db.sql.query<Record<string, unknown>>(
+      `SELECT kind, policy_id AS "policyId", started_at AS "startedAt", due_at AS "dueAt", at_risk_at AS "atRiskAt",
+         state, elapsed_minutes AS "elapsedMinutes", budget_minutes AS "budgetMinutes",
+         paused_minutes AS "pausedMinutes", extended_at AS "extendedAt", met_at AS "metAt",
+         breached_at AS "breachedAt", next_check_at AS "nextCheckAt"
+       FROM ticket_clock WHERE ticket_id = $1 ORDER BY kind`,
+      [ticketId],
+    );
+
+  /** A few tickets of every kind of clock life: breached, paused, reopened, transferred, still running. */
+  const sampleTickets = async (perGroup: number) =>
+    (
+      await db.sql.query<{ id: string }>(
+        `SELECT DISTINCT id FROM (
+           (SELECT ticket_id AS id FROM ticket_clock WHERE kind = 'FIRST_RESPONSE' AND state = 'BREACHED' ORDER BY ticket_id LIMIT $1)
+           UNION ALL (SELECT ticket_id FROM ticket_clock WHERE kind = 'RESOLUTION' AND state = 'BREACHED' AND met_at IS NOT NULL ORDER BY ticket_id LIMIT $1)
+           UNION ALL (SELECT ticket_id FROM ticket_clock WHERE kind = 'RESOLUTION' AND state = 'BREACHED' AND met_at IS NULL ORDER BY ticket_id LIMIT $1)
+           UNION ALL (SELECT ticket_id FROM ticket_clock WHERE state IN ('RUNNING', 'AT_RISK', 'PAUSED') ORDER BY state, ticket_id LIMIT $1::int * 3)
+           UNION ALL (SELECT ticket_id FROM ticket_event WHERE type = 'SLA_RESUMED' ORDER BY ticket_id LIMIT $1)
+           UNION ALL (SELECT ticket_id FROM ticket_event WHERE type = 'SLA_AT_RISK' ORDER BY ticket_id LIMIT $1)
+           UNION ALL (SELECT id FROM ticket WHERE reopen_count > 0 ORDER BY id LIMIT $1)
+           UNION ALL (SELECT id FROM ticket WHERE transfer_count > 0 ORDER BY id LIMIT $1)
+           UNION ALL (SELECT id FROM ticket WHERE status = 'REJECTED' ORDER BY id LIMIT $1)
+           UNION ALL (SELECT id FROM ticket ORDER BY md5(id::text) LIMIT $1::int * 4)
+         ) sample ORDER BY id`,
+        [perGroup],
+      )
+    ).map((row) => row.id);
+
+  beforeAll(async () => {
+    policies = await db.prisma.slaPolicy.findMany({ where: { current: true } });
+    calendars = await loadCalendarDirectory(db, await loadUnitTree(db));
+    const rows = await db.sql.query<{ id: number; code: string; parentId: number | null }>(
+      `SELECT id, code, parent_id AS "parentId" FROM category`,
+    );
+    categoryCodes = new Map(
+      rows.map((row) => {
+        const codes: string[] = [];
+        for (let c: typeof row | undefined = row; c; c = rows.find((p) => p.id === c?.parentId)) codes.push(c.code);
+        return [row.id, codes];
+      }),
+    );
+  });
+
+  it("gives every seeded ticket exactly its two clocks", async () => {
+    expect(seeded.clocksInserted).toBe(2 * seeded.ticketsInserted);
+    expect(await count("ticket_clock")).toBe(2 * seeded.ticketsInserted);
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket t
+               WHERE (SELECT count(DISTINCT c.kind) FROM ticket_clock c WHERE c.ticket_id = t.id) <> 2`),
+    ).toBe(0);
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket_clock c WHERE NOT EXISTS (SELECT 1 FROM ticket t WHERE t.id = c.ticket_id)
+                 OR NOT EXISTS (SELECT 1 FROM sla_policy p WHERE p.id = c.policy_id AND p.current)`),
+    ).toBe(0);
+  });
+
+  it("stores what the clock engine computes from each ticket's events", async () => {
+    const ids = await sampleTickets(20);
+    expect(ids.length).toBeGreaterThan(150);
+    for (const id of ids) {
+      const [ticket] = await db.sql.query<{
+        kind: TicketKind;
+        channel: Channel;
+        priority: Priority;
+        categoryId: number | null;
+      }>(`SELECT kind, channel, priority, category_id AS "categoryId" FROM ticket WHERE id = $1`, [id]);
+      if (!ticket) throw new Error(`ticket ${id} is gone`);
+      const policy = matchPolicy(policies, {
+        ...ticket,
+        categoryCodes: ticket.categoryId === null ? [] : (categoryCodes.get(ticket.categoryId) ?? []),
+      });
+      if (!policy) throw new Error(`no policy for ticket ${id}`);
+      const histories = clockHistories((await eventsOf(id)) as TimelineEvent[], policy.pauseStatuses, (unitId) =>
+        calendars.calendarFor(unitId),
+      );
+      const expected = KINDS.map((kind) => {
+        const evaluation = evaluateClock(specOf(policy, kind), histories[kind], NOW);
+        const next = evaluation.nextTransitionAt;
+        return {
+          kind,
+          policyId: policy.id,
+          startedAt: histories[kind].startedAt,
+          dueAt: evaluation.dueAt,
+          atRiskAt: evaluation.atRiskAt,
+          state: evaluation.state,
+          elapsedMinutes: evaluation.elapsedMinutes,
+          budgetMinutes: evaluation.elapsedMinutes + evaluation.remainingMinutes,
+          pausedMinutes: evaluation.pausedMinutes,
+          extendedAt: histories[kind].extendedAt ?? null,
+          metAt: evaluation.metAt,
+          breachedAt: evaluation.breachedAt,
+          nextCheckAt: next && next <= NOW ? new Date(NOW.getTime() + 1_000) : next,
+        };
+      });
+      expect(await clocksOf(id), id).toEqual(expected);
+    }
+  });
+
+  it("meets most clocks and breaches a believable minority", async () => {
+    const rows = await db.sql.query<{ policy: string; kind: string; total: number; met: number; breached: number }>(
+      `SELECT coalesce(p.code, 'all') AS policy, c.kind::text AS kind, count(*)::int AS total,
+         count(*) FILTER (WHERE c.state = 'MET')::int AS met, count(*) FILTER (WHERE c.state = 'BREACHED')::int AS breached
+       FROM ticket_clock c JOIN sla_policy p ON p.id = c.policy_id
+       GROUP BY GROUPING SETS ((c.kind), (p.code, c.kind)) ORDER BY 1, 2`,
+    );
+    console.table(
+      rows.map((row) => ({
+        ...row,
+        "met %": ((100 * row.met) / row.total).toFixed(1),
+        "breached %": ((100 * row.breached) / row.total).toFixed(1),
+      })),
+    );
+    for (const row of rows.filter((r) => r.policy === "all")) {
+      expect(row.met / row.total, row.kind).toBeGreaterThan(0.8);
+      expect(row.breached / row.total, row.kind).toBeGreaterThan(0.04);
+      expect(row.breached / row.total, row.kind).toBeLessThan(0.2);
+    }
+    // No policy is absurd: every one is mostly met, and the busy ones all see some breaches.
+    for (const row of rows.filter((r) => r.policy !== "all")) {
+      expect(row.met / row.total, `${row.policy} ${row.kind}`).toBeGreaterThan(0.7);
+      expect(row.breached / row.total, `${row.policy} ${row.kind}`).toBeLessThan(0.2);
+      if (row.total > 1000) expect(row.breached, `${row.policy} ${row.kind}`).toBeGreaterThan(0);
+    }
+  });
+
+  it("logs each clock's at-risk, breach and met at most once, unless a reopening starts it again", async () => {
+    const repeated = await db.sql.query<{ clock: string; type: string; n: number; reopens: number }>(
+      `SELECT e.data->>'clock' AS clock, e.type::text AS type, count(*)::int AS n, min(t.reopen_count)::int AS reopens
+       FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id
+       WHERE e.type IN ('SLA_AT_RISK', 'SLA_BREACHED', 'SLA_MET')
+       GROUP BY e.ticket_id, e.type, e.data->>'clock' HAVING count(*) > 1`,
+    );
+    // As in the live engine: a reopened ticket's resolution clock runs on and can turn at risk and be
+    // met once more; a breach is final.
+    for (const row of repeated) {
+      expect(row.clock).toBe("RESOLUTION");
+      expect(row.type).not.toBe("SLA_BREACHED");
+      expect(row.n).toBeLessThanOrEqual(1 + row.reopens);
+    }
+    expect(repeated.length).toBeLessThan(await n("SELECT count(*)::int AS n FROM ticket WHERE reopen_count > 0"));
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket_event
+               WHERE type::text LIKE 'SLA_%' AND (actor_id IS NOT NULL OR actor_label <> 'system'
+                 OR NOT (data ? 'clock' AND data ? 'policyCode' AND data ? 'dueAt'))`),
+    ).toBe(0);
+  });
+
+  it("logs the breach of every breached clock at the instant it ran out, and the met at the goal", async () => {
+    for (const [state, type, column] of [
+      ["BREACHED", "SLA_BREACHED", "breached_at"],
+      ["MET", "SLA_MET", "met_at"],
+    ]) {
+      expect(
+        await n(`SELECT count(*)::int AS n FROM ticket_clock c WHERE c.state = '${state}' AND NOT EXISTS (
+                   SELECT 1 FROM ticket_event e WHERE e.ticket_id = c.ticket_id AND e.type = '${type}'
+                     AND e.data->>'clock' = c.kind::text AND e.at = c.${column})`),
+      ).toBe(0);
+    }
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket_event e JOIN ticket_clock c
+                 ON c.ticket_id = e.ticket_id AND c.kind::text = e.data->>'clock'
+               WHERE e.type = 'SLA_BREACHED' AND (c.breached_at IS NULL OR e.at <> c.breached_at
+                 OR (e.data->>'breachedAt')::timestamptz <> c.breached_at)`),
+    ).toBe(0);
+    // A clock turns at risk on its way to a breach, never after it.
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket_event r JOIN ticket_event b ON b.ticket_id = r.ticket_id
+                 AND b.data->>'clock' = r.data->>'clock' AND b.type = 'SLA_BREACHED'
+               WHERE r.type = 'SLA_AT_RISK' AND r.sequence > b.sequence`),
+    ).toBe(0);
+  });
+
+  it("writes the same SLA events as the live engine replaying each ticket's log", async () => {
+    const engine = new ClockEngine({ db, units: () => new UnitTree([]), calendars: () => calendars });
+    const ids = await sampleTickets(3);
+    expect(ids.length).toBeGreaterThan(25);
+    class Rollback extends Error {}
+    for (const [index, id] of ids.entries()) {
+      const log = await eventsOf(id);
+      const sla = (event: { type: TicketEventType }) => event.type.startsWith("SLA_");
+      // A copy of the ticket gets its log event by event, each followed by the engine's recompute, and
+      // between events the detection loop wakes whenever a clock is due; then everything is rolled back.
+      const replayed = await db.prisma
+        .$transaction(
+          async (tx) => {
+            const { id: _original, ...facts } = await tx.ticket.findUniqueOrThrow({ where: { id } });
+            const copy = await tx.ticket.create({ data: { ...facts, number: `UJI-${index}` } });
+            const work = log.filter((event) => !sla(event));
+            for (const [i, event] of work.entries()) {
+              await tx.ticketEvent.create({ data: { ...event, ticketId: copy.id } });
+              await engine.recompute(tx, copy.id, event.at);
+              const until = new Date(work[i + 1]?.at.getTime() ?? NOW.getTime() + 1);
+              for (;;) {
+                const due = await tx.ticketClock.findFirst({
+                  where: { ticketId: copy.id, nextCheckAt: { lt: until } },
+                  orderBy: { nextCheckAt: "asc" },
+                });
+                if (!due?.nextCheckAt) break;
+                await engine.recompute(tx, copy.id, due.nextCheckAt);
+              }
+            }
+            const events = await tx.ticketEvent.findMany({
+              where: { ticketId: copy.id },
+              orderBy: { sequence: "asc" },
+              select: { type: true, at: true, unitId: true, actorId: true, actorLabel: true, data: true },
+            });
+            throw new Rollback(JSON.stringify(events.filter(sla)));
+          },
+          { timeout: 60_000 },
+        )
+        .catch((error: unknown) => {
+          if (error instanceof Rollback) return JSON.parse(error.message) as unknown;
+          throw error;
+        });
+      expect(replayed, id).toEqual(JSON.parse(JSON.stringify(log.filter(sla))));
+    }
+  }, 120_000);
+
+  it("places SLA events after the event that caused them", async () => {
+    // Time order over all events is checked above; among events of one instant the cause comes first.
+    const caused = (order: string) =>
+      n(`SELECT count(*)::int AS n FROM ticket_event e JOIN ticket_event x ON x.ticket_id = e.ticket_id
+         WHERE e.type::text LIKE 'SLA_%' AND x.type::text NOT LIKE 'SLA_%' AND x.at = e.at AND x.sequence ${order} e.sequence`);
+    expect(await caused("<")).toBeGreaterThan(seeded.ticketsInserted);
+    expect(await caused(">")).toBe(0);
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket t JOIN LATERAL (
+                 SELECT type FROM ticket_event e WHERE e.ticket_id = t.id ORDER BY sequence LIMIT 1) first ON true
+               WHERE first.type <> 'CREATED'`),
+    ).toBe(0);
+  });
+
+  it("leaves open clocks due for the live detection loop, which takes them over", async () => {
+    expect(
+      await n(`SELECT count(*)::int AS n FROM ticket_clock WHERE
+                 CASE state WHEN 'RUNNING' THEN next_check_at IS DISTINCT FROM at_risk_at
+                            WHEN 'AT_RISK' THEN next_check_at IS DISTINCT FROM due_at
+                            ELSE next_check_at IS NOT NULL END
+                 OR next_check_at <= '${NOW.toISOString()}'`),
+    ).toBe(0);
+    const due = await db.sql.query<{ ticketId: string; kind: string; state: string; nextCheckAt: Date }>(
+      `SELECT ticket_id AS "ticketId", kind::text AS kind, state::text AS state, next_check_at AS "nextCheckAt"
+       FROM ticket_clock WHERE next_check_at IS NOT NULL ORDER BY next_check_at LIMIT 1`,
+    );
+    const first = due[0];
+    if (!first) throw new Error("no open clock in the seeded history");
+    expect(["RUNNING", "AT_RISK"]).toContain(first.state);
+    const engine = new ClockEngine({ db, units: () => new UnitTree([]), calendars: () => calendars });
+    const handled = await detectDueClocks({
+      db,
+      engine,
+      logger: createLogger("silent"),
+      now: () => first.nextCheckAt,
+    });
+    expect(handled).toBeGreaterThanOrEqual(1);
+    const [after] = await db.sql.query<{ state: string }>(
+      "SELECT state::text AS state FROM ticket_clock WHERE ticket_id = $1 AND kind = $2",
+      [first.ticketId, first.kind],
+    );
+    expect(after?.state).toBe(first.state === "RUNNING" ? "AT_RISK" : "BREACHED");
+    const [event] = await db.sql.query<{ type: string; at: Date }>(
+      `SELECT type::text AS type, at FROM ticket_event WHERE ticket_id = $1 AND data->>'clock' = $2
+       ORDER BY sequence DESC LIMIT 1`,
+      [first.ticketId, first.kind],
+    );
+    expect(event).toEqual({ type: first.state === "RUNNING" ? "SLA_AT_RISK" : "SLA_BREACHED", at: first.nextCheckAt });
   });
 });
 

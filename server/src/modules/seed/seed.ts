@@ -3,10 +3,13 @@ import type { Database, Sql } from "../../db/database.js";
 import type { OfficeClass, Role, UnitType } from "../../generated/prisma/enums.js";
 import { hashPassword, verifyPassword } from "../auth/password.js";
 import { newApiKey } from "../auth/tokens.js";
-import { insertEvents, insertJson, insertMessages, insertTickets } from "./bulk.js";
+import { loadCalendarDirectory } from "../sla/calendar-directory.js";
+import { loadUnitTree } from "../units/unit-repository.js";
+import { insertClocks, insertEvents, insertJson, insertMessages, insertTickets } from "./bulk.js";
 import { CATEGORIES } from "./categories.js";
 import { generateHistory, type HistoryUnit } from "./history.js";
 import { Random } from "./random.js";
+import { categoryPaths, computeSlaHistory } from "./sla-history.js";
 import { FIRST_NAMES, LAST_NAMES } from "./templates.js";
 import { loadUnits, unitWeight } from "./units.js";
 
@@ -29,7 +32,9 @@ export interface SeedDemoResult {
   /** A fresh third-party key; shown once, only its hash is stored. */
   apiKey: string;
   ticketsInserted: number;
+  /** Including the SLA events of the history. */
   eventsInserted: number;
+  clocksInserted: number;
 }
 
 const DEMO_DOMAIN = "@pantau.demo";
@@ -116,9 +121,10 @@ interface UnitRow {
 }
 
 /**
- * Demo accounts, a fresh third-party key and, on an empty database, a generated history. Runs on
- * every start of the demo: accounts are ensured and take the configured password, and the key is
- * replaced so that the one printed at start-up always works.
+ * Demo accounts, a fresh third-party key and, on an empty database, a generated history with its SLA
+ * clocks. Runs on every start of the demo: accounts are ensured and take the configured password, and
+ * the key is replaced so that the one printed at start-up always works. The SLA reference data (policies,
+ * holidays, calendars) must be seeded before, or the history gets no clocks.
  */
 export async function seedDemo(db: Database, options: SeedDemoOptions): Promise<SeedDemoResult> {
   const units = await db.sql.query<UnitRow>(
@@ -140,7 +146,7 @@ export async function seedDemo(db: Database, options: SeedDemoOptions): Promise<
 
   const [existing] = await db.sql.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM ticket) AS any");
   if (existing?.any || options.ticketsPerDay <= 0 || options.days <= 0) {
-    return { accounts, apiKey, ticketsInserted: 0, eventsInserted: 0 };
+    return { accounts, apiKey, ticketsInserted: 0, eventsInserted: 0, clocksInserted: 0 };
   }
   const inserted = await insertHistory(db, units, options);
   return { accounts, apiKey, ...inserted };
@@ -218,8 +224,22 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     const agentIds = agentsByUnit.get(unit.id) ?? [];
     return { ...unit, weight: agentIds.length > 0 ? unitWeight(unit) : 0, agentIds };
   });
-  const categories = await db.sql.query<{ id: number; code: string }>("SELECT id, code FROM category");
+  const categories = await db.sql.query<{ id: number; code: string; parentId: number | null }>(
+    `SELECT id, code, parent_id AS "parentId" FROM category`,
+  );
   const history = generateHistory({ ...options, units: historyUnits, categories, holidays: holidayDates() });
+  // Clocks come from the same policies, calendars and engine the running server uses.
+  const [policies, calendars] = await Promise.all([
+    db.prisma.slaPolicy.findMany({ where: { current: true } }),
+    loadUnitTree(db).then((tree) => loadCalendarDirectory(db, tree)),
+  ]);
+  const paths = categoryPaths(categories);
+  const sla = computeSlaHistory(history, {
+    policies,
+    categoryCodes: (categoryId) => (categoryId === null ? [] : (paths.get(categoryId) ?? [])),
+    calendarFor: (unitId) => calendars.calendarFor(unitId),
+    now: options.now,
+  });
 
   return db.transaction(async (sql) => {
     // Every reference in the generated rows points at a row read or written just above, so the
@@ -228,13 +248,14 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     if (db.kind === "pglite") await sql.exec("SET LOCAL session_replication_role = replica");
     const ticketsInserted = await insertTickets(sql, history.tickets);
     await insertMessages(sql, history.messages);
-    const eventsInserted = await insertEvents(sql, history.events);
+    const eventsInserted = await insertEvents(sql, sla.events);
+    const clocksInserted = await insertClocks(sql, sla.clocks);
     if (history.lastNumber > 0) {
       await sql.query("SELECT setval('ticket_number_seq', GREATEST($1::bigint, last_value)) FROM ticket_number_seq", [
         history.lastNumber,
       ]);
     }
-    return { ticketsInserted, eventsInserted };
+    return { ticketsInserted, eventsInserted, clocksInserted };
   });
 }
 
