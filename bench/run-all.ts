@@ -5,6 +5,8 @@ import { cleanupAll, runAsScript } from "./lib/cleanup.js";
 import { postgresSettings } from "./lib/database.js";
 import { CONNECTIONS, DURATION_S, ROUNDS, WARMUP_S } from "./lib/load.js";
 import { machineInfo, writeResult } from "./lib/report.js";
+import { benchSlaClock } from "./sla-clock.js";
+import { benchSlaDetection } from "./sla-detection.js";
 import { benchStartup } from "./startup.js";
 import { benchTicketPage } from "./ticket-page.js";
 import { benchYogaFloor } from "./yoga-floor.js";
@@ -15,6 +17,8 @@ const MEASURES = [
   ["yogaFloor", benchYogaFloor],
   ["ticketPage", benchTicketPage],
   ["startup", benchStartup],
+  ["slaClock", benchSlaClock],
+  ["slaDetection", benchSlaDetection],
 ] as const;
 
 async function main() {

@@ -38,16 +38,27 @@ export function stopping(): boolean {
   return exiting;
 }
 
-/** Runs every pending cleanup, newest first (a server before the database it uses). */
-export async function cleanupAll(): Promise<void> {
-  while (tasks.length) {
-    const task = tasks.pop();
-    try {
-      await task?.();
-    } catch (error) {
-      console.error("cleanup failed:", error);
+let cleaning: Promise<void> | null = null;
+
+/**
+ * Runs every pending cleanup, newest first (a server before the database it uses). A second caller
+ * (Ctrl-C, then the measure failing because its connections were closed) waits for the same run: each
+ * exits the process when it returns, which must not happen while the other is still dropping a database.
+ */
+export function cleanupAll(): Promise<void> {
+  cleaning ??= (async () => {
+    while (tasks.length) {
+      const task = tasks.pop();
+      try {
+        await task?.();
+      } catch (error) {
+        console.error("cleanup failed:", error);
+      }
     }
-  }
+  })().finally(() => {
+    cleaning = null;
+  });
+  return cleaning;
 }
 
 function install() {

@@ -18,6 +18,79 @@ export interface ClockEngineDeps {
 const POLICY_TTL_MS = 10_000;
 const CLOCK_KINDS: ClockKind[] = ["FIRST_RESPONSE", "RESOLUTION"];
 
+interface ClockRow {
+  ticketId: string;
+  kind: ClockKind;
+  policyId: number;
+  startedAt: Date;
+  dueAt: Date;
+  atRiskAt: Date;
+  state: ClockState;
+  elapsedMinutes: number;
+  budgetMinutes: number;
+  pausedMinutes: number;
+  extendedAt: Date | null;
+  metAt: Date | null;
+  breachedAt: Date | null;
+  nextCheckAt: Date | null;
+}
+
+const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+// Elapsed time grows while a clock runs; a small drift alone is not worth a write between transitions.
+const ELAPSED_TOLERANCE_MINUTES = 1;
+
+function changed(before: ClockRow, after: ClockRow): boolean {
+  return (
+    before.policyId !== after.policyId ||
+    before.state !== after.state ||
+    !sameInstant(before.dueAt, after.dueAt) ||
+    !sameInstant(before.atRiskAt, after.atRiskAt) ||
+    !sameInstant(before.metAt, after.metAt) ||
+    !sameInstant(before.breachedAt, after.breachedAt) ||
+    !sameInstant(before.extendedAt, after.extendedAt) ||
+    !sameInstant(before.nextCheckAt, after.nextCheckAt) ||
+    before.budgetMinutes !== after.budgetMinutes ||
+    before.pausedMinutes !== after.pausedMinutes ||
+    Math.abs(before.elapsedMinutes - after.elapsedMinutes) >= ELAPSED_TOLERANCE_MINUTES
+  );
+}
+
+/** One statement for all changed clocks of a batch. */
+async function upsertClocks(tx: Tx, rows: ClockRow[], now: Date): Promise<void> {
+  const ms = (date: Date | null) => date?.getTime() ?? null;
+  const payload = JSON.stringify(
+    rows.map((row) => ({
+      ...row,
+      startedAt: ms(row.startedAt),
+      dueAt: ms(row.dueAt),
+      atRiskAt: ms(row.atRiskAt),
+      extendedAt: ms(row.extendedAt),
+      metAt: ms(row.metAt),
+      breachedAt: ms(row.breachedAt),
+      nextCheckAt: ms(row.nextCheckAt),
+    })),
+  );
+  const at = (column: string) =>
+    `CASE WHEN r."${column}" IS NULL THEN NULL ELSE to_timestamp(r."${column}" / 1000.0) END`;
+  await tx.$executeRawUnsafe(
+    `INSERT INTO ticket_clock (ticket_id, kind, policy_id, started_at, due_at, at_risk_at, state, elapsed_minutes,
+       budget_minutes, paused_minutes, extended_at, met_at, breached_at, next_check_at, updated_at)
+     SELECT r."ticketId"::uuid, r.kind::"ClockKind", r."policyId", ${at("startedAt")}, ${at("dueAt")}, ${at("atRiskAt")},
+       r.state::"ClockState", r."elapsedMinutes", r."budgetMinutes", r."pausedMinutes", ${at("extendedAt")},
+       ${at("metAt")}, ${at("breachedAt")}, ${at("nextCheckAt")}, $2::timestamptz
+     FROM json_to_recordset($1::json) AS r("ticketId" text, kind text, "policyId" int, "startedAt" float8, "dueAt" float8,
+       "atRiskAt" float8, state text, "elapsedMinutes" float8, "budgetMinutes" float8, "pausedMinutes" float8,
+       "extendedAt" float8, "metAt" float8, "breachedAt" float8, "nextCheckAt" float8)
+     ON CONFLICT (ticket_id, kind) DO UPDATE SET policy_id = EXCLUDED.policy_id, started_at = EXCLUDED.started_at,
+       due_at = EXCLUDED.due_at, at_risk_at = EXCLUDED.at_risk_at, state = EXCLUDED.state,
+       elapsed_minutes = EXCLUDED.elapsed_minutes, budget_minutes = EXCLUDED.budget_minutes,
+       paused_minutes = EXCLUDED.paused_minutes, extended_at = EXCLUDED.extended_at, met_at = EXCLUDED.met_at,
+       breached_at = EXCLUDED.breached_at, next_check_at = EXCLUDED.next_check_at, updated_at = EXCLUDED.updated_at`,
+    payload,
+    now,
+  );
+}
+
 /** Which SLA event a change of clock state produces; at most one per clock per recompute. */
 export function transitionEvent(before: ClockState | null, after: ClockState): TicketEventType | null {
   if (before === after) return null;
@@ -55,6 +128,7 @@ export function specOf(policy: SlaPolicy, kind: ClockKind): ClockSpec {
 export class ClockEngine {
   private policies: { loadedAt: number; rows: SlaPolicy[] } | null = null;
   private categoryPaths: Map<number, string[]> | null = null;
+  private readonly versions = new Map<number, SlaPolicy>();
 
   constructor(private readonly deps: ClockEngineDeps) {}
 
@@ -87,63 +161,97 @@ export class ClockEngine {
     return this.categoryPaths.get(categoryId) ?? [];
   }
 
+  /** Policy rows by id, current or not: a ticket keeps the version it matched. */
+  private async policiesById(tx: Tx, ids: Iterable<number>, now: number): Promise<Map<number, SlaPolicy>> {
+    const byId = new Map((await this.currentPolicies(tx, now)).map((policy) => [policy.id, policy]));
+    const missing = [...new Set(ids)].filter((id) => !byId.has(id) && !this.versions.has(id));
+    if (missing.length) {
+      for (const row of await tx.slaPolicy.findMany({ where: { id: { in: missing } } })) this.versions.set(row.id, row);
+    }
+    for (const [id, row] of this.versions) if (!byId.has(id)) byId.set(id, row);
+    return byId;
+  }
+
   async recompute(tx: Tx, ticketId: string, now: Date): Promise<void> {
-    const ticket = await tx.ticket.findUniqueOrThrow({
-      where: { id: ticketId },
-      select: { kind: true, channel: true, priority: true, categoryId: true, clocks: { include: { policy: true } } },
+    await this.recomputeMany(tx, [ticketId], now);
+  }
+
+  /**
+   * Re-evaluates the clocks of many tickets with a fixed number of statements: one read of the tickets
+   * and their clocks, one of their events, one upsert of the clocks that changed and one insert of the
+   * SLA events. Clocks whose evaluation did not change are not written.
+   */
+  async recomputeMany(tx: Tx, ticketIds: readonly string[], now: Date): Promise<void> {
+    if (ticketIds.length === 0) return;
+    const nowMs = now.getTime();
+    const tickets = await tx.ticket.findMany({
+      where: { id: { in: [...ticketIds] } },
+      select: { id: true, kind: true, channel: true, priority: true, categoryId: true, clocks: true },
     });
-    const matched = matchPolicy(await this.currentPolicies(tx, now.getTime()), {
-      kind: ticket.kind,
-      channel: ticket.channel,
-      priority: ticket.priority,
-      categoryCodes: await this.categoryCodes(tx, ticket.categoryId),
-    });
-    const existing = ticket.clocks[0]?.policy;
-    // A policy edit is never retroactive: a ticket keeps its version unless its facts now match another policy.
-    const policy = existing && existing.code === matched?.code ? existing : matched;
-    if (!policy) return;
-    const events = await tx.ticketEvent.findMany({
-      where: { ticketId },
-      orderBy: { sequence: "asc" },
-      select: { type: true, at: true, unitId: true, data: true },
-    });
-    const calendars = this.deps.calendars();
-    const histories = clockHistories(events as TimelineEvent[], policy.pauseStatuses, (unitId) =>
-      calendars.calendarFor(unitId),
+    const policies = await this.policiesById(
+      tx,
+      tickets.flatMap((ticket) => ticket.clocks.map((clock) => clock.policyId)),
+      nowMs,
     );
-    const unitId = events.at(-1)?.unitId ?? 0;
-    for (const kind of CLOCK_KINDS) {
-      const before = ticket.clocks.find((clock) => clock.kind === kind);
-      const evaluation = evaluateClock(specOf(policy, kind), histories[kind], now);
-      const row = {
-        policyId: policy.id,
-        startedAt: histories[kind].startedAt,
-        dueAt: evaluation.dueAt,
-        atRiskAt: evaluation.atRiskAt,
-        state: evaluation.state,
-        elapsedMinutes: evaluation.elapsedMinutes,
-        budgetMinutes: evaluation.elapsedMinutes + evaluation.remainingMinutes,
-        pausedMinutes: evaluation.pausedMinutes,
-        extendedAt: histories[kind].extendedAt ?? null,
-        metAt: evaluation.metAt,
-        breachedAt: evaluation.breachedAt,
-        // Never due in the past: a transition the evaluation already passed would otherwise be re-read forever.
-        nextCheckAt:
-          evaluation.nextTransitionAt && evaluation.nextTransitionAt <= now
-            ? new Date(now.getTime() + 1_000)
-            : evaluation.nextTransitionAt,
-        updatedAt: now,
-      };
-      await tx.ticketClock.upsert({
-        where: { ticketId_kind: { ticketId, kind } },
-        create: { ticketId, kind, ...row },
-        update: row,
+    const current = await this.currentPolicies(tx, nowMs);
+    const events = await tx.ticketEvent.findMany({
+      where: { ticketId: { in: [...ticketIds] } },
+      orderBy: { sequence: "asc" },
+      select: { ticketId: true, type: true, at: true, unitId: true, data: true },
+    });
+    const eventsByTicket = new Map<string, TimelineEvent[]>();
+    for (const event of events) {
+      const list = eventsByTicket.get(event.ticketId) ?? [];
+      list.push(event as TimelineEvent);
+      eventsByTicket.set(event.ticketId, list);
+    }
+    const calendars = this.deps.calendars();
+    const rows: ClockRow[] = [];
+    const slaEvents: Prisma.TicketEventCreateManyInput[] = [];
+
+    for (const ticket of tickets) {
+      const timeline = eventsByTicket.get(ticket.id);
+      if (!timeline?.length) continue;
+      const matched = matchPolicy(current, {
+        kind: ticket.kind,
+        channel: ticket.channel,
+        priority: ticket.priority,
+        categoryCodes: await this.categoryCodes(tx, ticket.categoryId),
       });
-      const type = transitionEvent(before?.state ?? null, evaluation.state);
-      if (type && !(before === undefined && type === "SLA_RESUMED")) {
-        await tx.ticketEvent.create({
-          data: {
-            ticketId,
+      const existing = policies.get(ticket.clocks[0]?.policyId ?? -1);
+      // A policy edit is never retroactive: a ticket keeps its version unless its facts now match another policy.
+      const policy = existing && existing.code === matched?.code ? existing : matched;
+      if (!policy) continue;
+      const histories = clockHistories(timeline, policy.pauseStatuses, (unitId) => calendars.calendarFor(unitId));
+      const unitId = timeline.at(-1)?.unitId ?? 0;
+      for (const kind of CLOCK_KINDS) {
+        const before = ticket.clocks.find((clock) => clock.kind === kind);
+        const evaluation = evaluateClock(specOf(policy, kind), histories[kind], now);
+        const row: ClockRow = {
+          ticketId: ticket.id,
+          kind,
+          policyId: policy.id,
+          startedAt: histories[kind].startedAt,
+          dueAt: new Date(evaluation.dueAt),
+          atRiskAt: new Date(evaluation.atRiskAt),
+          state: evaluation.state,
+          elapsedMinutes: evaluation.elapsedMinutes,
+          budgetMinutes: evaluation.elapsedMinutes + evaluation.remainingMinutes,
+          pausedMinutes: evaluation.pausedMinutes,
+          extendedAt: histories[kind].extendedAt ?? null,
+          metAt: evaluation.metAt,
+          breachedAt: evaluation.breachedAt,
+          // Never due in the past: a transition the evaluation already passed would otherwise be re-read forever.
+          nextCheckAt:
+            evaluation.nextTransitionAt && evaluation.nextTransitionAt <= now
+              ? new Date(nowMs + 1_000)
+              : evaluation.nextTransitionAt,
+        };
+        if (!before || changed(before, row)) rows.push(row);
+        const type = transitionEvent(before?.state ?? null, evaluation.state);
+        if (type && !(before === undefined && type === "SLA_RESUMED")) {
+          slaEvents.push({
+            ticketId: ticket.id,
             unitId,
             type,
             at: now,
@@ -151,12 +259,14 @@ export class ClockEngine {
             data: {
               clock: kind,
               policyCode: policy.code,
-              dueAt: evaluation.dueAt.toISOString(),
+              dueAt: row.dueAt.toISOString(),
               ...(evaluation.breachedAt ? { breachedAt: evaluation.breachedAt.toISOString() } : {}),
             },
-          },
-        });
+          });
+        }
       }
     }
+    if (rows.length) await upsertClocks(tx, rows, now);
+    if (slaEvents.length) await tx.ticketEvent.createMany({ data: slaEvents });
   }
 }

@@ -20,20 +20,27 @@ export async function detectDueClocks(options: DetectorOptions): Promise<number>
   const { db, engine } = options;
   const batchSize = options.batchSize ?? 200;
   let handled = 0;
-  for (;;) {
+  // Bounded so that clocks a buggy evaluation keeps due cannot hold the loop; the next tick continues.
+  for (let pass = 0; pass < 100; pass++) {
     const now = options.now?.() ?? new Date();
     const count = await db.prisma.$transaction(async (tx) => {
+      // The limit applies after SKIP LOCKED, so instances share the backlog instead of queueing on the same rows.
       const due = await tx.$queryRaw<{ id: string }[]>`
         SELECT t.id FROM ticket t
-        WHERE t.id IN (SELECT c.ticket_id FROM ticket_clock c WHERE c.next_check_at <= ${now}
-                       ORDER BY c.next_check_at LIMIT ${batchSize})
+        WHERE t.id IN (SELECT c.ticket_id FROM ticket_clock c WHERE c.next_check_at <= ${now})
+        LIMIT ${batchSize}
         FOR UPDATE OF t SKIP LOCKED`;
-      for (const { id } of due) await engine.recompute(tx, id, now);
+      await engine.recomputeMany(
+        tx,
+        due.map((row) => row.id),
+        now,
+      );
       return due.length;
     });
     handled += count;
-    if (count < batchSize) return handled;
+    if (count === 0) break;
   }
+  return handled;
 }
 
 /** Runs the detection pass every interval until stopped; a failing pass is logged and retried. */

@@ -24,21 +24,28 @@ export async function recomputeOpenClocks(options: RecomputeOptions): Promise<nu
   let total = 0;
   for (;;) {
     const now = options.now?.() ?? new Date();
-    const ids = await options.db.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string }[]>`
-        SELECT t.id FROM ticket t
-        WHERE t.id > ${after}::uuid
-          AND (${unitFilter}::int[] IS NULL OR t.unit_id = ANY(${unitFilter}::int[]))
-          AND EXISTS (SELECT 1 FROM ticket_clock c WHERE c.ticket_id = t.id AND c.state IN ('RUNNING', 'PAUSED', 'AT_RISK'))
-        ORDER BY t.id LIMIT ${batchSize}
-        FOR UPDATE OF t SKIP LOCKED`;
-      for (const { id } of rows) await options.engine.recompute(tx, id, now);
-      return rows.map((row) => row.id);
+    const batch = await options.db.prisma.$transaction(async (tx) => {
+      const candidates = await tx.$queryRaw<{ ticket_id: string }[]>`
+        SELECT DISTINCT c.ticket_id FROM ticket_clock c
+        WHERE c.ticket_id > ${after}::uuid AND c.state IN ('RUNNING', 'PAUSED', 'AT_RISK')
+        ORDER BY c.ticket_id LIMIT ${batchSize}`;
+      const ids = candidates.map((row) => row.ticket_id);
+      const locked = ids.length
+        ? await tx.$queryRaw<{ id: string }[]>`
+            SELECT t.id FROM ticket t
+            WHERE t.id = ANY(${ids}::uuid[]) AND (${unitFilter}::int[] IS NULL OR t.unit_id = ANY(${unitFilter}::int[]))
+            FOR UPDATE OF t SKIP LOCKED`
+        : [];
+      await options.engine.recomputeMany(
+        tx,
+        locked.map((row) => row.id),
+        now,
+      );
+      return { scanned: ids.length, last: ids.at(-1), recomputed: locked.length };
     });
-    total += ids.length;
-    const last = ids.at(-1);
-    if (!last || ids.length < batchSize) break;
-    after = last;
+    total += batch.recomputed;
+    if (!batch.last || batch.scanned < batchSize) break;
+    after = batch.last;
     // Let queued API work run between batches.
     await new Promise((resolve) => setImmediate(resolve));
   }
