@@ -2,6 +2,8 @@
  * Local-time arithmetic for the history simulation. Indonesian zones have no daylight saving, so a
  * unit's local time is its UTC instant shifted by one fixed offset.
  */
+import { zoneOffsetMinutes } from "../sla/clock/calendar.js";
+
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 // Government office hours (07:30–16:00 local); agents act only within them.
@@ -9,28 +11,8 @@ export const OFFICE_OPENS_MINUTE = 7 * 60 + 30;
 export const OFFICE_CLOSES_MINUTE = 16 * 60;
 const WORKING_MINUTES_PER_DAY = OFFICE_CLOSES_MINUTE - OFFICE_OPENS_MINUTE;
 
-const offsets = new Map<string, number>();
-
 /** Minutes east of UTC for an IANA zone without daylight saving. */
-export function offsetMinutes(timeZone: string): number {
-  const known = offsets.get(timeZone);
-  if (known !== undefined) return known;
-  const reference = Date.UTC(2026, 0, 1);
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  }).formatToParts(reference);
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const local = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"));
-  const offset = Math.round((local - reference) / MINUTE);
-  offsets.set(timeZone, offset);
-  return offset;
-}
+export const offsetMinutes = zoneOffsetMinutes;
 
 /** A calendar: the zone offset and the non-working days (see `dayNumber`) besides weekends. */
 export interface LocalCalendar {

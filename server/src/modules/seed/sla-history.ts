@@ -2,27 +2,13 @@ import type { SlaPolicy } from "../../generated/prisma/client.js";
 import type { ClockKind, ClockState } from "../../generated/prisma/enums.js";
 import type { BusinessCalendar } from "../sla/clock/calendar.js";
 import { type ClockEvaluation, type ClockHistory, type ClockSpec, evaluateClock } from "../sla/clock/clock.js";
-import { specOf, transitionEvent } from "../sla/clock-engine.js";
+import { type ClockRow as EngineClockRow, specOf, transitionEvent } from "../sla/clock-engine.js";
 import { clockHistories } from "../sla/clock-history.js";
 import { matchPolicy } from "../sla/policy-matcher.js";
 import type { EventRow, History } from "./history.js";
 
 /** A `ticket_clock` row, with the columns `ClockEngine.recompute` writes. */
-export interface ClockRow {
-  ticketId: string;
-  kind: ClockKind;
-  policyId: number;
-  startedAt: Date;
-  dueAt: Date;
-  atRiskAt: Date;
-  state: ClockState;
-  elapsedMinutes: number;
-  budgetMinutes: number;
-  pausedMinutes: number;
-  extendedAt: Date | null;
-  metAt: Date | null;
-  breachedAt: Date | null;
-  nextCheckAt: Date | null;
+export interface ClockRow extends EngineClockRow {
   updatedAt: Date;
 }
 

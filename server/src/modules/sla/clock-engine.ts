@@ -18,7 +18,8 @@ export interface ClockEngineDeps {
 const POLICY_TTL_MS = 10_000;
 const CLOCK_KINDS: ClockKind[] = ["FIRST_RESPONSE", "RESOLUTION"];
 
-interface ClockRow {
+/** A `ticket_clock` row as the engine computes it. */
+export interface ClockRow {
   ticketId: string;
   kind: ClockKind;
   policyId: number;

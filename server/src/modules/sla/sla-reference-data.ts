@@ -1,17 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { Database } from "../../db/database.js";
+import { DEFAULT_WEEK } from "./clock/calendar.js";
 import { DEFAULT_POLICIES } from "./default-policies.js";
 
 /** Office hours of Indonesian government offices, the calendar every unit inherits unless it sets its own. */
-export const DEFAULT_OFFICE_WEEK = {
-  MON: [{ start: "08:00", end: "16:00" }],
-  TUE: [{ start: "08:00", end: "16:00" }],
-  WED: [{ start: "08:00", end: "16:00" }],
-  THU: [{ start: "08:00", end: "16:00" }],
-  FRI: [{ start: "08:00", end: "16:00" }],
-  SAT: [],
-  SUN: [],
-};
+export const DEFAULT_OFFICE_WEEK = DEFAULT_WEEK;
 
 interface HolidayEntry {
   date: string;
