@@ -1,6 +1,13 @@
 import type { Database } from "../../db/database.js";
 import type { Prisma, SlaPolicy } from "../../generated/prisma/client.js";
-import type { ClockKind, ClockState, TicketEventType } from "../../generated/prisma/enums.js";
+import type {
+  Channel,
+  ClockKind,
+  ClockState,
+  Priority,
+  TicketEventType,
+  TicketKind,
+} from "../../generated/prisma/enums.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import type { CalendarDirectory } from "./calendar-directory.js";
 import { type ClockSpec, evaluateClock } from "./clock/clock.js";
@@ -17,6 +24,13 @@ export interface ClockEngineDeps {
 
 const POLICY_TTL_MS = 10_000;
 const CLOCK_KINDS: ClockKind[] = ["FIRST_RESPONSE", "RESOLUTION"];
+
+interface TicketFacts {
+  kind: TicketKind;
+  channel: Channel;
+  priority: Priority;
+  categoryId: number | null;
+}
 
 /** A `ticket_clock` row as the engine computes it. */
 export interface ClockRow {
@@ -206,6 +220,34 @@ export class ClockEngine {
       list.push(event as TimelineEvent);
       eventsByTicket.set(event.ticketId, list);
     }
+    await this.evaluateAndWrite(tx, tickets, eventsByTicket, policies, current, now);
+  }
+
+  /**
+   * Starts the clocks of a ticket just created in this transaction, from what the caller already holds:
+   * no reads besides the (cached) policies.
+   */
+  async startClocks(tx: Tx, ticket: TicketFacts & { id: string }, created: TimelineEvent, now: Date): Promise<void> {
+    const current = await this.currentPolicies(tx, now.getTime());
+    await this.evaluateAndWrite(
+      tx,
+      [{ ...ticket, clocks: [] }],
+      new Map([[ticket.id, [created]]]),
+      new Map(),
+      current,
+      now,
+    );
+  }
+
+  private async evaluateAndWrite(
+    tx: Tx,
+    tickets: readonly (TicketFacts & { id: string; clocks: ClockRow[] })[],
+    eventsByTicket: ReadonlyMap<string, TimelineEvent[]>,
+    policies: ReadonlyMap<number, SlaPolicy>,
+    current: SlaPolicy[],
+    now: Date,
+  ): Promise<void> {
+    const nowMs = now.getTime();
     const calendars = this.deps.calendars();
     const rows: ClockRow[] = [];
     const slaEvents: Prisma.TicketEventCreateManyInput[] = [];

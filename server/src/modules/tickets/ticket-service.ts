@@ -131,7 +131,12 @@ export async function createTicket(
         },
       });
       await insertEvent(tx, viewer, ticket.id, unit.id, "CREATED", now, { status: "NEW", channel });
-      await deps.clocks?.recompute(tx, ticket.id, now);
+      await deps.clocks?.startClocks(
+        tx,
+        ticket,
+        { type: "CREATED", at: now, unitId: unit.id, data: { to: "NEW" } },
+        now,
+      );
       return ticket;
     });
   } catch (error) {
