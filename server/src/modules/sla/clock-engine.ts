@@ -106,6 +106,8 @@ async function upsertClocks(tx: Tx, rows: ClockRow[], now: Date): Promise<void> 
   );
 }
 
+const clockOf = (event: TimelineEvent) => (event.data as { clock?: string } | null)?.clock;
+
 /** Which SLA event a change of clock state produces; at most one per clock per recompute. */
 export function transitionEvent(before: ClockState | null, after: ClockState): TicketEventType | null {
   if (before === after) return null;
@@ -291,12 +293,21 @@ export class ClockEngine {
               : evaluation.nextTransitionAt,
         };
         if (!before || changed(before, row)) rows.push(row);
+        const types: TicketEventType[] = [];
+        // A clock that crossed its at-risk share and was paused (or resumed) before a detection pass saw
+        // it still owes its one at-risk warning.
+        const reachedAtRisk = evaluation.elapsedMinutes >= policy.atRiskRatio * row.budgetMinutes;
+        const warned = timeline.some((event) => event.type === "SLA_AT_RISK" && clockOf(event) === kind);
+        if (reachedAtRisk && !warned && (evaluation.state === "PAUSED" || evaluation.state === "AT_RISK")) {
+          types.push("SLA_AT_RISK");
+        }
         const type = transitionEvent(before?.state ?? null, evaluation.state);
-        if (type && !(before === undefined && type === "SLA_RESUMED")) {
+        if (type && !(before === undefined && type === "SLA_RESUMED") && !types.includes(type)) types.push(type);
+        for (const eventType of types) {
           slaEvents.push({
             ticketId: ticket.id,
             unitId,
-            type,
+            type: eventType,
             at: now,
             actorLabel: "system",
             data: {
