@@ -1,5 +1,6 @@
 import type { Database } from "../../db/database.js";
 import { InvalidCredentialsError } from "../../errors.js";
+import type { Role } from "../../generated/prisma/enums.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { hashPassword, verifyPassword } from "./password.js";
 import { API_KEY_PREFIX, newSessionToken, SESSION_TOKEN_PREFIX, sha256Hex } from "./tokens.js";
@@ -31,6 +32,18 @@ export async function logout(db: Database, sessionId: string): Promise<void> {
   await db.prisma.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
+interface SessionRow {
+  sessionId: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  unitId: number;
+  active: boolean;
+}
+
 export class AuthenticationError extends Error {
   override name = "AuthenticationError";
 }
@@ -48,19 +61,22 @@ export async function authenticate(
   if (!token) throw new AuthenticationError("The Authorization header must read 'Bearer <token>'.");
   const hash = sha256Hex(token);
   if (token.startsWith(SESSION_TOKEN_PREFIX)) {
-    const session = await db.prisma.session.findUnique({ where: { tokenHash: hash }, include: { user: true } });
-    if (!session || session.revokedAt || session.expiresAt <= now || !session.user.active) {
+    // One round trip on every request: the session and its user together.
+    const [session] = await db.prisma.$queryRaw<SessionRow[]>`
+      SELECT s.id AS "sessionId", s.expires_at AS "expiresAt", s.revoked_at AS "revokedAt", u.id AS "userId",
+             u.email, u.name, u.role::text AS role, u.unit_id AS "unitId", u.active
+      FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = ${hash}`;
+    if (!session || session.revokedAt || session.expiresAt <= now || !session.active) {
       throw new AuthenticationError("The session token is invalid or has expired; sign in again.");
     }
-    const { user } = session;
     return {
       kind: "user",
-      userId: user.id,
-      email: user.email,
-      name: user.name,
-      role: user.role,
-      sessionId: session.id,
-      ...scopeOf(tree, user.unitId),
+      userId: session.userId,
+      email: session.email,
+      name: session.name,
+      role: session.role,
+      sessionId: session.sessionId,
+      ...scopeOf(tree, session.unitId),
     };
   }
   if (token.startsWith(API_KEY_PREFIX)) {
