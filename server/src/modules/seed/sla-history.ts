@@ -2,7 +2,7 @@ import type { SlaPolicy } from "../../generated/prisma/client.js";
 import type { ClockKind, ClockState } from "../../generated/prisma/enums.js";
 import type { BusinessCalendar } from "../sla/clock/calendar.js";
 import { type ClockEvaluation, type ClockHistory, type ClockSpec, evaluateClock } from "../sla/clock/clock.js";
-import { type ClockRow as EngineClockRow, specOf, transitionEvent } from "../sla/clock-engine.js";
+import { clockRow, type ClockRow as EngineClockRow, specOf, transitionEvent } from "../sla/clock-engine.js";
 import { clockHistories } from "../sla/clock-history.js";
 import { matchPolicy } from "../sla/policy-matcher.js";
 import type { EventRow, History } from "./history.js";
@@ -78,32 +78,12 @@ export function computeSlaHistory(history: History, context: SlaContext): SlaHis
     for (const kind of CLOCK_KINDS) {
       const { evaluation, startedAt, extendedAt } = replayed.final[kind];
       clocks.push({
-        ticketId: ticket.id,
-        kind,
-        policyId: policy.id,
-        startedAt,
-        dueAt: evaluation.dueAt,
-        atRiskAt: evaluation.atRiskAt,
-        state: evaluation.state,
-        elapsedMinutes: evaluation.elapsedMinutes,
-        budgetMinutes: evaluation.elapsedMinutes + evaluation.remainingMinutes,
-        pausedMinutes: evaluation.pausedMinutes,
-        extendedAt,
-        metAt: evaluation.metAt,
-        breachedAt: evaluation.breachedAt,
-        nextCheckAt: nextCheck(evaluation, nowMs),
+        ...clockRow(ticket.id, kind, policy.id, { startedAt, extendedAt }, evaluation, context.now),
         updatedAt: context.now,
       });
     }
   }
   return { clocks, events: mergeByTime(history.events, sla) };
-}
-
-/** As the live engine stores it: a transition already passed is checked again a second later. */
-function nextCheck(evaluation: ClockEvaluation, nowMs: number): Date | null {
-  const next = evaluation.nextTransitionAt;
-  if (!next) return null;
-  return next.getTime() <= nowMs ? new Date(nowMs + SECOND) : next;
 }
 
 interface FinalClock {

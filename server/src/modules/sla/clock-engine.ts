@@ -10,7 +10,7 @@ import type {
 } from "../../generated/prisma/enums.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import type { CalendarDirectory } from "./calendar-directory.js";
-import { type ClockSpec, evaluateClock } from "./clock/clock.js";
+import { type ClockEvaluation, type ClockHistory, type ClockSpec, evaluateClock } from "./clock/clock.js";
 import { clockHistories, type TimelineEvent } from "./clock-history.js";
 import { matchPolicy } from "./policy-matcher.js";
 
@@ -48,6 +48,35 @@ export interface ClockRow {
   metAt: Date | null;
   breachedAt: Date | null;
   nextCheckAt: Date | null;
+}
+
+/** The stored row of a clock from its evaluation at `now`; the seed writes its clocks through this too. */
+export function clockRow(
+  ticketId: string,
+  kind: ClockKind,
+  policyId: number,
+  history: Pick<ClockHistory, "startedAt" | "extendedAt">,
+  evaluation: ClockEvaluation,
+  now: Date,
+): ClockRow {
+  const next = evaluation.nextTransitionAt;
+  return {
+    ticketId,
+    kind,
+    policyId,
+    startedAt: history.startedAt,
+    dueAt: new Date(evaluation.dueAt),
+    atRiskAt: new Date(evaluation.atRiskAt),
+    state: evaluation.state,
+    elapsedMinutes: evaluation.elapsedMinutes,
+    budgetMinutes: evaluation.elapsedMinutes + evaluation.remainingMinutes,
+    pausedMinutes: evaluation.pausedMinutes,
+    extendedAt: history.extendedAt ?? null,
+    metAt: evaluation.metAt,
+    breachedAt: evaluation.breachedAt,
+    // Never due in the past: a transition the evaluation already passed would otherwise be re-read forever.
+    nextCheckAt: next && next <= now ? new Date(now.getTime() + 1_000) : next,
+  };
 }
 
 const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
@@ -249,7 +278,6 @@ export class ClockEngine {
     current: SlaPolicy[],
     now: Date,
   ): Promise<void> {
-    const nowMs = now.getTime();
     const calendars = this.deps.calendars();
     const rows: ClockRow[] = [];
     const slaEvents: Prisma.TicketEventCreateManyInput[] = [];
@@ -272,26 +300,7 @@ export class ClockEngine {
       for (const kind of CLOCK_KINDS) {
         const before = ticket.clocks.find((clock) => clock.kind === kind);
         const evaluation = evaluateClock(specOf(policy, kind), histories[kind], now);
-        const row: ClockRow = {
-          ticketId: ticket.id,
-          kind,
-          policyId: policy.id,
-          startedAt: histories[kind].startedAt,
-          dueAt: new Date(evaluation.dueAt),
-          atRiskAt: new Date(evaluation.atRiskAt),
-          state: evaluation.state,
-          elapsedMinutes: evaluation.elapsedMinutes,
-          budgetMinutes: evaluation.elapsedMinutes + evaluation.remainingMinutes,
-          pausedMinutes: evaluation.pausedMinutes,
-          extendedAt: histories[kind].extendedAt ?? null,
-          metAt: evaluation.metAt,
-          breachedAt: evaluation.breachedAt,
-          // Never due in the past: a transition the evaluation already passed would otherwise be re-read forever.
-          nextCheckAt:
-            evaluation.nextTransitionAt && evaluation.nextTransitionAt <= now
-              ? new Date(nowMs + 1_000)
-              : evaluation.nextTransitionAt,
-        };
+        const row = clockRow(ticket.id, kind, policy.id, histories[kind], evaluation, now);
         if (!before || changed(before, row)) rows.push(row);
         const types: TicketEventType[] = [];
         // A clock that crossed its at-risk share and was paused (or resumed) before a detection pass saw
