@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
@@ -9,8 +9,11 @@ import { DomainError } from "./errors.js";
 import type { Context } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { staticFiles } from "./http/static-files.js";
+import { attachWebSocket, type WebSocketServerContext } from "./http/websocket.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
+import { createInProcessBus, createRedisBus } from "./modules/realtime/bus.js";
+import { Realtime } from "./modules/realtime/realtime.js";
 import { seedDemo, seedReferenceData } from "./modules/seed/seed.js";
 import { startSimulator } from "./modules/simulator/simulator.js";
 import { type CalendarDirectory, calendarStamp, loadCalendarDirectory } from "./modules/sla/calendar-directory.js";
@@ -38,6 +41,8 @@ export interface App {
   readonly logger: Logger;
   /** Set once the demo is seeded; null outside the demo. */
   readonly demo: DemoCredentials | null;
+  /** Live delivery, once started. */
+  readonly realtime: Realtime | null;
 }
 
 /** Wires the database, the GraphQL API and the HTTP server. Nothing runs until `start()`. */
@@ -53,6 +58,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   let stopDetector: (() => Promise<void>) | null = null;
   let calendarWatch: NodeJS.Timeout | null = null;
   let inFlight = 0;
+  let websocket: ReturnType<typeof attachWebSocket> | null = null;
   let drained: (() => void) | null = null;
   const loadedUnits = () => {
     if (!units) throw new Error("unit tree not loaded");
@@ -75,7 +81,14 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       .catch((error: unknown) => logger.error({ err: error }, "recomputing SLA clocks failed"));
   };
 
-  const yoga = createYoga<{ req: import("node:http").IncomingMessage }, Context>({
+  let realtime: Realtime | null = null;
+  const loadedRealtime = () => {
+    if (!realtime) throw new Error("realtime not started");
+    return realtime;
+  };
+  type ServerContext = { req: IncomingMessage; request: Request } | WebSocketServerContext;
+
+  const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
     graphiql: config.graphiql ? { title: "Pantau GraphQL" } : false,
@@ -100,13 +113,17 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         return defaultMaskError(error, message, isDev && !config.production);
       },
     },
-    context: async ({ request }): Promise<Context> => {
+    context: async (initial): Promise<Context> => {
       const tree = ticketDeps.units();
-      const viewer = await authenticate(db, tree, request.headers.get("authorization"));
+      const authorization =
+        "websocket" in initial ? initial.websocket.authorization : initial.request.headers.get("authorization");
+      const viewer = await authenticate(db, tree, authorization);
       return {
         db,
         units: tree,
         viewer,
+        authorization,
+        realtime: loadedRealtime(),
         tickets: ticketDeps,
         logger,
         calendars: loadedCalendars,
@@ -149,6 +166,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     get demo() {
       return demo;
     },
+    get realtime() {
+      return realtime;
+    },
     async start() {
       await prepare();
       server = createServer((req, res) => {
@@ -187,6 +207,26 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         }
       });
       server.keepAliveTimeout = 65_000;
+      const bus = config.redisUrl ? await createRedisBus(config.redisUrl, logger) : createInProcessBus(logger);
+      realtime = new Realtime({
+        db,
+        bus,
+        logger,
+        tree: loadedUnits,
+        authenticate: (authorization) => authenticate(db, loadedUnits(), authorization),
+      });
+      await realtime.start();
+      websocket = attachWebSocket({
+        server,
+        yoga,
+        logger,
+        production: config.production,
+        verify: async (authorization) => {
+          if (!authorization) return true;
+          await authenticate(db, loadedUnits(), authorization);
+          return true;
+        },
+      });
       await new Promise<void>((resolve, reject) => {
         server?.once("error", reject);
         server?.listen(config.port, config.host, resolve);
@@ -221,6 +261,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       if (calendarWatch) clearInterval(calendarWatch);
       await stopDetector?.();
       await recomputing;
+      // Live streams end first: SSE responses finish, WebSocket clients get 1001 and reconnect elsewhere.
+      realtime?.endAll();
+      await websocket?.close();
+      await realtime?.stop();
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();

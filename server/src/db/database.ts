@@ -20,6 +20,8 @@ export interface Database {
   readonly sql: Sql;
   /** Runs `work` in one SQL transaction on a single connection. */
   transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+  /** Calls `listener` on every NOTIFY on `channel` (sent at commit); returns how to stop. */
+  listen(channel: string, listener: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
         client.release();
       }
     },
+    listen: (channel, listener) => listenPostgres(connectionString, channel, listener),
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -95,9 +98,53 @@ async function openPglite(dataDir: string): Promise<Database> {
           },
         }),
       ),
+    listen: (channel, listener) => pglite.listen(channel, listener),
     async close() {
       await prisma.$disconnect();
       await pglite.close();
     },
+  };
+}
+
+/**
+ * LISTEN needs a connection of its own for as long as it listens. A lost connection is replaced after
+ * a pause; notifications sent meanwhile are missed, which callers cover with a periodic sweep.
+ */
+async function listenPostgres(connectionString: string, channel: string, listener: () => void) {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+  const reconnect = () => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      connect().catch(reconnect);
+    }, 1_000);
+  };
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString });
+    next.on("notification", (message) => {
+      if (message.channel === channel) listener();
+    });
+    next.on("error", () => {
+      next.end().catch(() => {});
+      if (client === next) client = null;
+      reconnect();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    if (stopped) {
+      await next.end();
+      return;
+    }
+    client = next;
+    // Whatever was sent while no one listened is found by the caller's sweep; wake it once now.
+    listener();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }

@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
 import type { Viewer } from "../modules/auth/viewer.js";
+import type { Realtime } from "../modules/realtime/realtime.js";
 import type { CalendarDirectory } from "../modules/sla/calendar-directory.js";
 import type { TicketDeps } from "../modules/tickets/ticket-service.js";
 import type { UnitTree } from "../modules/units/unit-tree.js";
@@ -10,6 +11,9 @@ export interface Context {
   readonly db: Database;
   readonly units: UnitTree;
   readonly viewer: Viewer;
+  /** The credential the viewer was read from, for re-checking long-lived subscriptions. */
+  readonly authorization: string | null;
+  readonly realtime: Realtime;
   readonly tickets: TicketDeps;
   readonly logger: Logger;
   /** Office calendars of the units, for time left on clocks. */

@@ -7,6 +7,7 @@ import "../modules/tickets/ticket.schema.js";
 import "../modules/tickets/ticket-mutations.schema.js";
 import "../modules/sla/sla.schema.js";
 import "../modules/sla/sla-admin.schema.js";
+import "../modules/realtime/realtime.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -101,6 +101,8 @@ builder.mutationFields((t) => ({
     resolve: async (_root, _args, ctx) => {
       if (ctx.viewer.kind !== "user") return false;
       await logout(ctx.db, ctx.viewer.sessionId);
+      // Live subscriptions opened with this session stop at their next item, on every instance.
+      ctx.realtime.principals.announceChange();
       return true;
     },
   }),

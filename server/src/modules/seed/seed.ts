@@ -3,6 +3,7 @@ import type { Database, Sql } from "../../db/database.js";
 import type { OfficeClass, Role, UnitType } from "../../generated/prisma/enums.js";
 import { hashPassword, verifyPassword } from "../auth/password.js";
 import { newApiKey } from "../auth/tokens.js";
+import { streamAsHistory } from "../realtime/stream-store.js";
 import { loadCalendarDirectory } from "../sla/calendar-directory.js";
 import { loadUnitTree } from "../units/unit-repository.js";
 import { insertClocks, insertEvents, insertJson, insertMessages, insertTickets } from "./bulk.js";
@@ -246,9 +247,13 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     // per-row foreign-key triggers only cost time: on the embedded database (always superuser) they
     // are skipped for this transaction, which halves the load time. PostgreSQL keeps checking them.
     if (db.kind === "pglite") await sql.exec("SET LOCAL session_replication_role = replica");
+    const [log] = await sql.query<{ last: string }>(
+      "SELECT coalesce(max(sequence), 0)::text AS last FROM ticket_event",
+    );
     const ticketsInserted = await insertTickets(sql, history.tickets);
     await insertMessages(sql, history.messages);
     const eventsInserted = await insertEvents(sql, sla.events);
+    await streamAsHistory(sql, BigInt(log?.last ?? "0"));
     const clocksInserted = await insertClocks(sql, sla.clocks);
     if (history.lastNumber > 0) {
       await sql.query("SELECT setval('ticket_number_seq', GREATEST($1::bigint, last_value)) FROM ticket_number_seq", [

@@ -1,4 +1,5 @@
 import { queryFromInfo } from "@pothos/plugin-prisma";
+import type { Ticket } from "../../generated/prisma/client.js";
 import {
   Channel,
   MessageVisibility,
@@ -11,6 +12,7 @@ import { builder } from "../../graphql/builder.js";
 import { selectsField } from "../../graphql/selection.js";
 import { canSeePersonalData } from "../auth/viewer.js";
 import { SlaStateEnum } from "../sla/sla-enums.schema.js";
+import { UnitRef } from "../units/unit.schema.js";
 import { maskEmail, maskName, maskPhone } from "./masking.js";
 import { allowedActions } from "./status-machine.js";
 import { encodeCursor, keysetAfter, pagePlan, ticketWhere } from "./ticket-filter.js";
@@ -171,8 +173,10 @@ export const TicketRef = builder.prismaNode("Ticket", {
   }),
 });
 
-builder.prismaNode("TicketEvent", {
+export const TicketEventRef = builder.prismaNode("TicketEvent", {
   id: { field: "sequence" },
+  // Always read with the event: a streamed event already carries it, so a subscriber costs no query.
+  include: { stream: { select: { position: true } } },
   description: "One entry of a ticket's append-only history.",
   authScopes: { readTickets: true },
   nullable: true,
@@ -182,8 +186,12 @@ builder.prismaNode("TicketEvent", {
   }),
   fields: (t) => ({
     sequence: t.string({
-      description: "Global position of the event; grows monotonically. A string because it exceeds 2^53.",
-      resolve: (event) => event.sequence.toString(),
+      nullable: true,
+      description:
+        "Position of the event in the event stream, in commit order and without gaps: a client that has seen " +
+        "N has seen every earlier event, and resumes `ticketEvents` with `afterSequence: N`. Null for the few " +
+        "milliseconds between the change committing and the event being ordered. A string: it may exceed 2^53.",
+      resolve: (event) => (event as StreamPositioned).stream?.position.toString() ?? null,
     }),
     type: t.expose("type", { type: TicketEventTypeEnum, description: "What happened." }),
     at: t.expose("at", { type: "DateTime", description: "When it happened." }),
@@ -192,14 +200,37 @@ builder.prismaNode("TicketEvent", {
       nullable: true,
       description: "Who acted when it was not a person: system, simulator or an API key.",
     }),
-    ticket: t.relation("ticket", { description: "The ticket." }),
-    unit: t.relation("unit", { description: "The unit that owned the ticket when it happened." }),
+    ticket: t.field({
+      type: TicketRef,
+      nullable: true,
+      description: "The ticket; null when it has since moved outside your scope (e.g. transferred to another region).",
+      // Streamed events arrive with their ticket read once for all subscribers; others are loaded here
+      // (Prisma batches the findUnique calls of one tick into one query).
+      resolve: async (event, _args, ctx) => {
+        const ticket =
+          (event as StreamPositioned).ticket ??
+          (await ctx.db.prisma.ticket.findUnique({ where: { id: event.ticketId } }));
+        return ticket && ctx.viewer.kind !== "anonymous" && ctx.viewer.unitIds.has(ticket.unitId) ? ticket : null;
+      },
+    }),
+    unit: t.field({
+      type: UnitRef,
+      description: "The unit that owned the ticket when it happened (for a transfer, the receiving unit).",
+      // Units are public within the API and few; by id, so an event from another scope still names its unit.
+      resolve: (event, _args, ctx) => ctx.db.prisma.unit.findUniqueOrThrow({ where: { id: event.unitId } }),
+    }),
     data: t.expose("data", {
       type: "JSON",
       description: "Details: status change (from, to), message id, reason, units of a transfer, assignee.",
     }),
   }),
 });
+
+/** What a TicketEvent row may carry beyond its columns. */
+interface StreamPositioned {
+  stream?: { position: bigint } | null;
+  ticket?: Ticket;
+}
 
 const TicketOrderField = builder.enumType("TicketOrderField", {
   description: "What tickets can be sorted by.",

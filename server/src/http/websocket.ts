@@ -1,0 +1,124 @@
+import type { IncomingMessage, Server } from "node:http";
+import { GraphQLError } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import type { YogaServerInstance } from "graphql-yoga";
+import { WebSocketServer } from "ws";
+import type { Logger } from "../logger.js";
+
+export interface WebSocketLimits {
+  /** Largest frame accepted from a client; larger ones close the socket with 1009. */
+  maxMessageBytes: number;
+  /** Concurrent subscriptions on one connection. */
+  maxSubscriptionsPerConnection: number;
+  /** A client that has not sent connection_init by then is closed with 4408. */
+  connectionInitTimeoutMs: number;
+}
+
+export const DEFAULT_WEBSOCKET_LIMITS: WebSocketLimits = {
+  maxMessageBytes: 64 * 1024,
+  maxSubscriptionsPerConnection: 25,
+  connectionInitTimeoutMs: 3_000,
+};
+
+/** What the GraphQL context factory receives for an operation that came over a WebSocket. */
+export interface WebSocketServerContext {
+  readonly websocket: { authorization: string | null; request: IncomingMessage };
+}
+
+/** The credential in connection_init: `{ authorization: "Bearer …" }` (also `Authorization` or `token`). */
+export function authorizationFrom(params: Readonly<Record<string, unknown>> | undefined): string | null {
+  if (!params) return null;
+  const raw = params.authorization ?? params.Authorization ?? params.token;
+  if (typeof raw !== "string" || raw.length === 0) return null;
+  return /^Bearer\s/i.test(raw) ? raw : `Bearer ${raw}`;
+}
+
+/**
+ * graphql-ws (subprotocol graphql-transport-ws) on /graphql of the same HTTP server, executing through
+ * Yoga's envelop so that auth, error masking and every plugin apply as they do over HTTP.
+ */
+export function attachWebSocket(options: {
+  server: Server;
+  // biome-ignore lint/suspicious/noExplicitAny: Yoga's instance type is generic over both contexts.
+  yoga: YogaServerInstance<any, any>;
+  logger: Logger;
+  production: boolean;
+  limits?: Partial<WebSocketLimits>;
+  /** Rejects a bad credential at connect; resolves when it is valid or absent. */
+  verify: (authorization: string | null) => Promise<boolean>;
+}) {
+  const limits = { ...DEFAULT_WEBSOCKET_LIMITS, ...options.limits };
+  const wss = new WebSocketServer({ server: options.server, path: "/graphql", maxPayload: limits.maxMessageBytes });
+  const { yoga } = options;
+  const disposable = useServer<Record<string, unknown>, { authorization: string | null }>(
+    {
+      isProd: options.production,
+      connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
+      execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      onConnect: async (ctx) => {
+        const authorization = authorizationFrom(ctx.connectionParams);
+        // Returning false closes the socket with 4403 Forbidden, as the protocol defines.
+        if (!(await options.verify(authorization).catch(() => false))) return false;
+        ctx.extra.authorization = authorization;
+        return true;
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(
+              `At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection; open another connection.`,
+              { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } },
+            ),
+          ];
+        }
+        const serverContext: WebSocketServerContext = {
+          websocket: { authorization: ctx.extra.authorization ?? null, request: ctx.extra.request },
+        };
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...serverContext,
+          params: payload,
+        });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError("The query could not be parsed.")];
+        }
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
+        let contextValue: unknown;
+        try {
+          contextValue = await contextFactory();
+        } catch (error) {
+          const message = error instanceof Error ? error.message : "Not allowed.";
+          return [new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED" } })];
+        }
+        options.logger.debug({ id }, "subscription opened");
+        return {
+          schema,
+          operationName: payload.operationName ?? null,
+          document,
+          variableValues: payload.variables ?? null,
+          contextValue,
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+  return {
+    wss,
+    /**
+     * Waits (bounded) for what is queued on each socket to be written, then closes every socket with
+     * 1001 Going Away so clients reconnect, to another instance, and resume.
+     */
+    async close(timeoutMs = 2_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while ([...wss.clients].some((socket) => socket.bufferedAmount > 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await disposable.dispose();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type { Database } from "../../db/database.js";
+import type { Logger } from "../../logger.js";
+import type { Bus } from "./bus.js";
+import { markPublished, orderPending, publishedThrough, readStream, streamHead } from "./stream-store.js";
+
+/** PostgreSQL notification sent (at commit only) by the trigger that fills the outbox. */
+export const OUTBOX_CHANNEL = "event_outbox";
+
+export interface RelayOptions {
+  db: Database;
+  bus: Bus;
+  logger: Logger;
+  /** Fallback sweep when no notification arrives (a dropped listener connection). */
+  intervalMs?: number;
+  batchSize?: number;
+}
+
+export interface Relay {
+  /** Orders what is pending and publishes everything not yet published; resolves when done. */
+  runOnce(): Promise<{ ordered: number; published: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves committed events from the outbox into the stream (positions in commit order) and publishes
+ * them. Nothing is published before its transaction commits: the relay only ever sees committed rows.
+ * Every instance runs one; they coordinate through an advisory lock, and publishing is at-least-once
+ * (the hubs drop duplicates by position), resumed from `event_relay.published_through` after a crash.
+ */
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  const { db, bus, logger } = options;
+  const batchSize = options.batchSize ?? 500;
+  let running: Promise<{ ordered: number; published: number }> | null = null;
+  let again = false;
+  let stopped = false;
+
+  async function pass() {
+    let ordered = 0;
+    for (;;) {
+      const count = await db.transaction((sql) => orderPending(sql, batchSize, false));
+      if (count === null || count === 0) break;
+      ordered += count;
+      if (count < batchSize) break;
+    }
+    let published = 0;
+    let from = await publishedThrough(db);
+    const head = await streamHead(db);
+    while (from < head) {
+      const entries = await readStream(db, from, batchSize, { through: head });
+      if (!entries.length) break;
+      bus.publish("stream", entries);
+      published += entries.length;
+      from = entries[entries.length - 1]?.position ?? head;
+      await markPublished(db, from);
+    }
+    return { ordered, published };
+  }
+
+  function runOnce(): Promise<{ ordered: number; published: number }> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    const current = (async () => {
+      let total = { ordered: 0, published: 0 };
+      do {
+        again = false;
+        const result = await pass();
+        total = { ordered: total.ordered + result.ordered, published: total.published + result.published };
+      } while (again && !stopped);
+      return total;
+    })();
+    running = current;
+    return current.finally(() => {
+      running = null;
+    });
+  }
+
+  const kick = () => {
+    if (stopped) return;
+    runOnce().catch((error: unknown) => logger.warn({ err: error }, "event relay pass failed; retrying"));
+  };
+  const unlisten = await db.listen(OUTBOX_CHANNEL, kick);
+  const timer = setInterval(kick, options.intervalMs ?? 1_000);
+  timer.unref();
+  kick();
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await unlisten();
+      await running?.catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,202 @@
+import type { Database, Sql } from "../../db/database.js";
+import type { Prisma, Ticket } from "../../generated/prisma/client.js";
+import type { TicketEventType } from "../../generated/prisma/enums.js";
+
+/** Held while positions are given, so that two instances' relays never interleave. */
+export const STREAM_LOCK_KEY = 72707370;
+
+/** One event as subscribers see it: its place in the stream, and the event itself. */
+export interface StreamEntry {
+  /** Gapless, in commit order: the number a client resumes after. */
+  readonly position: bigint;
+  readonly unitId: number;
+  readonly fromUnitId: number | null;
+  readonly ticketId: string;
+  readonly type: TicketEventType;
+  readonly event: StreamedEvent;
+}
+
+/** The ticket_event row, with its stream position attached the way the GraphQL type reads it. */
+export interface StreamedEvent {
+  sequence: bigint;
+  ticketId: string;
+  unitId: number;
+  type: TicketEventType;
+  actorId: string | null;
+  actorLabel: string | null;
+  at: Date;
+  data: Prisma.JsonValue;
+  stream: { position: bigint };
+  /** The ticket as it stood when the event was read for publishing. */
+  ticket?: Ticket;
+}
+
+/**
+ * Moves up to `limit` committed events from the outbox into the stream, giving them the next
+ * positions. Positions follow commit order, not the order the log's sequence was drawn: an event whose
+ * transaction commits late gets a later position, so a client that saw N never misses it.
+ * Returns how many events were ordered, or null when `wait` is false and another relay holds the lock
+ * (it will see these events too: it is woken by the same commit notifications).
+ */
+export async function orderPending(sql: Sql, limit: number, wait = true): Promise<number | null> {
+  if (wait) {
+    await sql.query("SELECT pg_advisory_xact_lock($1)", [STREAM_LOCK_KEY]);
+  } else {
+    const [row] = await sql.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [STREAM_LOCK_KEY]);
+    if (!row?.ok) return null;
+  }
+  const rows = await sql.query<{ n: string }>(
+    `WITH pending AS (
+       SELECT o.event_sequence FROM event_outbox o ORDER BY o.event_sequence LIMIT $1
+     ), head AS (
+       SELECT coalesce(max(position), 0) AS p FROM event_stream
+     ), placed AS (
+       INSERT INTO event_stream (position, event_sequence, unit_id, from_unit_id, ticket_id, type)
+       SELECT head.p + row_number() OVER (ORDER BY e.sequence), e.sequence, e.unit_id, fu.id, e.ticket_id, e.type
+       FROM pending JOIN ticket_event e ON e.sequence = pending.event_sequence
+       CROSS JOIN head
+       LEFT JOIN unit fu ON e.type = 'TRANSFERRED' AND fu.code = e.data->>'fromUnitCode'
+       RETURNING event_sequence
+     )
+     DELETE FROM event_outbox o USING placed WHERE o.event_sequence = placed.event_sequence
+     RETURNING 1 AS n`,
+    [limit],
+  );
+  return rows.length;
+}
+
+/**
+ * Gives positions to events bulk-written as history (the demo's seeded past) in log order, and marks
+ * them published: history is replayable but is not announced as news.
+ */
+export async function streamAsHistory(sql: Sql, afterSequence: bigint): Promise<void> {
+  await sql.query("SELECT pg_advisory_xact_lock($1)", [STREAM_LOCK_KEY]);
+  await sql.query("DELETE FROM event_outbox WHERE event_sequence > $1::bigint", [afterSequence.toString()]);
+  await sql.query(
+    `INSERT INTO event_stream (position, event_sequence, unit_id, from_unit_id, ticket_id, type, streamed_at)
+     SELECT head.p + row_number() OVER (ORDER BY e.sequence), e.sequence, e.unit_id, fu.id, e.ticket_id, e.type, e.at
+     FROM ticket_event e
+     CROSS JOIN (SELECT coalesce(max(position), 0) AS p FROM event_stream) head
+     LEFT JOIN unit fu ON e.type = 'TRANSFERRED' AND fu.code = e.data->>'fromUnitCode'
+     WHERE e.sequence > $1::bigint AND NOT EXISTS (SELECT 1 FROM event_stream s WHERE s.event_sequence = e.sequence)`,
+    [afterSequence.toString()],
+  );
+  await sql.query(
+    "UPDATE event_relay SET published_through = (SELECT coalesce(max(position), 0) FROM event_stream) WHERE id = 1",
+  );
+}
+
+export async function streamHead(db: Database): Promise<bigint> {
+  const [row] = await db.sql.query<{ head: string }>(
+    "SELECT coalesce(max(position), 0)::text AS head FROM event_stream",
+  );
+  return BigInt(row?.head ?? "0");
+}
+
+interface EntryRow {
+  position: string;
+  from_unit_id: number | null;
+  sequence: string;
+  ticket_id: string;
+  unit_id: number;
+  type: TicketEventType;
+  actor_id: string | null;
+  actor_label: string | null;
+  at: Date | string;
+  data: Prisma.JsonValue;
+}
+
+/**
+ * Reads entries in position order after `after`, at most `limit`, optionally only those touching
+ * `unitIds` (the unit owning the ticket, or the one a transfer left).
+ */
+export async function readStream(
+  db: Database,
+  after: bigint,
+  limit: number,
+  options: { unitIds?: readonly number[]; through?: bigint } = {},
+): Promise<StreamEntry[]> {
+  const params: unknown[] = [after.toString(), limit];
+  let where = "s.position > $1::bigint";
+  if (options.through !== undefined) {
+    params.push(options.through.toString());
+    where += ` AND s.position <= $${params.length}::bigint`;
+  }
+  if (options.unitIds) {
+    params.push(options.unitIds);
+    where += ` AND (s.unit_id = ANY($${params.length}::int[]) OR s.from_unit_id = ANY($${params.length}::int[]))`;
+  }
+  const rows = await db.sql.query<EntryRow>(
+    `SELECT s.position::text AS position, s.from_unit_id, e.sequence::text AS sequence, e.ticket_id, e.unit_id,
+            e.type::text AS type, e.actor_id, e.actor_label, e.at, e.data
+     FROM event_stream s JOIN ticket_event e ON e.sequence = s.event_sequence
+     WHERE ${where}
+     ORDER BY s.position
+     LIMIT $2`,
+    params,
+  );
+  const entries = rows.map(toEntry);
+  await attachTickets(db, entries);
+  return entries;
+}
+
+/**
+ * Loads the tickets of a batch in one query and hangs them on their events, so subscribers resolving
+ * `ticket { … }` share this read instead of each making their own.
+ */
+async function attachTickets(db: Database, entries: StreamEntry[]) {
+  if (!entries.length) return;
+  const ids = [...new Set(entries.map((entry) => entry.ticketId))];
+  const tickets = new Map((await db.prisma.ticket.findMany({ where: { id: { in: ids } } })).map((t) => [t.id, t]));
+  for (const entry of entries) {
+    const ticket = tickets.get(entry.ticketId);
+    if (ticket) entry.event.ticket = ticket;
+  }
+}
+
+function toEntry(row: EntryRow): StreamEntry {
+  const position = BigInt(row.position);
+  const data = typeof row.data === "string" ? JSON.parse(row.data) : row.data;
+  return {
+    position,
+    unitId: row.unit_id,
+    fromUnitId: row.from_unit_id,
+    ticketId: row.ticket_id,
+    type: row.type,
+    event: {
+      sequence: BigInt(row.sequence),
+      ticketId: row.ticket_id,
+      unitId: row.unit_id,
+      type: row.type,
+      actorId: row.actor_id,
+      actorLabel: row.actor_label,
+      at: row.at instanceof Date ? row.at : new Date(row.at),
+      data,
+      stream: { position },
+    },
+  };
+}
+
+export async function publishedThrough(db: Database): Promise<bigint> {
+  const [row] = await db.sql.query<{ p: string }>("SELECT published_through::text AS p FROM event_relay WHERE id = 1");
+  return BigInt(row?.p ?? "0");
+}
+
+export async function markPublished(db: Database, through: bigint): Promise<void> {
+  await db.sql.query(
+    "UPDATE event_relay SET published_through = greatest(published_through, $1::bigint) WHERE id = 1",
+    [through.toString()],
+  );
+}
+
+/**
+ * When the entry right after `after` entered the stream, or null when there is none yet. Replay is
+ * offered for a bounded window; the stream itself is kept, so history keeps its positions.
+ */
+export async function streamedAtAfter(db: Database, after: bigint): Promise<Date | null> {
+  const [row] = await db.sql.query<{ at: Date | string }>(
+    "SELECT streamed_at AS at FROM event_stream WHERE position > $1::bigint ORDER BY position LIMIT 1",
+    [after.toString()],
+  );
+  return row ? new Date(row.at) : null;
+}

@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { targets } from "./support/databases.js";
+import { ASSIGN, CREATE, NOTE, newTicketInput, TRANSFER, TRIAGE } from "./support/documents.js";
+import { collect, liveClient, QUEUE, TICKET_EVENTS, TICKET_UPDATES } from "./support/live.js";
+import { startServer, type TestServer } from "./support/server.js";
+
+const positions = (items: { sequence: string }[]) => items.map((item) => BigInt(item.sequence));
+
+function expectGapless(list: bigint[]) {
+  for (let i = 1; i < list.length; i++) expect(list[i]).toBeGreaterThan(list[i - 1] as bigint);
+}
+
+describe.each(await targets())("realtime subscriptions on %s", (target) => {
+  let server: TestServer;
+  let directorate: string;
+  let regionalHead: string;
+  let agent: string;
+
+  beforeAll(async () => {
+    server = await startServer(target);
+    [directorate, regionalHead, agent] = await Promise.all([
+      server.login("direktorat@pantau.demo"),
+      server.login("kanwil.jatim@pantau.demo"),
+      server.login("agen.malang@pantau.demo"),
+    ]);
+  });
+  afterAll(() => server?.stop());
+
+  const create = async (overrides: Record<string, unknown> = {}, token = agent) => {
+    const result = await server.gql(CREATE, { input: newTicketInput(overrides) }, token);
+    const ticket = result.data?.createTicket.ticket;
+    if (!ticket) throw new Error(JSON.stringify(result));
+    return ticket as { id: string; number: string };
+  };
+
+  it("streams a change committed through the API to a WebSocket subscriber, and nothing outside the unit", async () => {
+    const client = liveClient(server.url, regionalHead);
+    const malang = collect(client, TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
+    const region = collect(client, TICKET_EVENTS, { unitCode: "KANWIL-JI" }, "ticketEvents");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const inMalang = await create();
+    const inBali = await create({ unitCode: "KANIM-DENPASAR" }, directorate);
+    const inSurabaya = await create({ unitCode: "KANIM-SURABAYA" }, directorate);
+    await malang.waitFor((items) => items.some((e) => e.ticket?.number === inMalang.number), 15_000, "Malang event");
+    await region.waitFor((items) => items.some((e) => e.ticket?.number === inSurabaya.number), 15_000, "Surabaya");
+    // Bali's event was published before Surabaya's; had it been let through it would be here by now.
+    const seen = [...malang.items, ...region.items].map((e) => e.ticket?.number);
+    expect(seen).not.toContain(inBali.number);
+    expect(malang.items.map((e) => e.unit.code)).toEqual(malang.items.map(() => "KANIM-MALANG"));
+    expect(malang.items.find((e) => e.ticket?.number === inMalang.number)?.type).toBe("CREATED");
+    expectGapless(positions(region.items));
+    await client.dispose();
+  });
+
+  it("resumes after a disconnect with exactly the events it missed, in order, none twice", async () => {
+    const reference = collect(
+      liveClient(server.url, directorate),
+      TICKET_EVENTS,
+      { unitCode: "KANWIL-JI" },
+      "ticketEvents",
+    );
+    const first = liveClient(server.url, regionalHead);
+    const before = collect(first, TICKET_EVENTS, { unitCode: "KANWIL-JI" }, "ticketEvents");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const a = await create();
+    await before.waitFor((items) => items.some((e) => e.ticket?.number === a.number), 15_000, "first ticket");
+    await first.dispose();
+    const last = before.items[before.items.length - 1].sequence as string;
+
+    // Missed while away: a burst in the region, including a transfer out of it.
+    const missed = [];
+    for (let i = 0; i < 5; i++) missed.push(await create({ subject: `Terlewat ${i}` }));
+    await server.gql(NOTE, { input: { ticketId: missed[0]?.id, body: "Catatan saat klien terputus" } }, agent);
+    await server.gql(
+      TRANSFER,
+      { input: { ticketId: missed[1]?.id, unitCode: "KANIM-DENPASAR", reason: "Wilayah kerja Denpasar" } },
+      regionalHead,
+    );
+
+    const second = liveClient(server.url, regionalHead);
+    const after = collect(second, TICKET_EVENTS, { unitCode: "KANWIL-JI", after: last }, "ticketEvents");
+    const lastMissed = missed[4]?.number;
+    await after.waitFor((items) => items.some((e) => e.ticket?.number === lastMissed), 15_000, "replay");
+    // And the live stream continues seamlessly after the replay.
+    const live = await create({ subject: "Setelah sambung ulang" });
+    await after.waitFor((items) => items.some((e) => e.ticket?.number === live.number), 15_000, "live after replay");
+    await reference.waitFor((items) => items.some((e) => e.ticket?.number === live.number), 15_000, "reference");
+
+    expect(after.errors).toEqual([]);
+    const combined = [...before.items, ...after.items].map((e) => e.sequence);
+    const expected = reference.items
+      .map((e) => e.sequence)
+      .filter((s) => BigInt(s) >= BigInt(before.items[0].sequence));
+    expect(combined).toEqual(expected);
+    expect(after.items.some((e) => e.type === "TRANSFERRED")).toBe(true);
+    expect(after.items.some((e) => e.type === "NOTE_ADDED")).toBe(true);
+    expect(new Set(combined).size).toBe(combined.length);
+    await second.dispose();
+  });
+
+  it("shares one coalesced queue snapshot per unit and updates it when a ticket arrives", async () => {
+    const watchers = Array.from({ length: 5 }, () =>
+      collect(liveClient(server.url, regionalHead), QUEUE, { unitCode: "KANIM-MALANG" }, "queue"),
+    );
+    for (const watcher of watchers) await watcher.waitFor((items) => items.length >= 1, 15_000, "first snapshot");
+    const initial = watchers[0]?.items[0];
+    expect(initial.unit.code).toBe("KANIM-MALANG");
+    expect(initial.byStatus.map((s: { status: string }) => s.status)).toEqual([
+      "NEW",
+      "TRIAGED",
+      "ASSIGNED",
+      "IN_PROGRESS",
+      "WAITING_ON_CITIZEN",
+    ]);
+    const computationsBefore = server.app.realtime?.board.computations ?? 0;
+    // A burst of ten tickets is coalesced: far fewer snapshots than changes, and the same one for everybody.
+    await Promise.all(Array.from({ length: 10 }, (_, i) => create({ subject: `Antrean ${i}` })));
+    for (const watcher of watchers) {
+      await watcher.waitFor((items) => items[items.length - 1].open === initial.open + 10, 15_000, "open + 10");
+    }
+    const computed = (server.app.realtime?.board.computations ?? 0) - computationsBefore;
+    expect(computed).toBeGreaterThan(0);
+    expect(computed).toBeLessThan(10);
+    const lastOf = (i: number) => watchers[i]?.items[watchers[i].items.length - 1];
+    for (let i = 1; i < watchers.length; i++) expect(lastOf(i)).toEqual(lastOf(0));
+    expect(lastOf(0).unassigned).toBeGreaterThanOrEqual(10);
+    for (const watcher of watchers) watcher.stop();
+  });
+
+  it("pushes a ticket's new state to its detail page", async () => {
+    const ticket = await create();
+    const updates = collect(liveClient(server.url, agent), TICKET_UPDATES, { id: ticket.id }, "ticket");
+    await updates.waitFor((items) => items.length >= 1, 15_000, "initial ticket");
+    expect(updates.items[0].status).toBe("NEW");
+    const triaged = await server.gql(
+      TRIAGE,
+      { input: { ticketId: ticket.id, category: "PASSPORT", priority: "HIGH" } },
+      agent,
+    );
+    expect(triaged.data?.triageTicket.__typename).toBe("TriageTicketSuccess");
+    await updates.waitFor((items) => items.some((t) => t.status === "TRIAGED"), 15_000, "triaged");
+    const me = await server.gql(`{ viewer { user { id } } }`, {}, agent);
+    const assigned = await server.gql(
+      ASSIGN,
+      { input: { ticketId: ticket.id, assigneeId: me.data?.viewer.user.id } },
+      agent,
+    );
+    expect(assigned.data?.assignTicket.__typename).toBe("AssignTicketSuccess");
+    await updates.waitFor((items) => items.some((t) => t.status === "ASSIGNED"), 15_000, "assigned");
+    expect(updates.items[updates.items.length - 1].assignee.name).toBeTruthy();
+    updates.stop();
+  });
+
+  it("serves the same stream over server-sent events with the Authorization header", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      signal: controller.signal,
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: `Bearer ${regionalHead}`,
+      },
+      body: JSON.stringify({ query: TICKET_EVENTS, variables: { unitCode: "KANIM-MALANG" } }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ticket = await create();
+    let text = "";
+    const deadline = Date.now() + 15_000;
+    while (!text.includes(ticket.number) && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toContain(ticket.number);
+    expect(text).toContain('"type":"CREATED"');
+    controller.abort();
+  });
+
+  it("refuses an invalid token at connect with 4403", async () => {
+    let closed: { code: number; reason: string } | null = null;
+    const client = liveClient(server.url, "pts_not-a-real-token", {
+      onClose: (code, reason) => {
+        closed = { code, reason };
+      },
+    });
+    const sub = collect(client, TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
+    await sub.ended;
+    expect(closed).toMatchObject({ code: 4403 });
+    await client.dispose();
+  });
+
+  it("answers bad subscriptions with the protocol's error and keeps the connection serving", async () => {
+    const client = liveClient(server.url, regionalHead);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ unitCode: "KANIM-DENPASAR" }, "FORBIDDEN"],
+      [{ unitCode: "KANIM-ATLANTIS" }, "UNKNOWN_UNIT"],
+      [{ unitCode: "KANIM-MALANG", after: "-1" }, "BAD_USER_INPUT"],
+      [{ unitCode: "KANIM-MALANG", after: "12abc" }, "BAD_USER_INPUT"],
+      [{ unitCode: "KANIM-MALANG", after: "999999999999999" }, "BAD_USER_INPUT"],
+    ];
+    for (const [variables, code] of cases) {
+      const sub = collect(client, TICKET_EVENTS, variables, "ticketEvents");
+      await sub.ended;
+      expect(
+        sub.errors.map((e) => e.extensions?.code),
+        JSON.stringify(variables),
+      ).toEqual([code]);
+      expect(sub.items).toEqual([]);
+    }
+    const anonymous = collect(liveClient(server.url), TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
+    await anonymous.ended;
+    expect(anonymous.errors[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    // The same connection still delivers.
+    const ok = collect(client, TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ticket = await create();
+    await ok.waitFor((items) => items.some((e) => e.ticket?.number === ticket.number), 15_000, "after errors");
+    await client.dispose();
+  });
+
+  it("limits subscriptions per connection, oversize frames and clients that never initialise", async () => {
+    const client = liveClient(server.url, regionalHead);
+    const subs = Array.from({ length: 30 }, () => collect(client, QUEUE, { unitCode: "KANIM-MALANG" }, "queue"));
+    await subs[0]?.waitFor((items) => items.length > 0, 15_000, "a snapshot");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const refused = subs.filter((s) => s.errors.some((e) => e.extensions?.code === "TOO_MANY_SUBSCRIPTIONS"));
+    expect(refused.length).toBe(5);
+    await client.dispose();
+
+    const wsUrl = `${server.url.replace(/^http/, "ws")}/graphql`;
+    const closeOf = (socket: WebSocket) =>
+      new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
+    const big = new WebSocket(wsUrl, "graphql-transport-ws");
+    await new Promise((resolve) => big.on("open", resolve));
+    big.send(JSON.stringify({ type: "connection_init", payload: { pad: "x".repeat(200 * 1024) } }));
+    expect(await closeOf(big)).toBe(1009);
+
+    const silent = new WebSocket(wsUrl, "graphql-transport-ws");
+    expect(await closeOf(silent)).toBe(4408);
+
+    // The server is still healthy.
+    expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+  }, 30_000);
+});

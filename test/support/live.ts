@@ -1,0 +1,107 @@
+import { type Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+
+export interface LiveError {
+  message: string;
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+/** A graphql-ws client over a real WebSocket, as a third party would open one. */
+export function liveClient(
+  httpUrl: string,
+  token?: string,
+  options: { onClose?: (code: number, reason: string) => void; lazy?: boolean } = {},
+): Client {
+  return createClient({
+    url: `${httpUrl.replace(/^http/, "ws")}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: options.lazy ?? true,
+    on: {
+      closed: (event) => {
+        const close = event as { code: number; reason: string };
+        options.onClose?.(close.code, String(close.reason));
+      },
+    },
+  });
+}
+
+export interface Collected<T> {
+  readonly items: T[];
+  readonly errors: LiveError[];
+  /** Resolves when the server completes or errors the subscription. */
+  readonly ended: Promise<void>;
+  waitFor(predicate: (items: T[]) => boolean, timeoutMs?: number, what?: string): Promise<T[]>;
+  stop(): void;
+}
+
+/** Subscribes and keeps every `data[field]` received. */
+export function collect<T = any>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  field: string,
+): Collected<T> {
+  const items: T[] = [];
+  const errors: LiveError[] = [];
+  let finish = () => {};
+  const ended = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const stop = client.subscribe<Record<string, T>>(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.errors) errors.push(...(result.errors as LiveError[]));
+        const value = result.data?.[field];
+        if (value !== undefined && value !== null) items.push(value);
+      },
+      error: (error) => {
+        if (Array.isArray(error)) errors.push(...(error as LiveError[]));
+        else errors.push({ message: String((error as { reason?: string }).reason ?? error) });
+        finish();
+      },
+      complete: () => finish(),
+    },
+  );
+  return {
+    items,
+    errors,
+    ended,
+    async waitFor(predicate, timeoutMs = 15_000, what = "items") {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(items)) {
+        if (Date.now() > deadline) {
+          throw new Error(`timed out waiting for ${what}: have ${items.length}, errors ${JSON.stringify(errors)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return items;
+    },
+    stop,
+  };
+}
+
+export const TICKET_EVENTS = /* GraphQL */ `
+  subscription($unitCode: String!, $after: String) {
+    ticketEvents(unitCode: $unitCode, afterSequence: $after) {
+      sequence type at unit { code } ticket { number status }
+    }
+  }`;
+
+export const QUEUE = /* GraphQL */ `
+  subscription($unitCode: String!) {
+    queue(unitCode: $unitCode) {
+      computedAt open unassigned waitingOnCitizen atRisk breached oldestWaitingSince agentsActive
+      byStatus { status count } byChannel { channel count } unit { code }
+    }
+  }`;
+
+export const SLA_ALERTS = /* GraphQL */ `
+  subscription($unitCode: String!) {
+    slaAlerts(unitCode: $unitCode) { sequence state clock dueAt at event { ticket { number } } }
+  }`;
+
+export const TICKET_UPDATES = /* GraphQL */ `
+  subscription($id: ID!) { ticket(id: $id) { id number status assignee { name } } }`;
