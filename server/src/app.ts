@@ -14,6 +14,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
 import { createInProcessBus, createRedisBus } from "./modules/realtime/bus.js";
 import { Realtime } from "./modules/realtime/realtime.js";
+import { streamId } from "./modules/realtime/stream-store.js";
 import { seedDemo, seedReferenceData } from "./modules/seed/seed.js";
 import { startSimulator } from "./modules/simulator/simulator.js";
 import { type CalendarDirectory, calendarStamp, loadCalendarDirectory } from "./modules/sla/calendar-directory.js";
@@ -207,13 +208,16 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         }
       });
       server.keepAliveTimeout = 65_000;
-      const bus = config.redisUrl ? await createRedisBus(config.redisUrl, logger) : createInProcessBus(logger);
+      const bus = config.redisUrl
+        ? await createRedisBus(config.redisUrl, await streamId(db), logger)
+        : createInProcessBus(logger);
       realtime = new Realtime({
         db,
         bus,
         logger,
         tree: loadedUnits,
         authenticate: (authorization) => authenticate(db, loadedUnits(), authorization),
+        limits: config.realtime,
       });
       await realtime.start();
       websocket = attachWebSocket({
@@ -221,6 +225,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         yoga,
         logger,
         production: config.production,
+        limits: { maxSubscriptionsPerConnection: config.realtime.maxSubscriptionsPerConnection },
         verify: async (authorization) => {
           if (!authorization) return true;
           await authenticate(db, loadedUnits(), authorization);

@@ -22,6 +22,7 @@ CREATE TABLE "event_stream" (
 CREATE TABLE "event_relay" (
     "id" INTEGER NOT NULL,
     "published_through" BIGINT NOT NULL DEFAULT 0,
+    "stream_id" UUID NOT NULL DEFAULT gen_random_uuid(),
 
     CONSTRAINT "event_relay_pkey" PRIMARY KEY ("id")
 );

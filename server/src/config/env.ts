@@ -27,6 +27,10 @@ const schema = z.object({
   PANTAU_SIMULATOR_TICKETS_PER_MINUTE: z.coerce.number().min(0).max(6000).default(6),
   PANTAU_GRAPHIQL: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).optional(),
   PANTAU_DASHBOARD_DIR: z.string().min(1).default(`${REPO_ROOT}dashboard/dist`),
+  PANTAU_REPLAY_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
+  PANTAU_SUBSCRIBER_BUFFER: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  PANTAU_ACCESS_RECHECK_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  PANTAU_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1_000).default(25),
 });
 
 export type RawEnv = z.input<typeof schema>;
@@ -46,6 +50,12 @@ export interface Config {
   readonly simulator: { enabled: boolean; ticketsPerMinute: number };
   readonly graphiql: boolean;
   readonly dashboardDir: string;
+  readonly realtime: {
+    replayWindowHours: number;
+    eventBuffer: number;
+    accessRecheckMs: number;
+    maxSubscriptionsPerConnection: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -86,5 +96,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     graphiql: truthy(e.PANTAU_GRAPHIQL, !production),
     dashboardDir: e.PANTAU_DASHBOARD_DIR,
+    realtime: {
+      replayWindowHours: e.PANTAU_REPLAY_WINDOW_HOURS,
+      eventBuffer: e.PANTAU_SUBSCRIBER_BUFFER,
+      accessRecheckMs: e.PANTAU_ACCESS_RECHECK_MS,
+      maxSubscriptionsPerConnection: e.PANTAU_WS_MAX_SUBSCRIPTIONS,
+    },
   };
 }

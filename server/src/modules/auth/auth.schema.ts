@@ -102,7 +102,7 @@ builder.mutationFields((t) => ({
       if (ctx.viewer.kind !== "user") return false;
       await logout(ctx.db, ctx.viewer.sessionId);
       // Live subscriptions opened with this session stop at their next item, on every instance.
-      ctx.realtime.principals.announceChange();
+      ctx.realtime.announceAccessChange();
       return true;
     },
   }),

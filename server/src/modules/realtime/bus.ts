@@ -57,15 +57,15 @@ export function createInProcessBus(logger: Logger): Bus {
   };
 }
 
-const CHANNEL_PREFIX = "pantau:";
 
 /**
  * Redis pub/sub. Commands are not queued while Redis is away (a stale backlog would only be dropped
  * as duplicates); the outage is logged once, local delivery goes on, and ioredis reconnects and
  * re-subscribes by itself.
  */
-export async function createRedisBus(url: string, logger: Logger): Promise<Bus> {
+export async function createRedisBus(url: string, namespace: string, logger: Logger): Promise<Bus> {
   const origin = randomUUID();
+  const CHANNEL_PREFIX = `pantau:${namespace}:`;
   const local = new LocalListeners();
   const options = {
     enableOfflineQueue: false,

@@ -69,6 +69,11 @@ export class EventHub {
     return this.listeners.size;
   }
 
+  /** Runs `work` before any entry that arrives after this call is passed on. */
+  beforeNextDelivery(work: () => Promise<void>): void {
+    this.enqueue(work);
+  }
+
   /** Serialises all work so that dispatch order is position order. */
   private enqueue(work: () => Promise<void>) {
     this.chain = this.chain.then(work).catch((error: unknown) => {

@@ -1,6 +1,5 @@
 import type { Logger } from "../../logger.js";
 import { ANONYMOUS, type Viewer } from "../auth/viewer.js";
-import type { Bus } from "./bus.js";
 
 interface Entry {
   viewer: Viewer;
@@ -10,30 +9,21 @@ interface Entry {
 }
 
 /**
- * Who is behind each credential held by a live subscription, re-read from the database at most every
- * `ttlMs` while events flow, and at once everywhere when a session or key is revoked (a bus message).
+ * Who is behind each credential held by a live subscription, re-read from the database when older than
+ * `ttlMs` while events flow, and at once on every instance when a session or key is revoked.
  * Every event is checked against what is known here, so a shrunk scope or a revoked token stops the
  * stream within that bound, without one query per event per subscriber.
  */
 export class PrincipalCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly options: {
       authenticate: (authorization: string) => Promise<Viewer>;
-      bus: Bus;
       logger: Logger;
       ttlMs?: number;
     },
-  ) {
-    this.unsubscribe = options.bus.subscribe("principals", () => {
-      for (const [authorization, entry] of this.entries) {
-        entry.checkedAt = 0;
-        this.refresh(authorization, entry);
-      }
-    });
-  }
+  ) {}
 
   /** Remembers the viewer a subscription was opened with; `release` when the subscription ends. */
   hold(authorization: string, viewer: Viewer): void {
@@ -51,19 +41,19 @@ export class PrincipalCache {
   current(authorization: string): Viewer {
     const entry = this.entries.get(authorization);
     if (!entry) return ANONYMOUS;
-    if (Date.now() - entry.checkedAt > (this.options.ttlMs ?? 5_000)) this.refresh(authorization, entry);
+    if (Date.now() - entry.checkedAt > (this.options.ttlMs ?? 5_000)) void this.refresh(authorization, entry);
     return entry.viewer;
   }
 
-  /** Tells every instance that some credential changed (logout, revocation). */
-  announceChange(): void {
-    this.options.bus.publish("principals", { at: Date.now() });
+  /** Re-reads every held credential now (after a logout or revocation anywhere). */
+  async refreshAll(): Promise<void> {
+    await Promise.all([...this.entries].map(([authorization, entry]) => this.refresh(authorization, entry, true)));
   }
 
-  private refresh(authorization: string, entry: Entry) {
-    if (entry.refreshing) return;
+  private refresh(authorization: string, entry: Entry, force = false): Promise<void> {
+    if (entry.refreshing && !force) return Promise.resolve();
     entry.refreshing = true;
-    this.options
+    return this.options
       .authenticate(authorization)
       .then((viewer) => {
         entry.viewer = viewer;
@@ -77,9 +67,5 @@ export class PrincipalCache {
         entry.checkedAt = Date.now();
         entry.refreshing = false;
       });
-  }
-
-  close(): void {
-    this.unsubscribe();
   }
 }

@@ -19,9 +19,15 @@ export interface RealtimeLimits {
   eventBuffer: number;
   /** How far back `afterSequence` may reach. */
   replayWindowHours: number;
+  /** A subscriber's access is re-read from the database when the last reading is older than this. */
+  accessRecheckMs: number;
 }
 
-export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = { eventBuffer: 1_000, replayWindowHours: 72 };
+export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
+  eventBuffer: 1_000,
+  replayWindowHours: 72,
+  accessRecheckMs: 5_000,
+};
 
 /** Who opened a subscription, and the credential to re-check them with. */
 export interface Subscriber {
@@ -55,6 +61,7 @@ export class Realtime {
   readonly board: QueueBoard;
   readonly principals: PrincipalCache;
   private relay: Relay | null = null;
+  private stopAccessWatch: () => void = () => {};
   private readonly feeds = new Set<{ end(): void }>();
 
   constructor(
@@ -72,9 +79,17 @@ export class Realtime {
     this.board = new QueueBoard({ db: options.db, hub: this.hub, tree: options.tree, logger: options.logger });
     this.principals = new PrincipalCache({
       authenticate: options.authenticate,
-      bus: options.bus,
       logger: options.logger,
+      ttlMs: this.limits.accessRecheckMs,
     });
+  }
+
+  /**
+   * Tells every instance that a credential changed (logout, revocation). Each re-reads the credentials
+   * its subscriptions hold before it delivers anything published after this message.
+   */
+  announceAccessChange(): void {
+    this.options.bus.publish("principals", { at: Date.now() });
   }
 
   private get limits(): RealtimeLimits {
@@ -90,6 +105,9 @@ export class Realtime {
   }
 
   async start(): Promise<void> {
+    this.stopAccessWatch = this.options.bus.subscribe("principals", () =>
+      this.hub.beforeNextDelivery(() => this.principals.refreshAll()),
+    );
     await this.hub.start();
     this.board.start();
     if (this.options.relay !== false) {
@@ -297,7 +315,7 @@ export class Realtime {
     await this.relay?.stop();
     this.endAll();
     this.board.stop();
-    this.principals.close();
+    this.stopAccessWatch();
     await this.hub.close();
     await this.options.bus.close();
   }

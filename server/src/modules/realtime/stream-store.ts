@@ -177,6 +177,13 @@ function toEntry(row: EntryRow): StreamEntry {
   };
 }
 
+/** The identity of this database's stream, for naming its channels on a shared bus. */
+export async function streamId(db: Database): Promise<string> {
+  const [row] = await db.sql.query<{ id: string }>("SELECT stream_id::text AS id FROM event_relay WHERE id = 1");
+  if (!row) throw new Error("event_relay has no row; migrations incomplete");
+  return row.id;
+}
+
 export async function publishedThrough(db: Database): Promise<bigint> {
   const [row] = await db.sql.query<{ p: string }>("SELECT published_through::text AS p FROM event_relay WHERE id = 1");
   return BigInt(row?.p ?? "0");
