@@ -27,7 +27,11 @@ const schema = z.object({
   PANTAU_SIMULATOR_TICKETS_PER_MINUTE: z.coerce.number().min(0).max(6000).default(6),
   PANTAU_GRAPHIQL: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).optional(),
   PANTAU_DASHBOARD_DIR: z.string().min(1).default(`${REPO_ROOT}dashboard/dist`),
-  PANTAU_REPLAY_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
+  PANTAU_REPLAY_WINDOW_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(72),
   PANTAU_SUBSCRIBER_BUFFER: z.coerce.number().int().min(1).max(100_000).default(1_000),
   PANTAU_ACCESS_RECHECK_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   PANTAU_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1_000).default(25),

@@ -57,7 +57,6 @@ export function createInProcessBus(logger: Logger): Bus {
   };
 }
 
-
 /**
  * Redis pub/sub. Commands are not queued while Redis is away (a stale backlog would only be dropped
  * as duplicates); the outage is logged once, local delivery goes on, and ioredis reconnects and
