@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { targets } from "./support/databases.js";
 import { ASSIGN, CREATE, NOTE, newTicketInput, TRANSFER, TRIAGE } from "./support/documents.js";
-import { collect, liveClient, QUEUE, TICKET_EVENTS, TICKET_UPDATES } from "./support/live.js";
+import { collect, liveClient, QUEUE, SLA_ALERTS, TICKET_EVENTS, TICKET_UPDATES } from "./support/live.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 const positions = (items: { sequence: string }[]) => items.map((item) => BigInt(item.sequence));
@@ -17,15 +17,25 @@ describe.each(await targets())("realtime subscriptions on %s", (target) => {
   let regionalHead: string;
   let agent: string;
 
+  let stopped = false;
+
   beforeAll(async () => {
-    server = await startServer(target);
+    server = await startServer(target, { env: { PANTAU_ACCESS_RECHECK_MS: "200" } });
+    // A short policy for press tickets: at risk after 1.5 s, breached after 3 s, in all hours.
+    await server.app.db.sql.query(
+      `INSERT INTO sla_policy (code, version, name, position, match_channels, first_response_amount, first_response_unit,
+         first_response_counting, resolution_amount, resolution_unit, resolution_counting, pause_statuses, at_risk_ratio, legal_source)
+       VALUES ('TEST_SHORT', 1, 'Uji', 0, '{PRESS}', 0.05, 'MINUTES', 'ALL_HOURS', 1, 'DAYS', 'ALL_HOURS', '{WAITING_ON_CITIZEN}', 0.5, 'uji')`,
+    );
     [directorate, regionalHead, agent] = await Promise.all([
       server.login("direktorat@pantau.demo"),
       server.login("kanwil.jatim@pantau.demo"),
       server.login("agen.malang@pantau.demo"),
     ]);
   });
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    if (!stopped) await server?.stop();
+  });
 
   const create = async (overrides: Record<string, unknown> = {}, token = agent) => {
     const result = await server.gql(CREATE, { input: newTicketInput(overrides) }, token);
@@ -246,4 +256,78 @@ describe.each(await targets())("realtime subscriptions on %s", (target) => {
     // The server is still healthy.
     expect((await fetch(`${server.url}/ready`)).status).toBe(200);
   }, 30_000);
+
+  it("announces clocks that become at risk and then breached", async () => {
+    const alerts = collect(liveClient(server.url, regionalHead), SLA_ALERTS, { unitCode: "KANWIL-JI" }, "slaAlerts");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const press = await create({ channel: "PRESS", subject: "Pertanyaan media tentang antrean paspor" });
+    const quiet = await create();
+    await alerts.waitFor(
+      (items) => items.some((a) => a.event.ticket?.number === press.number && a.state === "BREACHED"),
+      20_000,
+      "a breach",
+    );
+    const mine = alerts.items.filter((a) => a.event.ticket?.number === press.number);
+    expect(mine.map((a) => [a.clock, a.state])).toEqual([
+      ["FIRST_RESPONSE", "AT_RISK"],
+      ["FIRST_RESPONSE", "BREACHED"],
+    ]);
+    expect(new Date(mine[1].dueAt).getTime()).toBeLessThanOrEqual(new Date(mine[1].at).getTime());
+    expect(alerts.items.some((a) => a.event.ticket?.number === quiet.number)).toBe(false);
+    alerts.stop();
+  }, 30_000);
+
+  it("stops a stream at the next event once its session is signed out", async () => {
+    const token = await server.login("kanwil.jatim@pantau.demo");
+    const sub = collect(liveClient(server.url, token), TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = await create();
+    await sub.waitFor((items) => items.some((e) => e.ticket?.number === before.number), 15_000, "before logout");
+    const out = await server.gql(`mutation { logout }`, {}, token);
+    expect(out.data?.logout).toBe(true);
+    const after = await create();
+    await sub.ended;
+    expect(sub.errors.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    expect(sub.items.some((e) => e.ticket?.number === after.number)).toBe(false);
+  });
+
+  it("stops a stream once the subscriber's scope no longer covers the unit", async () => {
+    const token = await server.login("kanwil.jatim@pantau.demo");
+    const sub = collect(liveClient(server.url, token), TICKET_EVENTS, { unitCode: "KANWIL-JI" }, "ticketEvents");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = await create({ unitCode: "KANIM-SURABAYA" }, directorate);
+    await sub.waitFor((items) => items.some((e) => e.ticket?.number === before.number), 15_000, "before the change");
+    const move = (code: string) =>
+      server.app.db.sql.query(
+        "UPDATE app_user SET unit_id = (SELECT id FROM unit WHERE code = $1) WHERE email = 'kanwil.jatim@pantau.demo'",
+        [code],
+      );
+    await move("KANIM-MALANG");
+    try {
+      // Past the re-check interval, the next event finds the narrower scope and ends the stream.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const first = await create({ unitCode: "KANIM-SURABAYA" }, directorate);
+      await create({ unitCode: "KANIM-SURABAYA" }, directorate);
+      await sub.ended;
+      expect(sub.errors.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+      expect(sub.items.some((e) => e.ticket?.number === first.number)).toBe(false);
+    } finally {
+      await move("KANWIL-JI");
+    }
+  });
+
+  it("closes WebSockets with 1001 on shutdown so clients reconnect elsewhere", async () => {
+    let closed: number | null = null;
+    const client = liveClient(server.url, regionalHead, {
+      onClose: (code) => {
+        closed = code;
+      },
+    });
+    const sub = collect(client, QUEUE, { unitCode: "KANIM-MALANG" }, "queue");
+    await sub.waitFor((items) => items.length > 0, 15_000, "a snapshot");
+    stopped = true;
+    await server.stop();
+    await sub.ended;
+    expect(closed).toBe(1001);
+  });
 });

@@ -29,6 +29,8 @@ export class EventHub {
       /** How often the stream head is checked; faster while the bus is disconnected. */
       pollMs?: number;
       degradedPollMs?: number;
+      /** Awaited before each delivery, e.g. to re-read subscribers' access that is too old. */
+      beforeDispatch?: () => Promise<void>;
     },
   ) {}
 
@@ -86,6 +88,7 @@ export class EventHub {
     if (!fresh.length) return;
     const first = fresh[0] as StreamEntry;
     if (first.position > this.last + 1n) await this.fill(first.position - 1n);
+    await this.options.beforeDispatch?.();
     const next = fresh.filter((entry) => entry.position > this.last);
     // A batch is contiguous as published, so what remains follows on directly.
     if (next.length && (next[0] as StreamEntry).position === this.last + 1n) this.dispatch(next);
@@ -95,6 +98,7 @@ export class EventHub {
     while (this.last < through && !this.closed) {
       const page = await readStream(this.options.db, this.last, GAP_PAGE, { through });
       if (!page.length) break;
+      await this.options.beforeDispatch?.();
       this.dispatch(page);
     }
   }

@@ -5,7 +5,7 @@ interface Entry {
   viewer: Viewer;
   holders: number;
   checkedAt: number;
-  refreshing: boolean;
+  refreshing: Promise<void> | null;
 }
 
 /**
@@ -29,7 +29,7 @@ export class PrincipalCache {
   hold(authorization: string, viewer: Viewer): void {
     const entry = this.entries.get(authorization);
     if (entry) entry.holders += 1;
-    else this.entries.set(authorization, { viewer, holders: 1, checkedAt: Date.now(), refreshing: false });
+    else this.entries.set(authorization, { viewer, holders: 1, checkedAt: Date.now(), refreshing: null });
   }
 
   release(authorization: string): void {
@@ -37,23 +37,35 @@ export class PrincipalCache {
     if (entry && --entry.holders <= 0) this.entries.delete(authorization);
   }
 
-  /** The latest known viewer; starts a re-check in the background when the last one is too old. */
+  /** The latest known viewer for the credential. */
   current(authorization: string): Viewer {
-    const entry = this.entries.get(authorization);
-    if (!entry) return ANONYMOUS;
-    if (Date.now() - entry.checkedAt > (this.options.ttlMs ?? 5_000)) void this.refresh(authorization, entry);
-    return entry.viewer;
+    return this.entries.get(authorization)?.viewer ?? ANONYMOUS;
+  }
+
+  /**
+   * Re-reads, one query per credential, every reading older than the interval. The hub awaits this
+   * before each delivery, so no event is judged against access read longer ago than that.
+   */
+  async refreshStale(): Promise<void> {
+    const limit = Date.now() - (this.options.ttlMs ?? 5_000);
+    const stale = [...this.entries].filter(([, entry]) => entry.checkedAt < limit);
+    if (stale.length) await Promise.all(stale.map(([authorization, entry]) => this.refresh(authorization, entry)));
   }
 
   /** Re-reads every held credential now (after a logout or revocation anywhere). */
   async refreshAll(): Promise<void> {
-    await Promise.all([...this.entries].map(([authorization, entry]) => this.refresh(authorization, entry, true)));
+    await Promise.all(
+      [...this.entries].map(async ([authorization, entry]) => {
+        // A reading already under way may predate the change; read once more after it.
+        await entry.refreshing;
+        await this.refresh(authorization, entry);
+      }),
+    );
   }
 
-  private refresh(authorization: string, entry: Entry, force = false): Promise<void> {
-    if (entry.refreshing && !force) return Promise.resolve();
-    entry.refreshing = true;
-    return this.options
+  private refresh(authorization: string, entry: Entry): Promise<void> {
+    if (entry.refreshing) return entry.refreshing;
+    entry.refreshing = this.options
       .authenticate(authorization)
       .then((viewer) => {
         entry.viewer = viewer;
@@ -65,7 +77,8 @@ export class PrincipalCache {
       })
       .finally(() => {
         entry.checkedAt = Date.now();
-        entry.refreshing = false;
+        entry.refreshing = null;
       });
+    return entry.refreshing;
   }
 }

@@ -75,7 +75,12 @@ export class Realtime {
       relay?: boolean;
     },
   ) {
-    this.hub = new EventHub({ db: options.db, bus: options.bus, logger: options.logger });
+    this.hub = new EventHub({
+      db: options.db,
+      bus: options.bus,
+      logger: options.logger,
+      beforeDispatch: () => this.principals.refreshStale(),
+    });
     this.board = new QueueBoard({ db: options.db, hub: this.hub, tree: options.tree, logger: options.logger });
     this.principals = new PrincipalCache({
       authenticate: options.authenticate,
