@@ -212,6 +212,8 @@ describe.each(await targets())("realtime subscriptions on %s", (target) => {
       [{ unitCode: "KANIM-MALANG", after: "-1" }, "BAD_USER_INPUT"],
       [{ unitCode: "KANIM-MALANG", after: "12abc" }, "BAD_USER_INPUT"],
       [{ unitCode: "KANIM-MALANG", after: "999999999999999" }, "BAD_USER_INPUT"],
+      // The seeded history goes back 14 days, beyond the 72-hour replay window.
+      [{ unitCode: "KANIM-MALANG", after: "0" }, "SEQUENCE_EXPIRED"],
     ];
     for (const [variables, code] of cases) {
       const sub = collect(client, TICKET_EVENTS, variables, "ticketEvents");
