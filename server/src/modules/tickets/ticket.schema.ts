@@ -206,11 +206,12 @@ export const TicketEventRef = builder.prismaNode("TicketEvent", {
       description: "The ticket; null when it has since moved outside your scope (e.g. transferred to another region).",
       // Streamed events arrive with their ticket read once for all subscribers; others are loaded here
       // (Prisma batches the findUnique calls of one tick into one query).
-      resolve: async (event, _args, ctx) => {
-        const ticket =
-          (event as StreamPositioned).ticket ??
-          (await ctx.db.prisma.ticket.findUnique({ where: { id: event.ticketId } }));
-        return ticket && ctx.viewer.kind !== "anonymous" && ctx.viewer.unitIds.has(ticket.unitId) ? ticket : null;
+      resolve: (event, _args, ctx) => {
+        const visible = (ticket: Ticket | null) =>
+          ticket && ctx.viewer.kind !== "anonymous" && ctx.viewer.unitIds.has(ticket.unitId) ? ticket : null;
+        const attached = (event as StreamPositioned).ticket;
+        if (attached) return visible(attached);
+        return ctx.db.prisma.ticket.findUnique({ where: { id: event.ticketId } }).then(visible);
       },
     }),
     unit: t.field({
