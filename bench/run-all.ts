@@ -5,6 +5,7 @@ import { cleanupAll, runAsScript } from "./lib/cleanup.js";
 import { postgresSettings } from "./lib/database.js";
 import { CONNECTIONS, DURATION_S, ROUNDS, WARMUP_S } from "./lib/load.js";
 import { machineInfo, writeResult } from "./lib/report.js";
+import { benchRealtime } from "./realtime.js";
 import { benchSlaClock } from "./sla-clock.js";
 import { benchSlaDetection } from "./sla-detection.js";
 import { benchStartup } from "./startup.js";
@@ -19,6 +20,7 @@ const MEASURES = [
   ["startup", benchStartup],
   ["slaClock", benchSlaClock],
   ["slaDetection", benchSlaDetection],
+  ["realtime", benchRealtime],
 ] as const;
 
 async function main() {

@@ -152,7 +152,7 @@ export function startPantau(env: Record<string, string>, options: { port: number
 // --- CPU accounting: on two shared cores, who burns the CPU explains most of the throughput figures.
 
 let clockTicks: number | undefined;
-function ticksPerSecond(): number {
+export function ticksPerSecond(): number {
   if (clockTicks === undefined) {
     try {
       clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
@@ -163,7 +163,7 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-function processTicks(pid: number | string): { comm: string; ticks: number } | null {
+export function processTicks(pid: number | string): { comm: string; ticks: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const close = stat.lastIndexOf(")");
