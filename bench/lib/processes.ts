@@ -91,7 +91,9 @@ export async function startChild(options: {
   const url = `http://127.0.0.1:${options.port}`;
   const log = new LogTap();
   const startedAt = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", options.script], {
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", options.script], {
     cwd: options.cwd,
     env: childEnv({ ...options.env, PORT: String(options.port), HOST: "127.0.0.1" }),
     stdio: ["ignore", "pipe", "pipe"],
