@@ -7,7 +7,7 @@ import { GraphQLError } from "graphql";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
-import { canReadTickets, canWriteTickets } from "../modules/auth/viewer.js";
+import { canReadMetrics, canReadTickets, canWriteTickets } from "../modules/auth/viewer.js";
 import type { Context } from "./context.js";
 
 const upperFirst = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
@@ -18,6 +18,7 @@ export interface Types {
   AuthScopes: {
     authenticated: boolean;
     readTickets: boolean;
+    readMetrics: boolean;
     writeTickets: boolean;
     staff: boolean;
     /** National supervisors: policies and national holidays. */
@@ -40,6 +41,7 @@ export const builder = new SchemaBuilder<Types>({
     authScopes: (ctx) => ({
       authenticated: ctx.viewer.kind !== "anonymous",
       readTickets: canReadTickets(ctx.viewer),
+      readMetrics: canReadMetrics(ctx.viewer),
       writeTickets: canWriteTickets(ctx.viewer),
       staff: ctx.viewer.kind === "user",
       directorate: ctx.viewer.kind === "user" && ctx.viewer.role === "DIRECTORATE",

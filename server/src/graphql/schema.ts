@@ -8,6 +8,7 @@ import "../modules/tickets/ticket-mutations.schema.js";
 import "../modules/sla/sla.schema.js";
 import "../modules/sla/sla-admin.schema.js";
 import "../modules/realtime/realtime.schema.js";
+import "../modules/metrics/metrics.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -51,6 +51,12 @@ export function canReadTickets(viewer: Viewer): viewer is AuthenticatedViewer {
   return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.TICKETS_READ);
 }
 
+/** Staff see the figures of their scope; keys need the metrics scope. */
+export function canReadMetrics(viewer: Viewer): viewer is AuthenticatedViewer {
+  if (viewer.kind === "user") return true;
+  return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.METRICS_READ);
+}
+
 /** Staff act on tickets; regional heads and the directorate supervise and may act too. */
 export function canWriteTickets(viewer: Viewer): viewer is AuthenticatedViewer {
   if (viewer.kind === "user") return true;

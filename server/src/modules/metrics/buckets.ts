@@ -1,0 +1,77 @@
+import { zoneOffsetMinutes } from "../sla/clock/calendar.js";
+
+export type Granularity = "HOUR" | "DAY" | "WEEK" | "MONTH";
+
+export interface Bucket {
+  /** Inclusive, as an instant; the local boundary at or before `from` for the first bucket. */
+  readonly start: Date;
+  /** Exclusive. */
+  readonly end: Date;
+}
+
+/** A query may ask for at most this many buckets (e.g. 90 days hourly is 2,160). */
+export const MAX_BUCKETS = 2_200;
+
+export class BucketRangeError extends Error {
+  override name = "BucketRangeError";
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Buckets covering [from, to) on the unit's local calendar: hours, days, ISO weeks (from Monday) or
+ * months. Indonesian zones (WIB/WITA/WIT) have fixed offsets, so a local boundary is a fixed shift of a
+ * UTC one. The first bucket starts at the local boundary at or before `from`, the last ends at or
+ * after `to`, so every bucket is whole and figures of neighbouring periods line up.
+ */
+export function bucketsFor(from: Date, to: Date, granularity: Granularity, timeZone: string): Bucket[] {
+  if (!(from.getTime() < to.getTime())) throw new BucketRangeError("`from` must be before `to`.");
+  const offsetMs = zoneOffsetMinutes(timeZone) * 60_000;
+  // Work in "local milliseconds": the instant shifted so that UTC calendar maths gives local fields.
+  const localFrom = from.getTime() + offsetMs;
+  const localTo = to.getTime() + offsetMs;
+  const buckets: Bucket[] = [];
+  let cursor = floorLocal(localFrom, granularity);
+  while (cursor < localTo) {
+    const next = stepLocal(cursor, granularity);
+    buckets.push({ start: new Date(cursor - offsetMs), end: new Date(next - offsetMs) });
+    if (buckets.length > MAX_BUCKETS) {
+      throw new BucketRangeError(`More than ${MAX_BUCKETS} buckets; choose a coarser granularity or a shorter range.`);
+    }
+    cursor = next;
+  }
+  return buckets;
+}
+
+function floorLocal(localMs: number, granularity: Granularity): number {
+  const date = new Date(localMs);
+  switch (granularity) {
+    case "HOUR":
+      return Math.floor(localMs / HOUR_MS) * HOUR_MS;
+    case "DAY":
+      return Math.floor(localMs / DAY_MS) * DAY_MS;
+    case "WEEK": {
+      const day = Math.floor(localMs / DAY_MS) * DAY_MS;
+      const weekday = (new Date(day).getUTCDay() + 6) % 7; // Monday = 0
+      return day - weekday * DAY_MS;
+    }
+    case "MONTH":
+      return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+  }
+}
+
+function stepLocal(localMs: number, granularity: Granularity): number {
+  switch (granularity) {
+    case "HOUR":
+      return localMs + HOUR_MS;
+    case "DAY":
+      return localMs + DAY_MS;
+    case "WEEK":
+      return localMs + 7 * DAY_MS;
+    case "MONTH": {
+      const date = new Date(localMs);
+      return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+    }
+  }
+}

@@ -1,0 +1,313 @@
+import type { Database } from "../../db/database.js";
+import type { ClockKind } from "../../generated/prisma/enums.js";
+import type { Bucket } from "./buckets.js";
+
+/** Units whose figures are added together: a unit and its subtree, or a regional office and its UPTs. */
+export interface MetricsGroup {
+  readonly groupId: number;
+  readonly unitIds: readonly number[];
+}
+
+export interface Quantiles {
+  count: number;
+  median: number | null;
+  p90: number | null;
+}
+
+export interface ClockFigures {
+  clock: ClockKind;
+  /** Clocks judged in the period: met on time, or breached. */
+  judged: number;
+  met: number;
+  breached: number;
+}
+
+export interface BacklogFigures {
+  open: number;
+  age0to1d: number;
+  age1to3d: number;
+  age3to7d: number;
+  age7to30d: number;
+  ageOver30d: number;
+}
+
+/** The figures of one group over one bucket. Durations in minutes. */
+export interface Figures {
+  created: number;
+  resolved: number;
+  closed: number;
+  rejected: number;
+  reopened: number;
+  transfersIn: number;
+  transfersOut: number;
+  backlog: BacklogFigures;
+  firstResponseWall: Quantiles;
+  firstResponseBusiness: Quantiles;
+  resolutionWall: Quantiles;
+  resolutionBusiness: Quantiles;
+  clocks: ClockFigures[];
+}
+
+export interface BreakdownRow {
+  dimension: "CHANNEL" | "KIND" | "PRIORITY" | "CATEGORY";
+  key: string;
+  created: number;
+}
+
+const CLOCK_KINDS: readonly ClockKind[] = ["FIRST_RESPONSE", "RESOLUTION"];
+
+export function emptyFigures(): Figures {
+  const q = (): Quantiles => ({ count: 0, median: null, p90: null });
+  return {
+    created: 0,
+    resolved: 0,
+    closed: 0,
+    rejected: 0,
+    reopened: 0,
+    transfersIn: 0,
+    transfersOut: 0,
+    backlog: { open: 0, age0to1d: 0, age1to3d: 0, age3to7d: 0, age7to30d: 0, ageOver30d: 0 },
+    firstResponseWall: q(),
+    firstResponseBusiness: q(),
+    resolutionWall: q(),
+    resolutionBusiness: q(),
+    clocks: CLOCK_KINDS.map((clock) => ({ clock, judged: 0, met: 0, breached: 0 })),
+  };
+}
+
+// Shared parameter layout: $1 unit ids, $2 their group ids, $3 bucket starts, $4 bucket ends, $5 the
+// instant each bucket's backlog is read at (its end, or now for a bucket still running).
+const SETS = `
+  g AS (SELECT * FROM unnest($1::int[], $2::int[]) AS g(unit_id, group_id)),
+  b AS (SELECT * FROM unnest($3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS b(start_at, end_at, as_of, idx))`;
+
+/** Counts of what happened, attributed to the unit that owned the ticket when it happened. */
+const FLOWS = `
+  WITH ${SETS},
+  e AS (
+    SELECT e.unit_id, e.type, e.at, e.data
+    FROM ticket_event e
+    WHERE e.at >= (SELECT min(start_at) FROM b) AND e.at < (SELECT max(end_at) FROM b)
+      AND e.type IN ('CREATED', 'RESOLVED', 'CLOSED', 'REJECTED', 'REOPENED', 'TRANSFERRED')
+  ),
+  own AS (
+    SELECT g.group_id, b.idx,
+      count(*) FILTER (WHERE e.type = 'CREATED')::int AS created,
+      count(*) FILTER (WHERE e.type = 'RESOLVED')::int AS resolved,
+      count(*) FILTER (WHERE e.type = 'CLOSED')::int AS closed,
+      count(*) FILTER (WHERE e.type = 'REJECTED')::int AS rejected,
+      count(*) FILTER (WHERE e.type = 'REOPENED')::int AS reopened,
+      count(*) FILTER (WHERE e.type = 'TRANSFERRED' AND NOT EXISTS (
+        SELECT 1 FROM unit fu JOIN g gf ON gf.unit_id = fu.id
+        WHERE fu.code = e.data->>'fromUnitCode' AND gf.group_id = g.group_id))::int AS transfers_in
+    FROM e JOIN g ON g.unit_id = e.unit_id JOIN b ON e.at >= b.start_at AND e.at < b.end_at
+    GROUP BY g.group_id, b.idx
+  ),
+  left_group AS (
+    SELECT gf.group_id, b.idx, count(*)::int AS transfers_out
+    FROM e
+    JOIN unit fu ON fu.code = e.data->>'fromUnitCode'
+    JOIN g gf ON gf.unit_id = fu.id
+    JOIN b ON e.at >= b.start_at AND e.at < b.end_at
+    WHERE e.type = 'TRANSFERRED'
+      AND NOT EXISTS (SELECT 1 FROM g gt WHERE gt.unit_id = e.unit_id AND gt.group_id = gf.group_id)
+    GROUP BY gf.group_id, b.idx
+  )
+  SELECT coalesce(own.group_id, left_group.group_id) AS group_id, coalesce(own.idx, left_group.idx)::int AS idx,
+         coalesce(created, 0) AS created, coalesce(resolved, 0) AS resolved, coalesce(closed, 0) AS closed,
+         coalesce(rejected, 0) AS rejected, coalesce(reopened, 0) AS reopened,
+         coalesce(transfers_in, 0) AS transfers_in, coalesce(transfers_out, 0) AS transfers_out
+  FROM own FULL JOIN left_group ON own.group_id = left_group.group_id AND own.idx = left_group.idx`;
+
+/**
+ * Clocks judged (met on time, or breached) and response/resolution durations, attributed to the unit
+ * that owned the ticket at that instant (its latest event by then).
+ */
+const CLOCKS = `
+  WITH ${SETS},
+  c AS (
+    SELECT c.ticket_id, c.kind, c.state, c.met_at, c.breached_at, c.elapsed_minutes, t.created_at,
+           CASE WHEN c.state = 'BREACHED' THEN c.breached_at WHEN c.state = 'MET' THEN c.met_at END AS judged_at
+    FROM ticket_clock c JOIN ticket t ON t.id = c.ticket_id
+    WHERE (c.met_at >= (SELECT min(start_at) FROM b) AND c.met_at < (SELECT max(end_at) FROM b))
+       OR (c.breached_at >= (SELECT min(start_at) FROM b) AND c.breached_at < (SELECT max(end_at) FROM b))
+  ),
+  judged AS (
+    SELECT g.group_id, b.idx, c.kind,
+           count(*) FILTER (WHERE c.state = 'MET')::int AS met,
+           count(*) FILTER (WHERE c.state = 'BREACHED')::int AS breached
+    FROM c
+    CROSS JOIN LATERAL (SELECT e.unit_id FROM ticket_event e WHERE e.ticket_id = c.ticket_id AND e.at <= c.judged_at
+                        ORDER BY e.sequence DESC LIMIT 1) owner
+    JOIN g ON g.unit_id = owner.unit_id
+    JOIN b ON c.judged_at >= b.start_at AND c.judged_at < b.end_at
+    WHERE c.judged_at IS NOT NULL
+    GROUP BY g.group_id, b.idx, c.kind
+  ),
+  durations AS (
+    SELECT g.group_id, b.idx, c.kind,
+           count(*)::int AS n,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.met_at - c.created_at) / 60) AS wall_p50,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM c.met_at - c.created_at) / 60) AS wall_p90,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY c.elapsed_minutes) AS business_p50,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY c.elapsed_minutes) AS business_p90
+    FROM c
+    CROSS JOIN LATERAL (SELECT e.unit_id FROM ticket_event e WHERE e.ticket_id = c.ticket_id AND e.at <= c.met_at
+                        ORDER BY e.sequence DESC LIMIT 1) owner
+    JOIN g ON g.unit_id = owner.unit_id
+    JOIN b ON c.met_at >= b.start_at AND c.met_at < b.end_at
+    WHERE c.met_at IS NOT NULL
+    GROUP BY g.group_id, b.idx, c.kind
+  )
+  SELECT coalesce(j.group_id, d.group_id) AS group_id, coalesce(j.idx, d.idx)::int AS idx,
+         coalesce(j.kind, d.kind)::text AS kind, coalesce(j.met, 0) AS met, coalesce(j.breached, 0) AS breached,
+         coalesce(d.n, 0) AS n, d.wall_p50, d.wall_p90, d.business_p50, d.business_p90
+  FROM judged j FULL JOIN durations d ON j.group_id = d.group_id AND j.idx = d.idx AND j.kind = d.kind`;
+
+/**
+ * Open tickets at each bucket's reading instant, by age. A ticket is open in a unit from its CREATED,
+ * TRANSFERRED or REOPENED event until its next state event (transfer, resolution, rejection, closing).
+ */
+const BACKLOG = `
+  WITH ${SETS},
+  relevant AS (
+    SELECT DISTINCT e.ticket_id FROM ticket_event e JOIN g ON g.unit_id = e.unit_id
+    WHERE e.type IN ('CREATED', 'TRANSFERRED', 'REOPENED') AND e.at < (SELECT max(as_of) FROM b)
+  ),
+  seg AS (
+    SELECT e.ticket_id, e.unit_id, e.type, e.at,
+           lead(e.at) OVER (PARTITION BY e.ticket_id ORDER BY e.sequence) AS until
+    FROM ticket_event e JOIN relevant r ON r.ticket_id = e.ticket_id
+    WHERE e.type IN ('CREATED', 'TRANSFERRED', 'REOPENED', 'RESOLVED', 'REJECTED', 'CLOSED')
+  )
+  SELECT g.group_id, b.idx::int AS idx, count(*)::int AS open,
+    count(*) FILTER (WHERE b.as_of - t.created_at < interval '1 day')::int AS age_0_1,
+    count(*) FILTER (WHERE b.as_of - t.created_at >= interval '1 day' AND b.as_of - t.created_at < interval '3 days')::int AS age_1_3,
+    count(*) FILTER (WHERE b.as_of - t.created_at >= interval '3 days' AND b.as_of - t.created_at < interval '7 days')::int AS age_3_7,
+    count(*) FILTER (WHERE b.as_of - t.created_at >= interval '7 days' AND b.as_of - t.created_at < interval '30 days')::int AS age_7_30,
+    count(*) FILTER (WHERE b.as_of - t.created_at >= interval '30 days')::int AS age_30
+  FROM seg
+  JOIN g ON g.unit_id = seg.unit_id
+  JOIN ticket t ON t.id = seg.ticket_id
+  JOIN b ON seg.at <= b.as_of AND (seg.until IS NULL OR seg.until > b.as_of)
+  WHERE seg.type IN ('CREATED', 'TRANSFERRED', 'REOPENED')
+  GROUP BY g.group_id, b.idx`;
+
+const BREAKDOWN = `
+  WITH ${SETS}
+  SELECT g.group_id, dim, key, count(*)::int AS created
+  FROM ticket_event e
+  JOIN g ON g.unit_id = e.unit_id
+  JOIN ticket t ON t.id = e.ticket_id
+  LEFT JOIN category cat ON cat.id = t.category_id
+  CROSS JOIN LATERAL (VALUES ('CHANNEL', t.channel::text), ('KIND', t.kind::text), ('PRIORITY', t.priority::text),
+                             ('CATEGORY', coalesce(cat.code, 'UNCATEGORISED'))) AS d(dim, key)
+  WHERE e.type = 'CREATED' AND e.at >= (SELECT min(start_at) FROM b) AND e.at < (SELECT max(end_at) FROM b)
+  GROUP BY g.group_id, dim, key
+  ORDER BY g.group_id, dim, created DESC, key`;
+
+interface Params {
+  groups: readonly MetricsGroup[];
+  buckets: readonly Bucket[];
+  now?: Date;
+}
+
+function parameters({ groups, buckets, now = new Date() }: Params): unknown[] {
+  const unitIds: number[] = [];
+  const groupIds: number[] = [];
+  for (const group of groups) {
+    for (const unitId of group.unitIds) {
+      unitIds.push(unitId);
+      groupIds.push(group.groupId);
+    }
+  }
+  return [
+    unitIds,
+    groupIds,
+    buckets.map((bucket) => bucket.start),
+    buckets.map((bucket) => bucket.end),
+    buckets.map((bucket) => (bucket.end.getTime() > now.getTime() ? now : bucket.end)),
+  ];
+}
+
+const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/**
+ * The figures of every group over every bucket, exactly from the log and the clocks. Returns
+ * figures[groupIndex][bucketIndex] in the order given.
+ */
+export async function computeFigures(db: Database, params: Params): Promise<Map<number, Figures[]>> {
+  const values = parameters(params);
+  const result = new Map<number, Figures[]>();
+  for (const group of params.groups)
+    result.set(
+      group.groupId,
+      params.buckets.map(() => emptyFigures()),
+    );
+  const at = (groupId: number, idx: number) => result.get(Number(groupId))?.[Number(idx) - 1];
+
+  const [flows, clocks, backlog] = await Promise.all([
+    db.sql.query<Record<string, number>>(FLOWS, values),
+    db.sql.query<Record<string, unknown>>(CLOCKS, values),
+    db.sql.query<Record<string, number>>(BACKLOG, values),
+  ]);
+  for (const row of flows) {
+    const f = at(row.group_id as number, row.idx as number);
+    if (!f) continue;
+    f.created = row.created ?? 0;
+    f.resolved = row.resolved ?? 0;
+    f.closed = row.closed ?? 0;
+    f.rejected = row.rejected ?? 0;
+    f.reopened = row.reopened ?? 0;
+    f.transfersIn = row.transfers_in ?? 0;
+    f.transfersOut = row.transfers_out ?? 0;
+  }
+  for (const row of clocks) {
+    const f = at(row.group_id as number, row.idx as number);
+    if (!f) continue;
+    const kind = row.kind as ClockKind;
+    const clock = f.clocks.find((c) => c.clock === kind);
+    if (clock) {
+      clock.met = Number(row.met);
+      clock.breached = Number(row.breached);
+      clock.judged = clock.met + clock.breached;
+    }
+    const n = Number(row.n);
+    const wall = { count: n, median: num(row.wall_p50), p90: num(row.wall_p90) };
+    const business = { count: n, median: num(row.business_p50), p90: num(row.business_p90) };
+    if (kind === "FIRST_RESPONSE") {
+      f.firstResponseWall = wall;
+      f.firstResponseBusiness = business;
+    } else {
+      f.resolutionWall = wall;
+      f.resolutionBusiness = business;
+    }
+  }
+  for (const row of backlog) {
+    const f = at(row.group_id as number, row.idx as number);
+    if (!f) continue;
+    f.backlog = {
+      open: row.open ?? 0,
+      age0to1d: row.age_0_1 ?? 0,
+      age1to3d: row.age_1_3 ?? 0,
+      age3to7d: row.age_3_7 ?? 0,
+      age7to30d: row.age_7_30 ?? 0,
+      ageOver30d: row.age_30 ?? 0,
+    };
+  }
+  return result;
+}
+
+export async function computeBreakdown(db: Database, params: Params): Promise<Map<number, BreakdownRow[]>> {
+  const rows = await db.sql.query<{ group_id: number; dim: BreakdownRow["dimension"]; key: string; created: number }>(
+    BREAKDOWN,
+    parameters(params),
+  );
+  const result = new Map<number, BreakdownRow[]>();
+  for (const row of rows) {
+    const list = result.get(row.group_id) ?? [];
+    list.push({ dimension: row.dim, key: row.key, created: row.created });
+    result.set(row.group_id, list);
+  }
+  return result;
+}

@@ -1,0 +1,388 @@
+import { GraphQLError } from "graphql";
+
+import { builder } from "../../graphql/builder.js";
+import type { Context } from "../../graphql/context.js";
+import type { AuthenticatedViewer } from "../auth/viewer.js";
+import { ClockKindEnum } from "../sla/sla-enums.schema.js";
+import { UnitRef } from "../units/unit.schema.js";
+import type { UnitNode } from "../units/unit-tree.js";
+import { type Bucket, BucketRangeError, bucketsFor, type Granularity } from "./buckets.js";
+import {
+  type CareIndex,
+  careIndex,
+  compliance,
+  type MetricStatus,
+  overallCompliance,
+  rank,
+  reopenRate,
+  STATUS_THRESHOLDS,
+  statusOf,
+} from "./formulas.js";
+import {
+  type BacklogFigures,
+  type BreakdownRow,
+  type ClockFigures,
+  computeBreakdown,
+  computeFigures,
+  type Figures,
+  type Quantiles,
+} from "./metrics-service.js";
+
+const GranularityEnum = builder.enumType("Granularity", {
+  description: "Bucket size, on the unit's local calendar.",
+  values: {
+    HOUR: { description: "Local hours." },
+    DAY: { description: "Local days (midnight to midnight)." },
+    WEEK: { description: "ISO weeks, Monday to Sunday." },
+    MONTH: { description: "Calendar months." },
+  } as const,
+});
+
+const MetricStatusEnum = builder.enumType("MetricStatus", {
+  description: `Map colour by overall SLA compliance: GREEN ≥ ${STATUS_THRESHOLDS.green}%, AMBER ≥ ${STATUS_THRESHOLDS.amber}%, RED below, NO_DATA when no clock was judged.`,
+  values: ["GREEN", "AMBER", "RED", "NO_DATA"] as const,
+});
+
+const QuantilesRef = builder.objectRef<Quantiles>("DurationQuantiles").implement({
+  description: "A duration distribution in minutes. Medians do not add: a region's median is over all its tickets.",
+  fields: (t) => ({
+    count: t.exposeInt("count", { description: "Tickets measured." }),
+    median: t.float({
+      nullable: true,
+      description: "Median (50th percentile, interpolated).",
+      resolve: (q) => q.median,
+    }),
+    p90: t.float({ nullable: true, description: "90th percentile (interpolated).", resolve: (q) => q.p90 }),
+  }),
+});
+
+const DurationRef = builder.objectRef<{ wall: Quantiles; business: Quantiles }>("DurationFigures").implement({
+  description: "A duration measured twice: in wall time, and in the time the ticket's SLA clock counted.",
+  fields: (t) => ({
+    wall: t.field({
+      type: QuantilesRef,
+      description: "Minutes of wall time from receipt.",
+      resolve: (d) => d.wall,
+    }),
+    business: t.field({
+      type: QuantilesRef,
+      description:
+        "Minutes the SLA clock counted (office hours on working days for business-hours policies; pauses excluded).",
+      resolve: (d) => d.business,
+    }),
+  }),
+});
+
+const ClockComplianceRef = builder.objectRef<ClockFigures>("ClockCompliance").implement({
+  description:
+    "Service level of one clock: clocks met on time ÷ clocks judged, where a clock is judged when it is met " +
+    "(at the response or resolution) or breached (at its due instant), in the period.",
+  fields: (t) => ({
+    clock: t.field({ type: ClockKindEnum, description: "Which clock.", resolve: (c) => c.clock }),
+    judged: t.exposeInt("judged", { description: "Clocks met or breached in the period." }),
+    met: t.exposeInt("met", { description: "Met on time." }),
+    breached: t.exposeInt("breached", { description: "Breached (each counts once, at its due instant)." }),
+    compliancePercent: t.float({
+      nullable: true,
+      description: "met ÷ judged × 100; null when nothing was judged.",
+      resolve: (c) => compliance(c),
+    }),
+  }),
+});
+
+const BacklogRef = builder.objectRef<BacklogFigures>("BacklogFigures").implement({
+  description:
+    "Open tickets (received, transferred in or reopened, and not yet resolved, rejected, closed or transferred " +
+    "out) at the end of the period, by age since receipt.",
+  fields: (t) => ({
+    open: t.exposeInt("open", { description: "All open tickets." }),
+    age0to1d: t.exposeInt("age0to1d", { description: "Received less than 1 day before." }),
+    age1to3d: t.exposeInt("age1to3d", { description: "1 to 3 days." }),
+    age3to7d: t.exposeInt("age3to7d", { description: "3 to 7 days." }),
+    age7to30d: t.exposeInt("age7to30d", { description: "7 to 30 days." }),
+    ageOver30d: t.exposeInt("ageOver30d", { description: "More than 30 days." }),
+  }),
+});
+
+const FiguresRef = builder.objectRef<Figures>("MetricFigures").implement({
+  description:
+    "Figures of a unit and every unit below it. Events count for the unit that owned the ticket when they " +
+    "happened, so a region's counts are the sum of its offices' and its own.",
+  fields: (t) => ({
+    created: t.exposeInt("created", { description: "Tickets received (CREATED events)." }),
+    resolved: t.exposeInt("resolved", {
+      description: "Resolutions (a ticket resolved again after reopening counts again).",
+    }),
+    closed: t.exposeInt("closed", { description: "Tickets closed after resolution." }),
+    rejected: t.exposeInt("rejected", { description: "Rejected as not immigration's authority (bukan wewenang)." }),
+    reopened: t.exposeInt("reopened", { description: "Reopenings." }),
+    reopenRatePercent: t.float({
+      nullable: true,
+      description: "reopened ÷ resolved × 100.",
+      resolve: (f) => reopenRate(f),
+    }),
+    transfersIn: t.exposeInt("transfersIn", {
+      description: "Transfers received from outside this unit's subtree (transfers inside it are not counted).",
+    }),
+    transfersOut: t.exposeInt("transfersOut", { description: "Transfers sent outside this unit's subtree." }),
+    backlog: t.field({ type: BacklogRef, description: "Open tickets at the end.", resolve: (f) => f.backlog }),
+    firstResponse: t.field({
+      type: DurationRef,
+      description: "Time to first public reply, for tickets first answered in the period.",
+      resolve: (f) => ({ wall: f.firstResponseWall, business: f.firstResponseBusiness }),
+    }),
+    resolution: t.field({
+      type: DurationRef,
+      description: "Time to resolution, for tickets resolved in the period.",
+      resolve: (f) => ({ wall: f.resolutionWall, business: f.resolutionBusiness }),
+    }),
+    sla: t.field({ type: [ClockComplianceRef], description: "Service level per clock.", resolve: (f) => f.clocks }),
+    slaCompliancePercent: t.float({
+      nullable: true,
+      description: "Both clocks together: met ÷ judged × 100.",
+      resolve: (f) => overallCompliance(f),
+    }),
+    breaches: t.int({
+      description: "Clocks breached in the period (both kinds).",
+      resolve: (f) => f.clocks.reduce((sum, c) => sum + c.breached, 0),
+    }),
+  }),
+});
+
+const BucketRef = builder.objectRef<{ bucket: Bucket; figures: Figures }>("MetricsBucket").implement({
+  description: "The figures of one bucket.",
+  fields: (t) => ({
+    start: t.field({
+      type: "DateTime",
+      description: "Start (inclusive), a local boundary.",
+      resolve: (b) => b.bucket.start,
+    }),
+    end: t.field({ type: "DateTime", description: "End (exclusive).", resolve: (b) => b.bucket.end }),
+    figures: t.field({ type: FiguresRef, description: "The figures.", resolve: (b) => b.figures }),
+  }),
+});
+
+const BreakdownDimensionEnum = builder.enumType("MetricsDimension", {
+  description: "What received tickets are broken down by.",
+  values: ["CHANNEL", "KIND", "PRIORITY", "CATEGORY"] as const,
+});
+
+const BreakdownRef = builder.objectRef<BreakdownRow & { share: number | null }>("MetricsBreakdownRow").implement({
+  description: "Tickets received in the period with one value of a dimension.",
+  fields: (t) => ({
+    dimension: t.field({ type: BreakdownDimensionEnum, description: "The dimension.", resolve: (r) => r.dimension }),
+    key: t.exposeString("key", { description: "The value: a Channel, TicketKind, Priority or category code." }),
+    created: t.exposeInt("created", { description: "Tickets received." }),
+    sharePercent: t.float({ nullable: true, description: "Of all received, %.", resolve: (r) => r.share }),
+  }),
+});
+
+interface UnitMetricsResult {
+  unit: UnitNode;
+  granularity: Granularity;
+  buckets: Bucket[];
+  totals: Figures;
+  series: Figures[];
+  breakdown: (BreakdownRow & { share: number | null })[];
+}
+
+const UnitMetricsRef = builder.objectRef<UnitMetricsResult>("UnitMetrics").implement({
+  description: "KPIs of a unit and its descendants over a period, as totals and as buckets in the unit's local time.",
+  fields: (t) => ({
+    unit: t.field({
+      type: UnitRef,
+      description: "The unit.",
+      resolve: (m, _args, ctx) => ctx.db.prisma.unit.findUniqueOrThrow({ where: { id: m.unit.id } }),
+    }),
+    timeZone: t.string({ description: "The IANA zone buckets follow.", resolve: (m) => m.unit.timeZone }),
+    granularity: t.field({ type: GranularityEnum, description: "Bucket size.", resolve: (m) => m.granularity }),
+    from: t.field({
+      type: "DateTime",
+      description: "Start of the first bucket (the requested start, widened to a local boundary).",
+      resolve: (m) => (m.buckets[0] as Bucket).start,
+    }),
+    to: t.field({
+      type: "DateTime",
+      description: "End of the last bucket.",
+      resolve: (m) => (m.buckets[m.buckets.length - 1] as Bucket).end,
+    }),
+    totals: t.field({ type: FiguresRef, description: "The whole period.", resolve: (m) => m.totals }),
+    buckets: t.field({
+      type: [BucketRef],
+      description: "One entry per bucket, oldest first.",
+      resolve: (m) => m.buckets.map((bucket, i) => ({ bucket, figures: m.series[i] as Figures })),
+    }),
+    breakdown: t.field({
+      type: [BreakdownRef],
+      description: "Tickets received in the period by channel, kind, priority and category.",
+      resolve: (m) => m.breakdown,
+    }),
+  }),
+});
+
+const CareIndexRef = builder.objectRef<CareIndex>("CareIndex").implement({
+  description:
+    "A public composite in the spirit of the AHII 'The Most Caring One' assessment, 0–100: 25% responsiveness " +
+    "(first-response clocks met on time), 25% SLA compliance (resolution clocks met on time), 20% resolution " +
+    "(resolved ÷ received, capped at 100), 15% satisfaction (average rating scaled to 0–100), 15% consistency " +
+    "(100 × (1 − coefficient of variation of daily SLA compliance)). A component without data gives its weight " +
+    "to the others. Every input is a figure of the same row.",
+  fields: (t) => ({
+    score: t.float({ nullable: true, description: "The index.", resolve: (c) => c.score }),
+    responsiveness: t.float({ nullable: true, description: "Component, 0–100.", resolve: (c) => c.responsiveness }),
+    slaCompliance: t.float({ nullable: true, description: "Component, 0–100.", resolve: (c) => c.slaCompliance }),
+    resolution: t.float({ nullable: true, description: "Component, 0–100.", resolve: (c) => c.resolution }),
+    satisfaction: t.float({
+      nullable: true,
+      description: "Component, 0–100; null while satisfaction ratings are not collected.",
+      resolve: (c) => c.satisfaction,
+    }),
+    consistency: t.float({ nullable: true, description: "Component, 0–100.", resolve: (c) => c.consistency }),
+  }),
+});
+
+interface RegionRow {
+  unit: UnitNode;
+  figures: Figures;
+  care: CareIndex;
+  status: MetricStatus;
+  rank: number | null;
+}
+
+const RegionRowRef = builder.objectRef<RegionRow>("RegionalOverview").implement({
+  description: "One regional office (Kanwil) with its offices, over the period.",
+  fields: (t) => ({
+    unit: t.field({
+      type: UnitRef,
+      description: "The regional office; `provinceCode` places it on the map.",
+      resolve: (r, _args, ctx) => ctx.db.prisma.unit.findUniqueOrThrow({ where: { id: r.unit.id } }),
+    }),
+    figures: t.field({ type: FiguresRef, description: "Headline figures.", resolve: (r) => r.figures }),
+    status: t.field({ type: MetricStatusEnum, description: "Map colour.", resolve: (r) => r.status }),
+    careIndex: t.field({
+      type: CareIndexRef,
+      description: "The care index and its components.",
+      resolve: (r) => r.care,
+    }),
+    rank: t.int({
+      nullable: true,
+      description: "Rank by care index among the rows returned (1 = best; ties share a rank).",
+      resolve: (r) => r.rank,
+    }),
+  }),
+});
+
+const DAY_MS = 86_400_000;
+const MAX_RANGE_DAYS = 3 * 366;
+
+function checkRange(from: Date, to: Date) {
+  if (!(from.getTime() < to.getTime())) throw badInput("`from` must be before `to`.", "from");
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) throw badInput("At most three years.", "to");
+}
+
+function badInput(message: string, field: string) {
+  return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", argumentName: field } });
+}
+
+function unitInScope(ctx: Context, code: string): UnitNode {
+  const unit = ctx.units.byCode(code);
+  const viewer = ctx.viewer as AuthenticatedViewer;
+  if (!unit || !viewer.unitIds.has(unit.id)) {
+    throw new GraphQLError(`No unit with code "${code}" in your scope.`, { extensions: { code: "UNKNOWN_UNIT" } });
+  }
+  return unit;
+}
+
+builder.queryFields((t) => ({
+  unitMetrics: t.field({
+    type: UnitMetricsRef,
+    description: "KPIs of a unit and its descendants over [from, to), as totals and local-time buckets.",
+    authScopes: { readMetrics: true },
+    args: {
+      code: t.arg.string({ required: true, description: "Unit code, e.g. KANWIL-JI or KANIM-MALANG." }),
+      from: t.arg({ type: "DateTime", required: true, description: "Start (widened to a local bucket boundary)." }),
+      to: t.arg({ type: "DateTime", required: true, description: "End, exclusive." }),
+      granularity: t.arg({ type: GranularityEnum, required: true, description: "Bucket size." }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const unit = unitInScope(ctx, args.code);
+      checkRange(args.from, args.to);
+      let buckets: Bucket[];
+      try {
+        buckets = bucketsFor(args.from, args.to, args.granularity, unit.timeZone);
+      } catch (error) {
+        if (error instanceof BucketRangeError) throw badInput(error.message, "granularity");
+        throw error;
+      }
+      const total: Bucket = { start: (buckets[0] as Bucket).start, end: (buckets[buckets.length - 1] as Bucket).end };
+      const groups = [{ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }];
+      const [figures, breakdown] = await Promise.all([
+        computeFigures(ctx.db, { groups, buckets: [total, ...buckets] }),
+        computeBreakdown(ctx.db, { groups, buckets: [total] }),
+      ]);
+      const [totals, ...series] = figures.get(unit.id) as Figures[];
+      const rows = breakdown.get(unit.id) ?? [];
+      return {
+        unit,
+        granularity: args.granularity,
+        buckets,
+        totals: totals as Figures,
+        series,
+        breakdown: rows.map((row) => ({
+          ...row,
+          share: totals?.created ? Math.round((row.created / totals.created) * 1000) / 10 : null,
+        })),
+      };
+    },
+  }),
+  nationalOverview: t.field({
+    type: [RegionRowRef],
+    description:
+      "One row per regional office in your scope, with its offices, over [from, to) (default: the last 30 days), " +
+      "ranked by care index.",
+    authScopes: { readMetrics: true },
+    args: {
+      from: t.arg({ type: "DateTime", description: "Start; default 30 days before `to`." }),
+      to: t.arg({ type: "DateTime", description: "End, exclusive; default now." }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const to = args.to ?? new Date();
+      const from = args.from ?? new Date(to.getTime() - 30 * DAY_MS);
+      checkRange(from, to);
+      const viewer = ctx.viewer as AuthenticatedViewer;
+      const root = ctx.units.byCode("IMI");
+      const regions = [...ctx.units.subtree(root?.id ?? -1)]
+        .map((id) => ctx.units.get(id) as UnitNode)
+        .filter((unit) => unit.type === "REGIONAL_OFFICE" && viewer.unitIds.has(unit.id))
+        .sort((a, b) => a.code.localeCompare(b.code));
+      if (!regions.length) return [];
+      const groups = regions.map((unit) => ({ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }));
+      // Daily buckets (WIB) feed the consistency component; the first bucket is the whole period.
+      const days = bucketsFor(from, to, "DAY", "Asia/Jakarta");
+      const figures = await computeFigures(ctx.db, { groups, buckets: [{ start: from, end: to }, ...days] });
+      const rows = regions.map((unit) => {
+        const [totals, ...daily] = figures.get(unit.id) as Figures[];
+        const care = careIndex(
+          totals as Figures,
+          daily.map((day) => overallCompliance(day)),
+        );
+        return {
+          unit,
+          figures: totals as Figures,
+          care,
+          status: statusOf(overallCompliance(totals as Figures)),
+          rank: null as number | null,
+        };
+      });
+      const ranks = rank(rows, (row) => row.care.score);
+      rows.forEach((row, i) => {
+        row.rank = ranks[i] ?? null;
+      });
+      return rows.sort(
+        (a, b) =>
+          (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) ||
+          a.unit.code.localeCompare(b.unit.code),
+      );
+    },
+  }),
+}));

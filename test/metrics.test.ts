@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { targets } from "./support/databases.js";
+import { CREATE, newTicketInput } from "./support/documents.js";
+import { startServer, type TestServer } from "./support/server.js";
+
+const FIGURES = /* GraphQL */ `
+  created resolved closed rejected reopened transfersIn transfersOut reopenRatePercent breaches slaCompliancePercent
+  backlog { open age0to1d age1to3d age3to7d age7to30d ageOver30d }
+  firstResponse { wall { count median p90 } business { count median p90 } }
+  resolution { wall { count median p90 } business { count median p90 } }
+  sla { clock judged met breached compliancePercent }
+`;
+
+const UNIT_METRICS = /* GraphQL */ `
+  query($code: String!, $from: DateTime!, $to: DateTime!, $granularity: Granularity!) {
+    unitMetrics(code: $code, from: $from, to: $to, granularity: $granularity) {
+      unit { code } timeZone from to granularity
+      totals { ${FIGURES} }
+      buckets { start end figures { ${FIGURES} } }
+      breakdown { dimension key created sharePercent }
+    }
+  }`;
+
+const OVERVIEW = /* GraphQL */ `
+  query($from: DateTime, $to: DateTime) {
+    nationalOverview(from: $from, to: $to) {
+      unit { code provinceCode } status rank
+      figures { created resolved slaCompliancePercent breaches backlog { open } sla { clock judged met } }
+      careIndex { score responsiveness slaCompliance resolution satisfaction consistency }
+    }
+  }`;
+
+const ADDITIVE = ["created", "resolved", "closed", "rejected", "reopened", "breaches"] as const;
+
+describe.each(await targets())("metrics on %s", (target) => {
+  let server: TestServer;
+  let directorate: string;
+  let regionalHead: string;
+  // The seed spans 14 days up to now; a window ending tomorrow covers it in whole local days.
+  const to = new Date(Date.now() + 86_400_000).toISOString();
+  const from = new Date(Date.now() - 20 * 86_400_000).toISOString();
+
+  beforeAll(async () => {
+    server = await startServer(target);
+    [directorate, regionalHead] = await Promise.all([
+      server.login("direktorat@pantau.demo"),
+      server.login("kanwil.jatim@pantau.demo"),
+    ]);
+  });
+  afterAll(() => server?.stop());
+
+  const metrics = async (code: string, granularity = "DAY", token = directorate) => {
+    const result = await server.gql(UNIT_METRICS, { code, from, to, granularity }, token);
+    expect(result.errors).toBeUndefined();
+    return result.data?.unitMetrics;
+  };
+
+  it("counts what the log holds", async () => {
+    const national = await metrics("IMI");
+    const [raw] = await server.app.db.sql.query<Record<string, number>>(
+      `SELECT count(*) FILTER (WHERE type = 'CREATED')::int AS created, count(*) FILTER (WHERE type = 'RESOLVED')::int AS resolved,
+              count(*) FILTER (WHERE type = 'REJECTED')::int AS rejected
+       FROM ticket_event WHERE at >= $1 AND at < $2`,
+      [national.from, national.to],
+    );
+    expect(national.totals.created).toBe(raw?.created);
+    expect(national.totals.resolved).toBe(raw?.resolved);
+    expect(national.totals.rejected).toBe(raw?.rejected);
+    const [open] = await server.app.db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ticket WHERE status IN ('NEW','TRIAGED','ASSIGNED','IN_PROGRESS','WAITING_ON_CITIZEN')`,
+    );
+    expect(national.totals.backlog.open).toBe(open?.n);
+    expect(national.totals.created).toBeGreaterThan(100);
+  });
+
+  it("adds the buckets up to the totals, and reads the backlog at the end of the last one", async () => {
+    const region = await metrics("KANWIL-JI");
+    expect(region.timeZone).toBe("Asia/Jakarta");
+    for (const field of ADDITIVE) {
+      const sum = region.buckets.reduce((acc: number, b: any) => acc + b.figures[field], 0);
+      expect(sum, field).toBe(region.totals[field]);
+    }
+    expect(region.buckets.at(-1).figures.backlog).toEqual(region.totals.backlog);
+    // Local days: every bucket starts at 17:00 UTC (midnight WIB).
+    for (const bucket of region.buckets) expect(new Date(bucket.start).getUTCHours()).toBe(17);
+  });
+
+  it("makes a region the sum of its offices for counts, and not the mean of their medians", async () => {
+    const region = await metrics("KANWIL-JI");
+    const offices = await server.gql(`{ units(parentCode: "KANWIL-JI") { code } }`, {}, directorate);
+    const children = await Promise.all(offices.data?.units.map((u: { code: string }) => metrics(u.code)));
+    const own = await server.app.db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ticket_event e JOIN unit u ON u.id = e.unit_id WHERE u.code = 'KANWIL-JI' AND e.at >= $1 AND e.at < $2`,
+      [region.from, region.to],
+    );
+    expect(own[0]?.n).toBe(0);
+    for (const field of ADDITIVE) {
+      expect(
+        children.reduce((acc, c) => acc + c.totals[field], 0),
+        field,
+      ).toBe(region.totals[field]);
+    }
+    expect(children.reduce((acc, c) => acc + c.totals.backlog.open, 0)).toBe(region.totals.backlog.open);
+    for (const kind of [0, 1]) {
+      expect(children.reduce((acc, c) => acc + c.totals.sla[kind].judged, 0)).toBe(region.totals.sla[kind].judged);
+    }
+    expect(children.reduce((acc, c) => acc + c.totals.resolution.wall.count, 0)).toBe(
+      region.totals.resolution.wall.count,
+    );
+    const medians = children.map((c) => c.totals.resolution.wall.median).filter((m) => m !== null);
+    expect(Math.min(...medians)).toBeLessThanOrEqual(region.totals.resolution.wall.median);
+    expect(Math.max(...medians)).toBeGreaterThanOrEqual(region.totals.resolution.wall.median);
+  });
+
+  it("shows a new ticket at once", async () => {
+    const before = await metrics("KANIM-MALANG");
+    const agent = await server.login("agen.malang@pantau.demo");
+    await server.gql(CREATE, { input: newTicketInput() }, agent);
+    const after = await metrics("KANIM-MALANG");
+    expect(after.totals.created).toBe(before.totals.created + 1);
+    expect(after.totals.backlog.open).toBe(before.totals.backlog.open + 1);
+    expect(after.totals.backlog.age0to1d).toBe(before.totals.backlog.age0to1d + 1);
+  });
+
+  it("gives one row per regional office with its province, status and care index, ranked", async () => {
+    const result = await server.gql(OVERVIEW, { from, to }, directorate);
+    expect(result.errors).toBeUndefined();
+    const rows = result.data?.nationalOverview;
+    expect(rows).toHaveLength(33);
+    expect(new Set(rows.map((r: any) => r.unit.provinceCode)).size).toBe(33);
+    const jatim = rows.find((r: any) => r.unit.code === "KANWIL-JI");
+    const region = await metrics("KANWIL-JI");
+    expect(jatim.figures.created).toBeLessThanOrEqual(region.totals.created);
+    for (let i = 1; i < rows.length; i++) {
+      if (rows[i].rank !== null && rows[i - 1].rank !== null)
+        expect(rows[i].rank).toBeGreaterThanOrEqual(rows[i - 1].rank);
+    }
+    for (const row of rows) {
+      const c = row.figures.slaCompliancePercent;
+      const expected = c === null ? "NO_DATA" : c >= 90 ? "GREEN" : c >= 75 ? "AMBER" : "RED";
+      expect(row.status).toBe(expected);
+      if (row.careIndex.responsiveness !== null) {
+        const fr = row.figures.sla.find((s: any) => s.clock === "FIRST_RESPONSE");
+        expect(row.careIndex.responsiveness).toBeCloseTo((fr.met / fr.judged) * 100, 0);
+      }
+    }
+  });
+
+  it("keeps figures inside the caller's scope", async () => {
+    const own = await server.gql(OVERVIEW, { from, to }, regionalHead);
+    expect(own.data?.nationalOverview.map((r: any) => r.unit.code)).toEqual(["KANWIL-JI"]);
+    const other = await server.gql(UNIT_METRICS, { code: "KANWIL-BALI", from, to, granularity: "DAY" }, regionalHead);
+    expect(other.errors?.[0]?.extensions?.code).toBe("UNKNOWN_UNIT");
+    const anonymous = await server.gql(OVERVIEW, { from, to });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("refuses a reversed range and too many buckets with a typed error", async () => {
+    const reversed = await server.gql(
+      UNIT_METRICS,
+      { code: "IMI", from: to, to: from, granularity: "DAY" },
+      directorate,
+    );
+    expect(reversed.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const huge = await server.gql(
+      UNIT_METRICS,
+      { code: "IMI", from: "2024-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", granularity: "HOUR" },
+      directorate,
+    );
+    expect(huge.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
