@@ -75,11 +75,16 @@ export function emptyFigures(): Figures {
   };
 }
 
-// Shared parameter layout: $1 unit ids, $2 their group ids, $3 bucket starts, $4 bucket ends, $5 the
-// instant each bucket's backlog is read at (its end, or now for a bucket still running).
+// Shared parameter layout: $1 unit ids, $2 their group ids, $3 the bucket boundaries (n + 1 instants,
+// ascending), $4 the instant each bucket's backlog is read at (its end, or now for one still running).
+// width_bucket() places an instant with a binary search, and GROUPING SETS adds each group's total
+// (idx NULL) in the same pass, so medians of the whole period are computed, not averaged.
 const SETS = `
   g AS (SELECT * FROM unnest($1::int[], $2::int[]) AS g(unit_id, group_id)),
-  b AS (SELECT * FROM unnest($3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS b(start_at, end_at, as_of, idx))`;
+  b AS (SELECT * FROM unnest($4::timestamptz[]) WITH ORDINALITY AS b(as_of, idx))`;
+const FIRST = "($3::timestamptz[])[1]";
+const LAST = "($3::timestamptz[])[array_length($3::timestamptz[], 1)]";
+const bucketOf = (column: string) => `width_bucket(${column}, $3::timestamptz[])`;
 
 /** Counts of what happened, attributed to the unit that owned the ticket when it happened. */
 const FLOWS = `
@@ -87,11 +92,11 @@ const FLOWS = `
   e AS (
     SELECT e.unit_id, e.type, e.at, e.data
     FROM ticket_event e
-    WHERE e.at >= (SELECT min(start_at) FROM b) AND e.at < (SELECT max(end_at) FROM b)
+    WHERE e.at >= ${FIRST} AND e.at < ${LAST}
       AND e.type IN ('CREATED', 'RESOLVED', 'CLOSED', 'REJECTED', 'REOPENED', 'TRANSFERRED')
   ),
   own AS (
-    SELECT g.group_id, b.idx,
+    SELECT g.group_id, ${bucketOf("e.at")} AS idx,
       count(*) FILTER (WHERE e.type = 'CREATED')::int AS created,
       count(*) FILTER (WHERE e.type = 'RESOLVED')::int AS resolved,
       count(*) FILTER (WHERE e.type = 'CLOSED')::int AS closed,
@@ -100,28 +105,27 @@ const FLOWS = `
       count(*) FILTER (WHERE e.type = 'TRANSFERRED' AND NOT EXISTS (
         SELECT 1 FROM unit fu JOIN g gf ON gf.unit_id = fu.id
         WHERE fu.code = e.data->>'fromUnitCode' AND gf.group_id = g.group_id))::int AS transfers_in
-    FROM e JOIN g ON g.unit_id = e.unit_id JOIN b ON e.at >= b.start_at AND e.at < b.end_at
-    GROUP BY g.group_id, b.idx
+    FROM e JOIN g ON g.unit_id = e.unit_id
+    GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("e.at")}), (g.group_id))
   ),
   left_group AS (
-    SELECT gf.group_id, b.idx, count(*)::int AS transfers_out
+    SELECT gf.group_id, ${bucketOf("e.at")} AS idx, count(*)::int AS transfers_out
     FROM e
     JOIN unit fu ON fu.code = e.data->>'fromUnitCode'
     JOIN g gf ON gf.unit_id = fu.id
-    JOIN b ON e.at >= b.start_at AND e.at < b.end_at
     WHERE e.type = 'TRANSFERRED'
       AND NOT EXISTS (SELECT 1 FROM g gt WHERE gt.unit_id = e.unit_id AND gt.group_id = gf.group_id)
-    GROUP BY gf.group_id, b.idx
+    GROUP BY GROUPING SETS ((gf.group_id, ${bucketOf("e.at")}), (gf.group_id))
   )
-  SELECT coalesce(own.group_id, left_group.group_id) AS group_id, coalesce(own.idx, left_group.idx)::int AS idx,
+  SELECT coalesce(own.group_id, left_group.group_id) AS group_id, coalesce(own.idx, left_group.idx, 0)::int AS idx,
          coalesce(created, 0) AS created, coalesce(resolved, 0) AS resolved, coalesce(closed, 0) AS closed,
          coalesce(rejected, 0) AS rejected, coalesce(reopened, 0) AS reopened,
          coalesce(transfers_in, 0) AS transfers_in, coalesce(transfers_out, 0) AS transfers_out
-  FROM own FULL JOIN left_group ON own.group_id = left_group.group_id AND own.idx = left_group.idx`;
+  FROM own FULL JOIN left_group ON own.group_id = left_group.group_id AND own.idx IS NOT DISTINCT FROM left_group.idx`;
 
 /**
  * Clocks judged (met on time, or breached) and response/resolution durations, attributed to the unit
- * that owned the ticket at that instant (its latest event by then).
+ * that owned the ticket at that instant.
  */
 const CLOCKS = `
   WITH ${SETS},
@@ -129,40 +133,45 @@ const CLOCKS = `
     SELECT c.ticket_id, c.kind, c.state, c.met_at, c.breached_at, c.elapsed_minutes, t.created_at,
            CASE WHEN c.state = 'BREACHED' THEN c.breached_at WHEN c.state = 'MET' THEN c.met_at END AS judged_at
     FROM ticket_clock c JOIN ticket t ON t.id = c.ticket_id
-    WHERE (c.met_at >= (SELECT min(start_at) FROM b) AND c.met_at < (SELECT max(end_at) FROM b))
-       OR (c.breached_at >= (SELECT min(start_at) FROM b) AND c.breached_at < (SELECT max(end_at) FROM b))
+    WHERE (c.met_at >= ${FIRST} AND c.met_at < ${LAST}) OR (c.breached_at >= ${FIRST} AND c.breached_at < ${LAST})
+  ),
+  -- Only receipt and transfers change who owns a ticket: each such event starts an ownership interval.
+  owner AS (
+    SELECT e.ticket_id, e.unit_id, e.at,
+           lead(e.at) OVER (PARTITION BY e.ticket_id ORDER BY e.sequence) AS until
+    FROM ticket_event e
+    WHERE e.type IN ('CREATED', 'TRANSFERRED') AND e.ticket_id IN (SELECT ticket_id FROM c)
   ),
   judged AS (
-    SELECT g.group_id, b.idx, c.kind,
+    SELECT g.group_id, ${bucketOf("c.judged_at")} AS idx, c.kind,
            count(*) FILTER (WHERE c.state = 'MET')::int AS met,
            count(*) FILTER (WHERE c.state = 'BREACHED')::int AS breached
     FROM c
-    CROSS JOIN LATERAL (SELECT e.unit_id FROM ticket_event e WHERE e.ticket_id = c.ticket_id AND e.at <= c.judged_at
-                        ORDER BY e.sequence DESC LIMIT 1) owner
+    JOIN owner ON owner.ticket_id = c.ticket_id AND owner.at <= c.judged_at
+              AND (owner.until IS NULL OR owner.until > c.judged_at)
     JOIN g ON g.unit_id = owner.unit_id
-    JOIN b ON c.judged_at >= b.start_at AND c.judged_at < b.end_at
-    WHERE c.judged_at IS NOT NULL
-    GROUP BY g.group_id, b.idx, c.kind
+    WHERE c.judged_at >= ${FIRST} AND c.judged_at < ${LAST}
+    GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("c.judged_at")}, c.kind), (g.group_id, c.kind))
   ),
   durations AS (
-    SELECT g.group_id, b.idx, c.kind,
+    SELECT g.group_id, ${bucketOf("c.met_at")} AS idx, c.kind,
            count(*)::int AS n,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.met_at - c.created_at) / 60) AS wall_p50,
            percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM c.met_at - c.created_at) / 60) AS wall_p90,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY c.elapsed_minutes) AS business_p50,
            percentile_cont(0.9) WITHIN GROUP (ORDER BY c.elapsed_minutes) AS business_p90
     FROM c
-    CROSS JOIN LATERAL (SELECT e.unit_id FROM ticket_event e WHERE e.ticket_id = c.ticket_id AND e.at <= c.met_at
-                        ORDER BY e.sequence DESC LIMIT 1) owner
+    JOIN owner ON owner.ticket_id = c.ticket_id AND owner.at <= c.met_at
+              AND (owner.until IS NULL OR owner.until > c.met_at)
     JOIN g ON g.unit_id = owner.unit_id
-    JOIN b ON c.met_at >= b.start_at AND c.met_at < b.end_at
-    WHERE c.met_at IS NOT NULL
-    GROUP BY g.group_id, b.idx, c.kind
+    WHERE c.met_at >= ${FIRST} AND c.met_at < ${LAST}
+    GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("c.met_at")}, c.kind), (g.group_id, c.kind))
   )
-  SELECT coalesce(j.group_id, d.group_id) AS group_id, coalesce(j.idx, d.idx)::int AS idx,
+  SELECT coalesce(j.group_id, d.group_id) AS group_id, coalesce(j.idx, d.idx, 0)::int AS idx,
          coalesce(j.kind, d.kind)::text AS kind, coalesce(j.met, 0) AS met, coalesce(j.breached, 0) AS breached,
          coalesce(d.n, 0) AS n, d.wall_p50, d.wall_p90, d.business_p50, d.business_p90
-  FROM judged j FULL JOIN durations d ON j.group_id = d.group_id AND j.idx = d.idx AND j.kind = d.kind`;
+  FROM judged j FULL JOIN durations d
+    ON j.group_id = d.group_id AND j.idx IS NOT DISTINCT FROM d.idx AND j.kind = d.kind`;
 
 /**
  * Open tickets at each bucket's reading instant, by age. A ticket is open in a unit from its CREATED,
@@ -172,7 +181,7 @@ const BACKLOG = `
   WITH ${SETS},
   relevant AS (
     SELECT DISTINCT e.ticket_id FROM ticket_event e JOIN g ON g.unit_id = e.unit_id
-    WHERE e.type IN ('CREATED', 'TRANSFERRED', 'REOPENED') AND e.at < (SELECT max(as_of) FROM b)
+    WHERE e.type IN ('CREATED', 'TRANSFERRED', 'REOPENED') AND e.at < ${LAST}
   ),
   seg AS (
     SELECT e.ticket_id, e.unit_id, e.type, e.at,
@@ -202,7 +211,7 @@ const BREAKDOWN = `
   LEFT JOIN category cat ON cat.id = t.category_id
   CROSS JOIN LATERAL (VALUES ('CHANNEL', t.channel::text), ('KIND', t.kind::text), ('PRIORITY', t.priority::text),
                              ('CATEGORY', coalesce(cat.code, 'UNCATEGORISED'))) AS d(dim, key)
-  WHERE e.type = 'CREATED' AND e.at >= (SELECT min(start_at) FROM b) AND e.at < (SELECT max(end_at) FROM b)
+  WHERE e.type = 'CREATED' AND e.at >= ${FIRST} AND e.at < ${LAST}
   GROUP BY g.group_id, dim, key
   ORDER BY g.group_id, dim, created DESC, key`;
 
@@ -221,11 +230,12 @@ function parameters({ groups, buckets, now = new Date() }: Params): unknown[] {
       groupIds.push(group.groupId);
     }
   }
+  const last = buckets[buckets.length - 1];
+  if (!last) throw new Error("no buckets");
   return [
     unitIds,
     groupIds,
-    buckets.map((bucket) => bucket.start),
-    buckets.map((bucket) => bucket.end),
+    [...buckets.map((bucket) => bucket.start), last.end],
     buckets.map((bucket) => (bucket.end.getTime() > now.getTime() ? now : bucket.end)),
   ];
 }
@@ -233,18 +243,16 @@ function parameters({ groups, buckets, now = new Date() }: Params): unknown[] {
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 /**
- * The figures of every group over every bucket, exactly from the log and the clocks. Returns
- * figures[groupIndex][bucketIndex] in the order given.
+ * The figures of every group, exactly from the log and the clocks: per group, the whole period first
+ * (all buckets together), then each bucket in order.
  */
 export async function computeFigures(db: Database, params: Params): Promise<Map<number, Figures[]>> {
   const values = parameters(params);
   const result = new Map<number, Figures[]>();
-  for (const group of params.groups)
-    result.set(
-      group.groupId,
-      params.buckets.map(() => emptyFigures()),
-    );
-  const at = (groupId: number, idx: number) => result.get(Number(groupId))?.[Number(idx) - 1];
+  for (const group of params.groups) {
+    result.set(group.groupId, [emptyFigures(), ...params.buckets.map(() => emptyFigures())]);
+  }
+  const at = (groupId: number, idx: number) => result.get(Number(groupId))?.[Number(idx)];
 
   const [flows, clocks, backlog] = await Promise.all([
     db.sql.query<Record<string, number>>(FLOWS, values),
@@ -295,6 +303,9 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
       ageOver30d: row.age_30 ?? 0,
     };
   }
+  // The period ends where its last bucket ends.
+  for (const figures of result.values())
+    (figures[0] as Figures).backlog = (figures[figures.length - 1] as Figures).backlog;
   return result;
 }
 

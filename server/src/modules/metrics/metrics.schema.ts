@@ -314,11 +314,10 @@ builder.queryFields((t) => ({
         if (error instanceof BucketRangeError) throw badInput(error.message, "granularity");
         throw error;
       }
-      const total: Bucket = { start: (buckets[0] as Bucket).start, end: (buckets[buckets.length - 1] as Bucket).end };
       const groups = [{ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }];
       const [figures, breakdown] = await Promise.all([
-        computeFigures(ctx.db, { groups, buckets: [total, ...buckets] }),
-        computeBreakdown(ctx.db, { groups, buckets: [total] }),
+        computeFigures(ctx.db, { groups, buckets }),
+        computeBreakdown(ctx.db, { groups, buckets }),
       ]);
       const [totals, ...series] = figures.get(unit.id) as Figures[];
       const rows = breakdown.get(unit.id) ?? [];
@@ -338,8 +337,8 @@ builder.queryFields((t) => ({
   nationalOverview: t.field({
     type: [RegionRowRef],
     description:
-      "One row per regional office in your scope, with its offices, over [from, to) (default: the last 30 days), " +
-      "ranked by care index.",
+      "One row per regional office in your scope, with its offices, over [from, to) widened to whole days in WIB " +
+      "(default: the last 30 days), ranked by care index.",
     authScopes: { readMetrics: true },
     args: {
       from: t.arg({ type: "DateTime", description: "Start; default 30 days before `to`." }),
@@ -357,9 +356,9 @@ builder.queryFields((t) => ({
         .sort((a, b) => a.code.localeCompare(b.code));
       if (!regions.length) return [];
       const groups = regions.map((unit) => ({ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }));
-      // Daily buckets (WIB) feed the consistency component; the first bucket is the whole period.
+      // Whole WIB days: their daily compliance feeds the consistency component.
       const days = bucketsFor(from, to, "DAY", "Asia/Jakarta");
-      const figures = await computeFigures(ctx.db, { groups, buckets: [{ start: from, end: to }, ...days] });
+      const figures = await computeFigures(ctx.db, { groups, buckets: days });
       const rows = regions.map((unit) => {
         const [totals, ...daily] = figures.get(unit.id) as Figures[];
         const care = careIndex(
