@@ -169,4 +169,41 @@ describe.each(await targets())("metrics on %s", (target) => {
     );
     expect(huge.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
+
+  it("exports the KPI tables as CSV through the same access checks", async () => {
+    const region = await metrics("KANWIL-JI");
+    const url = (path: string, params: Record<string, string>) => `${server.url}${path}?${new URLSearchParams(params)}`;
+    const params = { code: "KANWIL-JI", from, to, granularity: "day" };
+    const response = await fetch(url("/export/unit-metrics.csv", params), {
+      headers: { authorization: `Bearer ${regionalHead}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/csv");
+    expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="pantau-KANWIL-JI-day-.*\.csv"/);
+    const lines = (await response.text()).trim().split("\n");
+    const header = (lines[0] as string).split(",");
+    expect(header.slice(0, 5)).toEqual(["unit", "time_zone", "bucket_start", "bucket_end", "created"]);
+    expect(lines).toHaveLength(region.buckets.length + 2);
+    const total = (lines.at(-1) as string).split(",");
+    expect(Number(total[header.indexOf("created")])).toBe(region.totals.created);
+    expect(Number(total[header.indexOf("backlog_open")])).toBe(region.totals.backlog.open);
+
+    const overview = await fetch(url("/export/national-overview.csv", { from, to }), {
+      headers: { authorization: `Bearer ${directorate}` },
+    });
+    expect(overview.status).toBe(200);
+    expect((await overview.text()).trim().split("\n")).toHaveLength(34);
+
+    const anonymous = await fetch(url("/export/unit-metrics.csv", params));
+    expect(anonymous.status).toBe(401);
+    const outside = await fetch(url("/export/unit-metrics.csv", { ...params, code: "KANWIL-BALI" }), {
+      headers: { authorization: `Bearer ${regionalHead}` },
+    });
+    expect(outside.status).toBe(404);
+    const bad = await fetch(url("/export/unit-metrics.csv", { ...params, granularity: "fortnight" }), {
+      headers: { authorization: `Bearer ${regionalHead}` },
+    });
+    expect(bad.status).toBe(400);
+    expect((await fetch(url("/export/unit-metrics.csv", params), { method: "POST" })).status).toBe(405);
+  });
 });

@@ -8,6 +8,7 @@ import { migrate, pendingMigrations } from "./db/migrator.js";
 import { DomainError } from "./errors.js";
 import type { Context } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
+import { csvExports } from "./http/csv-export.js";
 import { staticFiles } from "./http/static-files.js";
 import { attachWebSocket, type WebSocketServerContext } from "./http/websocket.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -135,6 +136,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   });
 
   const serveDashboard = staticFiles(config.dashboardDir);
+  const serveExports = csvExports(yoga);
 
   async function prepare() {
     const t0 = performance.now();
@@ -203,6 +205,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
             });
           return;
         }
+        if (path?.startsWith("/export/") && serveExports(req, res)) return;
         if (!serveDashboard(req, res)) {
           res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
         }
