@@ -112,11 +112,17 @@ describe.each(await targets())("metrics on %s", (target) => {
     expect(Math.max(...medians)).toBeGreaterThanOrEqual(region.totals.resolution.wall.median);
   });
 
-  it("shows a new ticket at once", async () => {
+  it("shows a new ticket within seconds", async () => {
     const before = await metrics("KANIM-MALANG");
     const agent = await server.login("agen.malang@pantau.demo");
     await server.gql(CREATE, { input: newTicketInput() }, agent);
-    const after = await metrics("KANIM-MALANG");
+    // The rollups take the event when the relay orders it, a few milliseconds after the commit.
+    let after = await metrics("KANIM-MALANG");
+    const deadline = Date.now() + 5_000;
+    while (after.totals.created === before.totals.created && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await metrics("KANIM-MALANG");
+    }
     expect(after.totals.created).toBe(before.totals.created + 1);
     expect(after.totals.backlog.open).toBe(before.totals.backlog.open + 1);
     expect(after.totals.backlog.age0to1d).toBe(before.totals.backlog.age0to1d + 1);
@@ -149,7 +155,7 @@ describe.each(await targets())("metrics on %s", (target) => {
   it("keeps figures inside the caller's scope", async () => {
     const own = await server.gql(OVERVIEW, { from, to }, regionalHead);
     expect(own.data?.nationalOverview.map((r: any) => r.unit.code)).toEqual(["KANWIL-JI"]);
-    const other = await server.gql(UNIT_METRICS, { code: "KANWIL-BALI", from, to, granularity: "DAY" }, regionalHead);
+    const other = await server.gql(UNIT_METRICS, { code: "KANWIL-BA", from, to, granularity: "DAY" }, regionalHead);
     expect(other.errors?.[0]?.extensions?.code).toBe("UNKNOWN_UNIT");
     const anonymous = await server.gql(OVERVIEW, { from, to });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
@@ -196,7 +202,7 @@ describe.each(await targets())("metrics on %s", (target) => {
 
     const anonymous = await fetch(url("/export/unit-metrics.csv", params));
     expect(anonymous.status).toBe(401);
-    const outside = await fetch(url("/export/unit-metrics.csv", { ...params, code: "KANWIL-BALI" }), {
+    const outside = await fetch(url("/export/unit-metrics.csv", { ...params, code: "KANWIL-BA" }), {
       headers: { authorization: `Bearer ${regionalHead}` },
     });
     expect(outside.status).toBe(404);

@@ -41,6 +41,7 @@ const EXTRA_INDEXES = [
   "CREATE UNIQUE INDEX sla_policy_current_code_key ON public.sla_policy USING btree (code) WHERE current",
   "CREATE UNIQUE INDEX holiday_national_date_key ON public.holiday USING btree (date) WHERE (unit_id IS NULL)",
   "CREATE UNIQUE INDEX holiday_regional_date_unit_key ON public.holiday USING btree (date, unit_id) WHERE (unit_id IS NOT NULL)",
+  "CREATE UNIQUE INDEX metric_duration_first_response_key ON public.metric_duration USING btree (ticket_id) WHERE (kind = 'FIRST_RESPONSE'::ClockKind)",
 ];
 
 const tableOf = (model: DmmfModel) => model.dbName ?? model.name;

@@ -86,14 +86,21 @@ const FIRST = "($3::timestamptz[])[1]";
 const LAST = "($3::timestamptz[])[array_length($3::timestamptz[], 1)]";
 const bucketOf = (column: string) => `width_bucket(${column}, $3::timestamptz[])`;
 
-/** Counts of what happened, attributed to the unit that owned the ticket when it happened. */
-const FLOWS = `
+const FLOW_COLUMNS = `created, resolved, closed, rejected, reopened, transfers_in, transfers_out,
+  first_response_met, first_response_breached, resolution_met, resolution_breached`;
+
+/**
+ * From scratch: what happened, attributed to the unit that owned the ticket when it happened. A clock
+ * is judged when its SLA_MET or SLA_BREACHED event is recorded (a breach within a second of the due
+ * instant, by the detection loop).
+ */
+const FLOWS_RAW = `
   WITH ${SETS},
   e AS (
     SELECT e.unit_id, e.type, e.at, e.data
     FROM ticket_event e
     WHERE e.at >= ${FIRST} AND e.at < ${LAST}
-      AND e.type IN ('CREATED', 'RESOLVED', 'CLOSED', 'REJECTED', 'REOPENED', 'TRANSFERRED')
+      AND e.type IN ('CREATED', 'RESOLVED', 'CLOSED', 'REJECTED', 'REOPENED', 'TRANSFERRED', 'SLA_MET', 'SLA_BREACHED')
   ),
   own AS (
     SELECT g.group_id, ${bucketOf("e.at")} AS idx,
@@ -104,7 +111,11 @@ const FLOWS = `
       count(*) FILTER (WHERE e.type = 'REOPENED')::int AS reopened,
       count(*) FILTER (WHERE e.type = 'TRANSFERRED' AND NOT EXISTS (
         SELECT 1 FROM unit fu JOIN g gf ON gf.unit_id = fu.id
-        WHERE fu.code = e.data->>'fromUnitCode' AND gf.group_id = g.group_id))::int AS transfers_in
+        WHERE fu.code = e.data->>'fromUnitCode' AND gf.group_id = g.group_id))::int AS transfers_in,
+      count(*) FILTER (WHERE e.type = 'SLA_MET' AND e.data->>'clock' = 'FIRST_RESPONSE')::int AS first_response_met,
+      count(*) FILTER (WHERE e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'FIRST_RESPONSE')::int AS first_response_breached,
+      count(*) FILTER (WHERE e.type = 'SLA_MET' AND e.data->>'clock' = 'RESOLUTION')::int AS resolution_met,
+      count(*) FILTER (WHERE e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'RESOLUTION')::int AS resolution_breached
     FROM e JOIN g ON g.unit_id = e.unit_id
     GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("e.at")}), (g.group_id))
   ),
@@ -120,58 +131,80 @@ const FLOWS = `
   SELECT coalesce(own.group_id, left_group.group_id) AS group_id, coalesce(own.idx, left_group.idx, 0)::int AS idx,
          coalesce(created, 0) AS created, coalesce(resolved, 0) AS resolved, coalesce(closed, 0) AS closed,
          coalesce(rejected, 0) AS rejected, coalesce(reopened, 0) AS reopened,
-         coalesce(transfers_in, 0) AS transfers_in, coalesce(transfers_out, 0) AS transfers_out
+         coalesce(transfers_in, 0) AS transfers_in, coalesce(transfers_out, 0) AS transfers_out,
+         coalesce(first_response_met, 0) AS first_response_met,
+         coalesce(first_response_breached, 0) AS first_response_breached,
+         coalesce(resolution_met, 0) AS resolution_met, coalesce(resolution_breached, 0) AS resolution_breached
   FROM own FULL JOIN left_group ON own.group_id = left_group.group_id AND own.idx IS NOT DISTINCT FROM left_group.idx`;
 
-/**
- * Clocks judged (met on time, or breached) and response/resolution durations, attributed to the unit
- * that owned the ticket at that instant.
- */
-const CLOCKS = `
+/** The same figures from the hourly rollups (buckets are whole UTC hours in every Indonesian zone). */
+const FLOWS_ROLLUP = `
   WITH ${SETS},
-  c AS (
-    SELECT c.ticket_id, c.kind, c.state, c.met_at, c.breached_at, c.elapsed_minutes, t.created_at,
-           CASE WHEN c.state = 'BREACHED' THEN c.breached_at WHEN c.state = 'MET' THEN c.met_at END AS judged_at
-    FROM ticket_clock c JOIN ticket t ON t.id = c.ticket_id
-    WHERE (c.met_at >= ${FIRST} AND c.met_at < ${LAST}) OR (c.breached_at >= ${FIRST} AND c.breached_at < ${LAST})
+  own AS (
+    SELECT g.group_id, ${bucketOf("m.hour")} AS idx,
+           sum(m.created)::int AS created, sum(m.resolved)::int AS resolved, sum(m.closed)::int AS closed,
+           sum(m.rejected)::int AS rejected, sum(m.reopened)::int AS reopened,
+           sum(m.first_response_met)::int AS first_response_met,
+           sum(m.first_response_breached)::int AS first_response_breached,
+           sum(m.resolution_met)::int AS resolution_met, sum(m.resolution_breached)::int AS resolution_breached
+    FROM metric_hourly m JOIN g ON g.unit_id = m.unit_id
+    WHERE m.hour >= ${FIRST} AND m.hour < ${LAST}
+    GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("m.hour")}), (g.group_id))
   ),
-  -- Only receipt and transfers change who owns a ticket: each such event starts an ownership interval.
-  owner AS (
-    SELECT e.ticket_id, e.unit_id, e.at,
-           lead(e.at) OVER (PARTITION BY e.ticket_id ORDER BY e.sequence) AS until
-    FROM ticket_event e
-    WHERE e.type IN ('CREATED', 'TRANSFERRED') AND e.ticket_id IN (SELECT ticket_id FROM c)
-  ),
-  judged AS (
-    SELECT g.group_id, ${bucketOf("c.judged_at")} AS idx, c.kind,
-           count(*) FILTER (WHERE c.state = 'MET')::int AS met,
-           count(*) FILTER (WHERE c.state = 'BREACHED')::int AS breached
-    FROM c
-    JOIN owner ON owner.ticket_id = c.ticket_id AND owner.at <= c.judged_at
-              AND (owner.until IS NULL OR owner.until > c.judged_at)
-    JOIN g ON g.unit_id = owner.unit_id
-    WHERE c.judged_at >= ${FIRST} AND c.judged_at < ${LAST}
-    GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("c.judged_at")}, c.kind), (g.group_id, c.kind))
-  ),
-  durations AS (
-    SELECT g.group_id, ${bucketOf("c.met_at")} AS idx, c.kind,
-           count(*)::int AS n,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.met_at - c.created_at) / 60) AS wall_p50,
-           percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM c.met_at - c.created_at) / 60) AS wall_p90,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY c.elapsed_minutes) AS business_p50,
-           percentile_cont(0.9) WITHIN GROUP (ORDER BY c.elapsed_minutes) AS business_p90
-    FROM c
-    JOIN owner ON owner.ticket_id = c.ticket_id AND owner.at <= c.met_at
-              AND (owner.until IS NULL OR owner.until > c.met_at)
-    JOIN g ON g.unit_id = owner.unit_id
-    WHERE c.met_at >= ${FIRST} AND c.met_at < ${LAST}
-    GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("c.met_at")}, c.kind), (g.group_id, c.kind))
+  x AS (SELECT * FROM metric_transfer_hourly x WHERE x.hour >= ${FIRST} AND x.hour < ${LAST}),
+  moved AS (
+    SELECT y.group_id, ${bucketOf("y.hour")} AS idx,
+           sum(y.transfers_in)::int AS transfers_in, sum(y.transfers_out)::int AS transfers_out
+    FROM (
+      SELECT gt.group_id, x.hour, x.transfers AS transfers_in, 0 AS transfers_out
+      FROM x JOIN g gt ON gt.unit_id = x.to_unit_id
+      WHERE NOT EXISTS (SELECT 1 FROM g gf WHERE gf.unit_id = x.from_unit_id AND gf.group_id = gt.group_id)
+      UNION ALL
+      SELECT gf.group_id, x.hour, 0, x.transfers
+      FROM x JOIN g gf ON gf.unit_id = x.from_unit_id
+      WHERE NOT EXISTS (SELECT 1 FROM g gt WHERE gt.unit_id = x.to_unit_id AND gt.group_id = gf.group_id)
+    ) y
+    GROUP BY GROUPING SETS ((y.group_id, ${bucketOf("y.hour")}), (y.group_id))
   )
-  SELECT coalesce(j.group_id, d.group_id) AS group_id, coalesce(j.idx, d.idx, 0)::int AS idx,
-         coalesce(j.kind, d.kind)::text AS kind, coalesce(j.met, 0) AS met, coalesce(j.breached, 0) AS breached,
-         coalesce(d.n, 0) AS n, d.wall_p50, d.wall_p90, d.business_p50, d.business_p90
-  FROM judged j FULL JOIN durations d
-    ON j.group_id = d.group_id AND j.idx IS NOT DISTINCT FROM d.idx AND j.kind = d.kind`;
+  SELECT coalesce(own.group_id, moved.group_id) AS group_id, coalesce(own.idx, moved.idx, 0)::int AS idx,
+         coalesce(created, 0) AS created, coalesce(resolved, 0) AS resolved, coalesce(closed, 0) AS closed,
+         coalesce(rejected, 0) AS rejected, coalesce(reopened, 0) AS reopened,
+         coalesce(transfers_in, 0) AS transfers_in, coalesce(transfers_out, 0) AS transfers_out,
+         coalesce(first_response_met, 0) AS first_response_met,
+         coalesce(first_response_breached, 0) AS first_response_breached,
+         coalesce(resolution_met, 0) AS resolution_met, coalesce(resolution_breached, 0) AS resolution_breached
+  FROM own FULL JOIN moved ON own.group_id = moved.group_id AND own.idx IS NOT DISTINCT FROM moved.idx`;
+
+/**
+ * From scratch: a first response is the reply (or resolution) that set first_responded_at; a
+ * resolution is each RESOLVED event. Wall minutes from receipt; clock minutes when the clock stopped
+ * at that event.
+ */
+const DURATIONS_SOURCE_RAW = `
+  SELECT e.unit_id, e.at, 'FIRST_RESPONSE' AS kind, extract(epoch FROM e.at - t.created_at) / 60 AS wall_minutes,
+         c.elapsed_minutes AS clock_minutes
+  FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id
+  LEFT JOIN ticket_clock c ON c.ticket_id = e.ticket_id AND c.kind = 'FIRST_RESPONSE' AND c.met_at = e.at
+  WHERE e.type IN ('REPLIED', 'RESOLVED') AND e.at = t.first_responded_at AND e.at >= ${FIRST} AND e.at < ${LAST}
+  UNION ALL
+  SELECT e.unit_id, e.at, 'RESOLUTION', extract(epoch FROM e.at - t.created_at) / 60, c.elapsed_minutes
+  FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id
+  LEFT JOIN ticket_clock c ON c.ticket_id = e.ticket_id AND c.kind = 'RESOLUTION' AND c.met_at = e.at
+  WHERE e.type = 'RESOLVED' AND e.at >= ${FIRST} AND e.at < ${LAST}`;
+
+const DURATIONS_SOURCE_ROLLUP = `
+  SELECT d.unit_id, d.at, d.kind::text AS kind, d.wall_minutes, d.clock_minutes
+  FROM metric_duration d WHERE d.at >= ${FIRST} AND d.at < ${LAST}`;
+
+const durations = (source: string) => `
+  WITH ${SETS}, d AS (${source})
+  SELECT g.group_id, coalesce(${bucketOf("d.at")}, 0)::int AS idx, d.kind, count(*)::int AS n,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY d.wall_minutes) AS wall_p50,
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY d.wall_minutes) AS wall_p90,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY d.clock_minutes) AS business_p50,
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY d.clock_minutes) AS business_p90
+  FROM d JOIN g ON g.unit_id = d.unit_id
+  GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("d.at")}, d.kind), (g.group_id, d.kind))`;
 
 /**
  * Open tickets at each bucket's reading instant, by age. A ticket is open in a unit from its CREATED,
@@ -219,6 +252,8 @@ interface Params {
   groups: readonly MetricsGroup[];
   buckets: readonly Bucket[];
   now?: Date;
+  /** "rollup" (default) reads the tables kept by the relay; "raw" recomputes from the log, as a check. */
+  source?: "rollup" | "raw";
 }
 
 function parameters({ groups, buckets, now = new Date() }: Params): unknown[] {
@@ -254,9 +289,10 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
   }
   const at = (groupId: number, idx: number) => result.get(Number(groupId))?.[Number(idx)];
 
-  const [flows, clocks, backlog] = await Promise.all([
-    db.sql.query<Record<string, number>>(FLOWS, values),
-    db.sql.query<Record<string, unknown>>(CLOCKS, values),
+  const raw = (params.source ?? "rollup") === "raw";
+  const [flows, spans, backlog] = await Promise.all([
+    db.sql.query<Record<string, number>>(raw ? FLOWS_RAW : FLOWS_ROLLUP, values),
+    db.sql.query<Record<string, unknown>>(durations(raw ? DURATIONS_SOURCE_RAW : DURATIONS_SOURCE_ROLLUP), values),
     db.sql.query<Record<string, number>>(BACKLOG, values),
   ]);
   for (const row of flows) {
@@ -269,17 +305,16 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
     f.reopened = row.reopened ?? 0;
     f.transfersIn = row.transfers_in ?? 0;
     f.transfersOut = row.transfers_out ?? 0;
+    const judged = (met: number, breached: number) => ({ met, breached, judged: met + breached });
+    f.clocks = [
+      { clock: "FIRST_RESPONSE", ...judged(row.first_response_met ?? 0, row.first_response_breached ?? 0) },
+      { clock: "RESOLUTION", ...judged(row.resolution_met ?? 0, row.resolution_breached ?? 0) },
+    ];
   }
-  for (const row of clocks) {
+  for (const row of spans) {
     const f = at(row.group_id as number, row.idx as number);
     if (!f) continue;
     const kind = row.kind as ClockKind;
-    const clock = f.clocks.find((c) => c.clock === kind);
-    if (clock) {
-      clock.met = Number(row.met);
-      clock.breached = Number(row.breached);
-      clock.judged = clock.met + clock.breached;
-    }
     const n = Number(row.n);
     const wall = { count: n, median: num(row.wall_p50), p90: num(row.wall_p90) };
     const business = { count: n, median: num(row.business_p50), p90: num(row.business_p90) };

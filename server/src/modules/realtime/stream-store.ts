@@ -59,15 +59,17 @@ export async function orderPending(sql: Sql, limit: number, wait = true): Promis
        RETURNING event_sequence
      )
      DELETE FROM event_outbox o USING placed WHERE o.event_sequence = placed.event_sequence
-     RETURNING 1 AS n`,
+     RETURNING o.event_sequence::text AS n`,
     [limit],
   );
+  // The metrics rollups take each event exactly once, in the same transaction that orders it.
+  if (rows.length) await sql.query("SELECT metric_roll_up($1::bigint[])", [rows.map((row) => row.n)]);
   return rows.length;
 }
 
 /**
- * Gives positions to events bulk-written as history (the demo's seeded past) in log order, and marks
- * them published: history is replayable but is not announced as news.
+ * Gives positions to events bulk-written as history (the demo's seeded past) in log order, marks them
+ * published (history is replayable but is not announced as news) and adds them to the metrics rollups.
  */
 export async function streamAsHistory(sql: Sql, afterSequence: bigint): Promise<void> {
   await sql.query("SELECT pg_advisory_xact_lock($1)", [STREAM_LOCK_KEY]);
@@ -83,6 +85,10 @@ export async function streamAsHistory(sql: Sql, afterSequence: bigint): Promise<
   );
   await sql.query(
     "UPDATE event_relay SET published_through = (SELECT coalesce(max(position), 0) FROM event_stream) WHERE id = 1",
+  );
+  await sql.query(
+    "SELECT metric_roll_up(coalesce((SELECT array_agg(sequence) FROM ticket_event WHERE sequence > $1::bigint), '{}'))",
+    [afterSequence.toString()],
   );
 }
 

@@ -253,8 +253,9 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     const ticketsInserted = await insertTickets(sql, history.tickets);
     await insertMessages(sql, history.messages);
     const eventsInserted = await insertEvents(sql, sla.events);
-    await streamAsHistory(sql, BigInt(log?.last ?? "0"));
     const clocksInserted = await insertClocks(sql, sla.clocks);
+    // After the clocks: the metrics rollups read the clock each response or resolution stopped.
+    await streamAsHistory(sql, BigInt(log?.last ?? "0"));
     if (history.lastNumber > 0) {
       await sql.query("SELECT setval('ticket_number_seq', GREATEST($1::bigint, last_value)) FROM ticket_number_seq", [
         history.lastNumber,

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, openDatabase } from "../../db/database.js";
+import { migrate } from "../../db/migrator.js";
+import { orderPending } from "../realtime/stream-store.js";
+import { seedDemo, seedReferenceData } from "../seed/seed.js";
+import { seedSlaReferenceData } from "../sla/sla-reference-data.js";
+import { loadUnitTree } from "../units/unit-repository.js";
+import type { UnitTree } from "../units/unit-tree.js";
+import { bucketsFor, type Granularity } from "./buckets.js";
+import { computeFigures, type MetricsGroup } from "./metrics-service.js";
+
+const NOW = new Date("2026-03-20T05:00:00Z");
+let db: Database;
+let tree: UnitTree;
+
+beforeAll(async () => {
+  db = await openDatabase({ dataDir: "memory://" });
+  await migrate(db);
+  await seedReferenceData(db);
+  await seedSlaReferenceData(db);
+  await seedDemo(db, { password: "rahasia-demo", seed: 7, days: 45, ticketsPerDay: 120, now: NOW });
+  tree = await loadUnitTree(db);
+}, 180_000);
+
+afterAll(async () => {
+  await db?.close();
+});
+
+const groupOf = (code: string): MetricsGroup => {
+  const unit = tree.byCode(code);
+  if (!unit) throw new Error(code);
+  return { groupId: unit.id, unitIds: [...tree.subtree(unit.id)] };
+};
+
+async function compare(groups: MetricsGroup[], from: string, to: string, granularity: Granularity) {
+  const buckets = bucketsFor(new Date(from), new Date(to), granularity, "Asia/Jakarta");
+  const [fromRollups, fromScratch] = await Promise.all([
+    computeFigures(db, { groups, buckets, now: NOW, source: "rollup" }),
+    computeFigures(db, { groups, buckets, now: NOW, source: "raw" }),
+  ]);
+  expect(fromRollups).toEqual(fromScratch);
+  return fromRollups;
+}
+
+describe("metrics rollups", () => {
+  it.each<[string, string, string, string, Granularity]>([
+    ["the national total by day", "IMI", "2026-02-10T00:00:00+07:00", "2026-03-21T00:00:00+07:00", "DAY"],
+    ["a region by week", "KANWIL-JI", "2026-02-01T00:00:00+07:00", "2026-03-21T00:00:00+07:00", "WEEK"],
+    ["an office by hour", "KANIM-MALANG", "2026-03-16T00:00:00+07:00", "2026-03-20T12:00:00+07:00", "HOUR"],
+    ["a WITA region by month", "KANWIL-BA", "2026-01-01T00:00:00+08:00", "2026-04-01T00:00:00+08:00", "MONTH"],
+  ])("equal a computation from scratch: %s", async (_name, code, from, to, granularity) => {
+    const figures = await compare([groupOf(code)], from, to, granularity);
+    const [total] = figures.get(groupOf(code).groupId) ?? [];
+    expect(total?.created).toBeGreaterThan(0);
+    expect(total?.firstResponseWall.count).toBeGreaterThan(0);
+  });
+
+  it("equal a computation from scratch for every regional office at once, transfers between them included", async () => {
+    const regions = [...tree.subtree(tree.byCode("IMI")?.id ?? -1)]
+      .map((id) => tree.get(id))
+      .filter((unit) => unit?.type === "REGIONAL_OFFICE")
+      .map((unit) => groupOf(unit?.code as string));
+    const figures = await compare(regions, "2026-02-10T00:00:00+07:00", "2026-03-21T00:00:00+07:00", "DAY");
+    const moved = [...figures.values()].reduce((sum, [total]) => sum + (total?.transfersIn ?? 0), 0);
+    expect(moved).toBeGreaterThan(0);
+  });
+
+  it("take live events once, when the relay orders them", async () => {
+    const [ticket] = await db.sql.query<{ id: string; unit_id: number }>(
+      `SELECT t.id, t.unit_id FROM ticket t JOIN unit u ON u.id = t.unit_id
+       WHERE u.code = 'KANIM-MALANG' AND t.status = 'NEW' LIMIT 1`,
+    );
+    const at = "2026-03-20T04:30:00Z";
+    await db.sql.query(
+      `INSERT INTO ticket_event (ticket_id, unit_id, type, actor_label, at, data) VALUES
+         ($1, (SELECT id FROM unit WHERE code = 'KANIM-DENPASAR'), 'TRANSFERRED', 'uji', $2,
+          '{"fromUnitCode": "KANIM-MALANG", "toUnitCode": "KANIM-DENPASAR"}'),
+         ($1, (SELECT id FROM unit WHERE code = 'KANIM-DENPASAR'), 'SLA_BREACHED', 'uji', $2, '{"clock": "FIRST_RESPONSE"}')`,
+      [ticket?.id, at],
+    );
+    const before = await computeFigures(db, {
+      groups: [groupOf("KANWIL-JI")],
+      buckets: bucketsFor(
+        new Date("2026-03-20T00:00:00+07:00"),
+        new Date("2026-03-21T00:00:00+07:00"),
+        "DAY",
+        "Asia/Jakarta",
+      ),
+      now: NOW,
+    });
+    await db.transaction((sql) => orderPending(sql, 1_000));
+    await db.transaction((sql) => orderPending(sql, 1_000));
+    const after = await compare(
+      [groupOf("KANWIL-JI"), groupOf("KANWIL-BA")],
+      "2026-03-20T00:00:00+07:00",
+      "2026-03-21T00:00:00+07:00",
+      "DAY",
+    );
+    const jatim = after.get(groupOf("KANWIL-JI").groupId)?.[0];
+    expect(jatim?.transfersOut).toBe((before.get(groupOf("KANWIL-JI").groupId)?.[0]?.transfersOut ?? 0) + 1);
+  });
+});
