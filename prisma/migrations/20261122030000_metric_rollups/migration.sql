@@ -40,8 +40,19 @@ CREATE TABLE "metric_duration" (
     CONSTRAINT "metric_duration_pkey" PRIMARY KEY ("event_sequence","kind")
 );
 
+-- CreateTable
+CREATE TABLE "metric_open" (
+    "unit_id" INTEGER NOT NULL,
+    "open" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "metric_open_pkey" PRIMARY KEY ("unit_id")
+);
+
 -- CreateIndex
 CREATE INDEX "metric_hourly_hour_idx" ON "metric_hourly"("hour");
+
+-- CreateIndex
+CREATE INDEX "ticket_updated_at_idx" ON "ticket"("updated_at");
 
 -- CreateIndex
 CREATE INDEX "metric_duration_unit_id_at_idx" ON "metric_duration"("unit_id", "at");
@@ -89,6 +100,22 @@ BEGIN
     first_response_breached = m.first_response_breached + EXCLUDED.first_response_breached,
     resolution_met = m.resolution_met + EXCLUDED.resolution_met,
     resolution_breached = m.resolution_breached + EXCLUDED.resolution_breached;
+
+  -- Tickets open in each unit now: received, reopened or transferred in, less resolved, rejected or
+  -- transferred out (a ticket is closed only after being resolved).
+  INSERT INTO metric_open AS m (unit_id, open)
+  SELECT x.unit_id, sum(x.delta)
+  FROM (
+    SELECT e.unit_id, CASE WHEN e.type IN ('CREATED', 'REOPENED', 'TRANSFERRED') THEN 1 ELSE -1 END AS delta
+    FROM ticket_event e
+    WHERE e.sequence = ANY(seqs) AND e.type IN ('CREATED', 'REOPENED', 'TRANSFERRED', 'RESOLVED', 'REJECTED')
+    UNION ALL
+    SELECT fu.id, -1
+    FROM ticket_event e JOIN unit fu ON fu.code = e.data->>'fromUnitCode'
+    WHERE e.sequence = ANY(seqs) AND e.type = 'TRANSFERRED'
+  ) x
+  GROUP BY x.unit_id
+  ON CONFLICT (unit_id) DO UPDATE SET open = m.open + EXCLUDED.open;
 
   INSERT INTO metric_transfer_hourly AS m (from_unit_id, to_unit_id, hour, transfers)
   SELECT fu.id, e.unit_id, date_trunc('hour', e.at, 'UTC'), count(*)

@@ -212,9 +212,13 @@ const durations = (source: string) => `
  */
 const BACKLOG = `
   WITH ${SETS},
+  -- A ticket open at a reading instant is either still open, or changed state (and so was updated)
+  -- after it: the others need not be looked at.
   relevant AS (
-    SELECT DISTINCT e.ticket_id FROM ticket_event e JOIN g ON g.unit_id = e.unit_id
-    WHERE e.type IN ('CREATED', 'TRANSFERRED', 'REOPENED') AND e.at < ${LAST}
+    SELECT t.id AS ticket_id FROM ticket t
+    WHERE t.created_at < ${LAST}
+      AND (t.status IN ('NEW', 'TRIAGED', 'ASSIGNED', 'IN_PROGRESS', 'WAITING_ON_CITIZEN')
+           OR t.updated_at >= (SELECT min(as_of) FROM b))
   ),
   seg AS (
     SELECT e.ticket_id, e.unit_id, e.type, e.at,
@@ -235,6 +239,21 @@ const BACKLOG = `
   WHERE seg.type IN ('CREATED', 'TRANSFERRED', 'REOPENED')
   GROUP BY g.group_id, b.idx`;
 
+/** Tickets open in each group now, from the rollups. */
+const OPEN_NOW = `
+  WITH g AS (SELECT * FROM unnest($1::int[], $2::int[]) AS g(unit_id, group_id))
+  SELECT g.group_id, coalesce(sum(o.open), 0)::int AS open
+  FROM g LEFT JOIN metric_open o ON o.unit_id = g.unit_id
+  GROUP BY g.group_id`;
+
+const netFlow = (row: Record<string, number>) =>
+  (row.created ?? 0) +
+  (row.reopened ?? 0) +
+  (row.transfers_in ?? 0) -
+  (row.resolved ?? 0) -
+  (row.rejected ?? 0) -
+  (row.transfers_out ?? 0);
+
 const BREAKDOWN = `
   WITH ${SETS}
   SELECT g.group_id, dim, key, count(*)::int AS created
@@ -254,6 +273,8 @@ interface Params {
   now?: Date;
   /** "rollup" (default) reads the tables kept by the relay; "raw" recomputes from the log, as a check. */
   source?: "rollup" | "raw";
+  /** What the caller reads; the parts not asked for are not computed. */
+  want?: { durations?: boolean; ageBands?: boolean };
 }
 
 function parameters({ groups, buckets, now = new Date() }: Params): unknown[] {
@@ -290,10 +311,21 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
   const at = (groupId: number, idx: number) => result.get(Number(groupId))?.[Number(idx)];
 
   const raw = (params.source ?? "rollup") === "raw";
-  const [flows, spans, backlog] = await Promise.all([
+  const wantDurations = params.want?.durations ?? true;
+  // From the rollups the open count needs no scan of the log; the age bands still do.
+  const readBacklog = raw || (params.want?.ageBands ?? true);
+  const lastEnd = (params.buckets[params.buckets.length - 1] as Bucket).end;
+  const [flows, spans, backlog, openNow, after] = await Promise.all([
     db.sql.query<Record<string, number>>(raw ? FLOWS_RAW : FLOWS_ROLLUP, values),
-    db.sql.query<Record<string, unknown>>(durations(raw ? DURATIONS_SOURCE_RAW : DURATIONS_SOURCE_ROLLUP), values),
-    db.sql.query<Record<string, number>>(BACKLOG, values),
+    wantDurations
+      ? db.sql.query<Record<string, unknown>>(durations(raw ? DURATIONS_SOURCE_RAW : DURATIONS_SOURCE_ROLLUP), values)
+      : Promise.resolve([]),
+    readBacklog ? db.sql.query<Record<string, number>>(BACKLOG, values) : Promise.resolve([]),
+    raw ? Promise.resolve([]) : db.sql.query<{ group_id: number; open: number }>(OPEN_NOW, values.slice(0, 2)),
+    // What changed after the period, to read the backlog back from now.
+    raw || lastEnd.getTime() >= (params.now ?? new Date()).getTime()
+      ? Promise.resolve([])
+      : db.sql.query<Record<string, number>>(FLOWS_ROLLUP, [values[0], values[1], [lastEnd, "infinity"], [lastEnd]]),
   ]);
   for (const row of flows) {
     const f = at(row.group_id as number, row.idx as number);
@@ -338,9 +370,30 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
       ageOver30d: row.age_30 ?? 0,
     };
   }
+  if (!raw) {
+    // Backlog at the end of bucket k = open now − what opened minus closed after it.
+    const afterByGroup = new Map(after.filter((row) => row.idx === 0).map((row) => [row.group_id, netFlow(row)]));
+    for (const { group_id, open } of openNow) {
+      const figures = result.get(Number(group_id));
+      if (!figures) continue;
+      let level = open - (afterByGroup.get(group_id) ?? 0);
+      for (let k = figures.length - 1; k >= 1; k--) {
+        const f = figures[k] as Figures;
+        f.backlog.open = level;
+        level -= netFlow({
+          created: f.created,
+          reopened: f.reopened,
+          transfers_in: f.transfersIn,
+          resolved: f.resolved,
+          rejected: f.rejected,
+          transfers_out: f.transfersOut,
+        });
+      }
+    }
+  }
   // The period ends where its last bucket ends.
   for (const figures of result.values())
-    (figures[0] as Figures).backlog = (figures[figures.length - 1] as Figures).backlog;
+    (figures[0] as Figures).backlog = { ...(figures[figures.length - 1] as Figures).backlog };
   return result;
 }
 

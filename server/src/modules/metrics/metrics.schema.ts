@@ -1,7 +1,8 @@
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 
 import { builder } from "../../graphql/builder.js";
 import type { Context } from "../../graphql/context.js";
+import { selectsAnywhere } from "../../graphql/selection.js";
 import type { AuthenticatedViewer } from "../auth/viewer.js";
 import { ClockKindEnum } from "../sla/sla-enums.schema.js";
 import { UnitRef } from "../units/unit.schema.js";
@@ -272,6 +273,14 @@ const RegionRowRef = builder.objectRef<RegionRow>("RegionalOverview").implement(
   }),
 });
 
+const AGE_BANDS = new Set(["age0to1d", "age1to3d", "age3to7d", "age7to30d", "ageOver30d"]);
+const DURATIONS = new Set(["firstResponse", "resolution"]);
+
+/** The expensive parts are computed only when the query reads them. */
+function wanted(info: GraphQLResolveInfo) {
+  return { ageBands: selectsAnywhere(info, AGE_BANDS), durations: selectsAnywhere(info, DURATIONS) };
+}
+
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 3 * 366;
 
@@ -304,7 +313,7 @@ builder.queryFields((t) => ({
       to: t.arg({ type: "DateTime", required: true, description: "End, exclusive." }),
       granularity: t.arg({ type: GranularityEnum, required: true, description: "Bucket size." }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const unit = unitInScope(ctx, args.code);
       checkRange(args.from, args.to);
       let buckets: Bucket[];
@@ -316,7 +325,7 @@ builder.queryFields((t) => ({
       }
       const groups = [{ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }];
       const [figures, breakdown] = await Promise.all([
-        computeFigures(ctx.db, { groups, buckets }),
+        computeFigures(ctx.db, { groups, buckets, want: wanted(info) }),
         computeBreakdown(ctx.db, { groups, buckets }),
       ]);
       const [totals, ...series] = figures.get(unit.id) as Figures[];
@@ -344,7 +353,7 @@ builder.queryFields((t) => ({
       from: t.arg({ type: "DateTime", description: "Start; default 30 days before `to`." }),
       to: t.arg({ type: "DateTime", description: "End, exclusive; default now." }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const to = args.to ?? new Date();
       const from = args.from ?? new Date(to.getTime() - 30 * DAY_MS);
       checkRange(from, to);
@@ -358,7 +367,7 @@ builder.queryFields((t) => ({
       const groups = regions.map((unit) => ({ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }));
       // Whole WIB days: their daily compliance feeds the consistency component.
       const days = bucketsFor(from, to, "DAY", "Asia/Jakarta");
-      const figures = await computeFigures(ctx.db, { groups, buckets: days });
+      const figures = await computeFigures(ctx.db, { groups, buckets: days, want: wanted(info) });
       const rows = regions.map((unit) => {
         const [totals, ...daily] = figures.get(unit.id) as Figures[];
         const care = careIndex(
