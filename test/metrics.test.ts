@@ -212,4 +212,29 @@ describe.each(await targets())("metrics on %s", (target) => {
     expect(bad.status).toBe(400);
     expect((await fetch(url("/export/unit-metrics.csv", params), { method: "POST" })).status).toBe(405);
   });
+
+  it("traces each count to the tickets behind it with a tickets filter", async () => {
+    const office = await metrics("KANIM-MALANG");
+    const count = async (type: string[]) => {
+      const result = await server.gql(
+        `query($filter: TicketFilter) { tickets(first: 1, filter: $filter) { totalCount } }`,
+        { filter: { event: { type, unitCode: "KANIM-MALANG", from: office.from, to: office.to } } },
+        directorate,
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data?.tickets.totalCount as number;
+    };
+    expect(await count(["CREATED"])).toBe(office.totals.created);
+    expect(await count(["REJECTED"])).toBe(office.totals.rejected);
+    // A ticket resolved twice in the period is one ticket behind two resolutions.
+    expect(await count(["RESOLVED"])).toBeLessThanOrEqual(office.totals.resolved);
+    expect(await count(["RESOLVED"])).toBeGreaterThan(office.totals.resolved * 0.9);
+    expect(await count(["SLA_BREACHED"])).toBeLessThanOrEqual(office.totals.breaches);
+    const bad = await server.gql(
+      `query($filter: TicketFilter) { tickets(first: 1, filter: $filter) { totalCount } }`,
+      { filter: { event: { type: ["CREATED"], unitCode: "KANWIL-BA" } } },
+      regionalHead,
+    );
+    expect(bad.errors?.[0]?.extensions?.code).toBe("UNKNOWN_UNIT");
+  });
 });

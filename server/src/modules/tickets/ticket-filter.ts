@@ -1,6 +1,13 @@
 import { UnknownUnitError, ValidationError } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
-import type { Channel, ClockState, Priority, TicketKind, TicketStatus } from "../../generated/prisma/enums.js";
+import type {
+  Channel,
+  ClockState,
+  Priority,
+  TicketEventType,
+  TicketKind,
+  TicketStatus,
+} from "../../generated/prisma/enums.js";
 import type { AuthenticatedViewer } from "../auth/viewer.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { LIMITS } from "./ticket-input.js";
@@ -21,6 +28,13 @@ export interface TicketFilter {
   search?: string | null;
   /** Matches when any of the ticket's clocks is in one of these states. */
   slaState?: ClockState[] | null;
+  /** Tickets with an event of one of these types, recorded while a unit of this subtree owned them. */
+  event?: {
+    type: TicketEventType[];
+    unitCode?: string | null;
+    from?: Date | null;
+    to?: Date | null;
+  } | null;
 }
 
 export type SortDirection = "ASC" | "DESC";
@@ -60,6 +74,23 @@ export function ticketWhere(
   if (filter.createdTo) where.push({ createdAt: { lt: filter.createdTo } });
   if (filter.createdFrom && filter.createdTo && filter.createdFrom > filter.createdTo) {
     throw new ValidationError("filter.createdFrom: must not be after createdTo", "filter.createdFrom");
+  }
+  if (filter.event) {
+    const { type, unitCode, from, to } = filter.event;
+    if (!type.length) throw new ValidationError("filter.event.type: name at least one event type", "filter.event.type");
+    if (from && to && from > to) {
+      throw new ValidationError("filter.event.from: must not be after to", "filter.event.from");
+    }
+    const eventUnits = scopedUnitIds(viewer, tree, unitCode);
+    where.push({
+      events: {
+        some: {
+          type: { in: type },
+          ...(eventUnits ? { unitId: { in: eventUnits } } : {}),
+          ...(from || to ? { at: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
+        },
+      },
+    });
   }
   const search = filter.search?.trim();
   if (search) {

@@ -249,6 +249,16 @@ const TicketOrder = builder.inputType("TicketOrder", {
   }),
 });
 
+const TicketEventFilterInput = builder.inputType("TicketEventFilter", {
+  description: "An event the ticket must have, recorded while a unit of the given subtree owned it.",
+  fields: (t) => ({
+    type: t.field({ type: [TicketEventTypeEnum], required: true, description: "Any of these event types." }),
+    unitCode: t.string({ description: "The owning unit at the time: this unit and all below it." }),
+    from: t.field({ type: "DateTime", description: "Recorded at or after this instant." }),
+    to: t.field({ type: "DateTime", description: "Recorded before this instant." }),
+  }),
+});
+
 const TicketFilterInput = builder.inputType("TicketFilter", {
   description: "Narrows a ticket list. Every list field matches any of its values; fields combine with AND.",
   fields: (t) => ({
@@ -265,6 +275,12 @@ const TicketFilterInput = builder.inputType("TicketFilter", {
     slaState: t.field({
       type: [SlaStateEnum],
       description: "Tickets with at least one clock in any of these states.",
+    }),
+    event: t.field({
+      type: TicketEventFilterInput,
+      description:
+        "Tickets with a matching event: how a metric is traced to its tickets (e.g. `created` of a unit is " +
+        "`{ type: [CREATED], unitCode, from, to }`, `breaches` is `{ type: [SLA_BREACHED], … }`).",
     }),
   }),
 });
