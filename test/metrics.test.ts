@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targets } from "./support/databases.js";
-import { CREATE, newTicketInput } from "./support/documents.js";
+import { ASSIGN, CREATE, newTicketInput, RESOLVE, TRIAGE } from "./support/documents.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 const FIGURES = /* GraphQL */ `
@@ -9,6 +9,7 @@ const FIGURES = /* GraphQL */ `
   firstResponse { wall { count median p90 } business { count median p90 } }
   resolution { wall { count median p90 } business { count median p90 } }
   sla { clock judged met breached compliancePercent }
+  satisfaction { ratings averageRating satisfiedPercent responseRatePercent }
 `;
 
 const UNIT_METRICS = /* GraphQL */ `
@@ -236,5 +237,38 @@ describe.each(await targets())("metrics on %s", (target) => {
       regionalHead,
     );
     expect(bad.errors?.[0]?.extensions?.code).toBe("UNKNOWN_UNIT");
+  });
+
+  it("records the citizen's rating of a resolved ticket and counts it in CSAT", async () => {
+    const agent = await server.login("agen.malang@pantau.demo");
+    const me = await server.gql(`{ viewer { user { id } } }`, {}, agent);
+    const created = await server.gql(CREATE, { input: newTicketInput() }, agent);
+    const id = created.data?.createTicket.ticket.id;
+    const step = async (document: string, input: Record<string, unknown>) => {
+      const result = await server.gql(document, { input: { ticketId: id, ...input } }, agent);
+      expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+      return result.data;
+    };
+    const RATE = `mutation($input: RateTicketInput!) { rateTicket(input: $input) {
+      __typename ... on Error { code message } ... on ValidationError { field } } }`;
+    // Not before it is resolved, and only 1 to 5.
+    expect((await step(RATE, { rating: 5 })).rateTicket).toMatchObject({ code: "INVALID_TRANSITION" });
+    await step(TRIAGE, { category: "PASSPORT", priority: "NORMAL" });
+    await step(ASSIGN, { assigneeId: me.data?.viewer.user.id });
+    await step(RESOLVE, { resolution: "Jadwal foto paspor sudah kami atur ulang." });
+    expect((await step(RATE, { rating: 6 })).rateTicket).toMatchObject({ code: "VALIDATION_FAILED", field: "rating" });
+    const before = await metrics("KANIM-MALANG");
+    expect((await step(RATE, { rating: 2, comment: "Lama sekali" })).rateTicket.__typename).toBe("RateTicketSuccess");
+    let after = before;
+    const deadline = Date.now() + 5_000;
+    while (after.totals.satisfaction.ratings === before.totals.satisfaction.ratings && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await metrics("KANIM-MALANG");
+    }
+    const [b, a] = [before.totals.satisfaction, after.totals.satisfaction];
+    expect(a.ratings).toBe(b.ratings + 1);
+    expect(a.averageRating).toBeCloseTo(((b.averageRating ?? 0) * b.ratings + 2) / (b.ratings + 1), 1);
+    expect(a.satisfiedPercent).toBeLessThanOrEqual(b.satisfiedPercent ?? 100);
+    expect(a.responseRatePercent).toBeGreaterThan(0);
   });
 });

@@ -7,7 +7,8 @@ const FIGURES = `
   backlog { open age0to1d age1to3d age3to7d age7to30d ageOver30d }
   firstResponse { wall { count median p90 } business { median p90 } }
   resolution { wall { count median p90 } business { median p90 } }
-  sla { clock judged met breached compliancePercent }`;
+  sla { clock judged met breached compliancePercent }
+  satisfaction { ratings averageRating satisfiedPercent responseRatePercent }`;
 
 // The shapes are those of the query text above; the GraphQL schema types them for clients.
 // biome-ignore lint/suspicious/noExplicitAny: a GraphQL response read by path
@@ -46,6 +47,10 @@ const FIGURE_COLUMNS: [string, (f: Json) => unknown][] = [
   ["resolution_compliance_pct", (f) => clock(f, "RESOLUTION").compliancePercent],
   ["breaches", (f) => f.breaches],
   ["sla_compliance_pct", (f) => f.slaCompliancePercent],
+  ["ratings", (f) => f.satisfaction.ratings],
+  ["rating_average", (f) => f.satisfaction.averageRating],
+  ["csat_pct", (f) => f.satisfaction.satisfiedPercent],
+  ["survey_response_rate_pct", (f) => f.satisfaction.responseRatePercent],
 ];
 
 const clock = (figures: Json, kind: string): Json =>

@@ -22,6 +22,26 @@ export function reopenRate(figures: Pick<Figures, "reopened" | "resolved">): num
   return percent(figures.reopened, figures.resolved);
 }
 
+/** Average of 1–5 ratings, two decimals. */
+export function averageRating(figures: Pick<Figures, "ratings" | "ratingSum">): number | null {
+  return figures.ratings > 0 ? Math.round((figures.ratingSum / figures.ratings) * 100) / 100 : null;
+}
+
+/** CSAT as the industry reports it: ratings of 4 or 5 ÷ all ratings. */
+export function satisfiedPercent(figures: Pick<Figures, "ratings" | "ratingsSatisfied">): number | null {
+  return percent(figures.ratingsSatisfied, figures.ratings);
+}
+
+/** Ratings received ÷ resolutions (each resolution sends a survey) in the period. */
+export function responseRate(figures: Pick<Figures, "ratings" | "resolved">): number | null {
+  return percent(figures.ratings, figures.resolved);
+}
+
+/** The 1–5 average on a 0–100 scale (1 → 0, 5 → 100), as the care index uses it. */
+export function satisfactionScore(figures: Pick<Figures, "ratings" | "ratingSum">): number | null {
+  return figures.ratings > 0 ? Math.round(((figures.ratingSum / figures.ratings - 1) / 4) * 1000) / 10 : null;
+}
+
 export type MetricStatus = "GREEN" | "AMBER" | "RED" | "NO_DATA";
 
 /** Map colour of a unit: by overall SLA compliance (≥ 90% green, ≥ 75% amber, below red). */
@@ -52,7 +72,7 @@ export interface CareIndex {
   slaCompliance: number | null;
   /** Resolved ÷ received in the period, %, capped at 100. */
   resolution: number | null;
-  /** Average satisfaction rating scaled to 0–100; null until ratings are collected. */
+  /** Average satisfaction rating scaled to 0–100 (1 → 0, 5 → 100); null without ratings. */
   satisfaction: number | null;
   /** 100 × (1 − coefficient of variation of daily SLA compliance), floored at 0. */
   consistency: number | null;

@@ -46,6 +46,10 @@ export interface Figures {
   resolutionWall: Quantiles;
   resolutionBusiness: Quantiles;
   clocks: ClockFigures[];
+  /** Satisfaction ratings received in the period (1–5), their sum, and those of 4 or 5. */
+  ratings: number;
+  ratingSum: number;
+  ratingsSatisfied: number;
 }
 
 export interface BreakdownRow {
@@ -72,6 +76,9 @@ export function emptyFigures(): Figures {
     resolutionWall: q(),
     resolutionBusiness: q(),
     clocks: CLOCK_KINDS.map((clock) => ({ clock, judged: 0, met: 0, breached: 0 })),
+    ratings: 0,
+    ratingSum: 0,
+    ratingsSatisfied: 0,
   };
 }
 
@@ -100,7 +107,8 @@ const FLOWS_RAW = `
     SELECT e.unit_id, e.type, e.at, e.data
     FROM ticket_event e
     WHERE e.at >= ${FIRST} AND e.at < ${LAST}
-      AND e.type IN ('CREATED', 'RESOLVED', 'CLOSED', 'REJECTED', 'REOPENED', 'TRANSFERRED', 'SLA_MET', 'SLA_BREACHED')
+      AND e.type IN ('CREATED', 'RESOLVED', 'CLOSED', 'REJECTED', 'REOPENED', 'TRANSFERRED', 'SLA_MET', 'SLA_BREACHED',
+                     'RATED')
   ),
   own AS (
     SELECT g.group_id, ${bucketOf("e.at")} AS idx,
@@ -115,7 +123,10 @@ const FLOWS_RAW = `
       count(*) FILTER (WHERE e.type = 'SLA_MET' AND e.data->>'clock' = 'FIRST_RESPONSE')::int AS first_response_met,
       count(*) FILTER (WHERE e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'FIRST_RESPONSE')::int AS first_response_breached,
       count(*) FILTER (WHERE e.type = 'SLA_MET' AND e.data->>'clock' = 'RESOLUTION')::int AS resolution_met,
-      count(*) FILTER (WHERE e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'RESOLUTION')::int AS resolution_breached
+      count(*) FILTER (WHERE e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'RESOLUTION')::int AS resolution_breached,
+      count(*) FILTER (WHERE e.type = 'RATED')::int AS ratings,
+      coalesce(sum((e.data->>'rating')::int) FILTER (WHERE e.type = 'RATED'), 0)::int AS rating_sum,
+      count(*) FILTER (WHERE e.type = 'RATED' AND (e.data->>'rating')::int >= 4)::int AS ratings_satisfied
     FROM e JOIN g ON g.unit_id = e.unit_id
     GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("e.at")}), (g.group_id))
   ),
@@ -134,7 +145,9 @@ const FLOWS_RAW = `
          coalesce(transfers_in, 0) AS transfers_in, coalesce(transfers_out, 0) AS transfers_out,
          coalesce(first_response_met, 0) AS first_response_met,
          coalesce(first_response_breached, 0) AS first_response_breached,
-         coalesce(resolution_met, 0) AS resolution_met, coalesce(resolution_breached, 0) AS resolution_breached
+         coalesce(resolution_met, 0) AS resolution_met, coalesce(resolution_breached, 0) AS resolution_breached,
+         coalesce(ratings, 0) AS ratings, coalesce(rating_sum, 0) AS rating_sum,
+         coalesce(ratings_satisfied, 0) AS ratings_satisfied
   FROM own FULL JOIN left_group ON own.group_id = left_group.group_id AND own.idx IS NOT DISTINCT FROM left_group.idx`;
 
 /** The same figures from the hourly rollups (buckets are whole UTC hours in every Indonesian zone). */
@@ -146,7 +159,9 @@ const FLOWS_ROLLUP = `
            sum(m.rejected)::int AS rejected, sum(m.reopened)::int AS reopened,
            sum(m.first_response_met)::int AS first_response_met,
            sum(m.first_response_breached)::int AS first_response_breached,
-           sum(m.resolution_met)::int AS resolution_met, sum(m.resolution_breached)::int AS resolution_breached
+           sum(m.resolution_met)::int AS resolution_met, sum(m.resolution_breached)::int AS resolution_breached,
+           sum(m.ratings)::int AS ratings, sum(m.rating_sum)::int AS rating_sum,
+           sum(m.ratings_satisfied)::int AS ratings_satisfied
     FROM metric_hourly m JOIN g ON g.unit_id = m.unit_id
     WHERE m.hour >= ${FIRST} AND m.hour < ${LAST}
     GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("m.hour")}), (g.group_id))
@@ -172,7 +187,9 @@ const FLOWS_ROLLUP = `
          coalesce(transfers_in, 0) AS transfers_in, coalesce(transfers_out, 0) AS transfers_out,
          coalesce(first_response_met, 0) AS first_response_met,
          coalesce(first_response_breached, 0) AS first_response_breached,
-         coalesce(resolution_met, 0) AS resolution_met, coalesce(resolution_breached, 0) AS resolution_breached
+         coalesce(resolution_met, 0) AS resolution_met, coalesce(resolution_breached, 0) AS resolution_breached,
+         coalesce(ratings, 0) AS ratings, coalesce(rating_sum, 0) AS rating_sum,
+         coalesce(ratings_satisfied, 0) AS ratings_satisfied
   FROM own FULL JOIN moved ON own.group_id = moved.group_id AND own.idx IS NOT DISTINCT FROM moved.idx`;
 
 /**
@@ -337,6 +354,9 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
     f.reopened = row.reopened ?? 0;
     f.transfersIn = row.transfers_in ?? 0;
     f.transfersOut = row.transfers_out ?? 0;
+    f.ratings = row.ratings ?? 0;
+    f.ratingSum = row.rating_sum ?? 0;
+    f.ratingsSatisfied = row.ratings_satisfied ?? 0;
     const judged = (met: number, breached: number) => ({ met, breached, judged: met + breached });
     f.clocks = [
       { clock: "FIRST_RESPONSE", ...judged(row.first_response_met ?? 0, row.first_response_breached ?? 0) },

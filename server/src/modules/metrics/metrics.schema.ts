@@ -9,6 +9,7 @@ import { UnitRef } from "../units/unit.schema.js";
 import type { UnitNode } from "../units/unit-tree.js";
 import { type Bucket, BucketRangeError, bucketsFor, type Granularity } from "./buckets.js";
 import {
+  averageRating,
   type CareIndex,
   careIndex,
   compliance,
@@ -16,7 +17,10 @@ import {
   overallCompliance,
   rank,
   reopenRate,
+  responseRate,
   STATUS_THRESHOLDS,
+  satisfactionScore,
+  satisfiedPercent,
   statusOf,
 } from "./formulas.js";
 import {
@@ -105,6 +109,24 @@ const BacklogRef = builder.objectRef<BacklogFigures>("BacklogFigures").implement
   }),
 });
 
+const SatisfactionRef = builder.objectRef<Figures>("SatisfactionFigures").implement({
+  description: "Citizen satisfaction (CSAT) from 1–5 survey ratings.",
+  fields: (t) => ({
+    ratings: t.exposeInt("ratings", { description: "Ratings received." }),
+    averageRating: t.float({ nullable: true, description: "Average rating, 1–5.", resolve: (f) => averageRating(f) }),
+    satisfiedPercent: t.float({
+      nullable: true,
+      description: "CSAT: ratings of 4 or 5 ÷ all ratings × 100.",
+      resolve: (f) => satisfiedPercent(f),
+    }),
+    responseRatePercent: t.float({
+      nullable: true,
+      description: "Ratings received ÷ resolutions in the period × 100 (one survey per resolution).",
+      resolve: (f) => responseRate(f),
+    }),
+  }),
+});
+
 const FiguresRef = builder.objectRef<Figures>("MetricFigures").implement({
   description:
     "Figures of a unit and every unit below it. Events count for the unit that owned the ticket when they " +
@@ -146,6 +168,11 @@ const FiguresRef = builder.objectRef<Figures>("MetricFigures").implement({
     breaches: t.int({
       description: "Clocks breached in the period (both kinds).",
       resolve: (f) => f.clocks.reduce((sum, c) => sum + c.breached, 0),
+    }),
+    satisfaction: t.field({
+      type: SatisfactionRef,
+      description: "Answers to the satisfaction survey sent at resolution, received in the period.",
+      resolve: (f) => f,
     }),
   }),
 });
@@ -235,7 +262,7 @@ const CareIndexRef = builder.objectRef<CareIndex>("CareIndex").implement({
     resolution: t.float({ nullable: true, description: "Component, 0–100.", resolve: (c) => c.resolution }),
     satisfaction: t.float({
       nullable: true,
-      description: "Component, 0–100; null while satisfaction ratings are not collected.",
+      description: "Component, 0–100: the average rating, 1 → 0 and 5 → 100; null without ratings.",
       resolve: (c) => c.satisfaction,
     }),
     consistency: t.float({ nullable: true, description: "Component, 0–100.", resolve: (c) => c.consistency }),
@@ -373,6 +400,7 @@ builder.queryFields((t) => ({
         const care = careIndex(
           totals as Figures,
           daily.map((day) => overallCompliance(day)),
+          satisfactionScore(totals as Figures),
         );
         return {
           unit,

@@ -8,7 +8,7 @@ import { loadCalendarDirectory } from "../sla/calendar-directory.js";
 import { loadUnitTree } from "../units/unit-repository.js";
 import { insertClocks, insertEvents, insertJson, insertMessages, insertTickets } from "./bulk.js";
 import { CATEGORIES } from "./categories.js";
-import { generateHistory, type HistoryUnit } from "./history.js";
+import { type EventRow, generateHistory, type HistoryUnit } from "./history.js";
 import { Random } from "./random.js";
 import { categoryPaths, computeSlaHistory } from "./sla-history.js";
 import { FIRST_NAMES, LAST_NAMES } from "./templates.js";
@@ -252,7 +252,7 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     );
     const ticketsInserted = await insertTickets(sql, history.tickets);
     await insertMessages(sql, history.messages);
-    const eventsInserted = await insertEvents(sql, sla.events);
+    const eventsInserted = await insertEvents(sql, withRatings(history.tickets, sla.events, options));
     const clocksInserted = await insertClocks(sql, sla.clocks);
     // After the clocks: the metrics rollups read the clock each response or resolution stopped.
     await streamAsHistory(sql, BigInt(log?.last ?? "0"));
@@ -263,6 +263,46 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     }
     return { ticketsInserted, eventsInserted, clocksInserted };
   });
+}
+
+/** 1–5 ratings and how often each is given, skewed towards satisfied as public-service surveys are. */
+const RATINGS: readonly [number, number][] = [
+  [5, 0.45],
+  [4, 0.3],
+  [3, 0.13],
+  [2, 0.07],
+  [1, 0.05],
+];
+const SURVEY_RESPONSE_RATE = 0.35;
+
+/**
+ * About a third of citizens answer the satisfaction survey sent at resolution, within two days. The
+ * ratings join the log in time order.
+ */
+function withRatings(
+  tickets: readonly { id: string; unitId: number; resolvedAt: Date | null }[],
+  events: readonly EventRow[],
+  options: { seed: number; now: Date },
+): EventRow[] {
+  const random = new Random(options.seed + 5);
+  const ratings: EventRow[] = [];
+  for (const ticket of tickets) {
+    if (!ticket.resolvedAt || !random.chance(SURVEY_RESPONSE_RATE)) continue;
+    const at = new Date(ticket.resolvedAt.getTime() + random.int(10, 48 * 60) * 60_000);
+    if (at.getTime() >= options.now.getTime()) continue;
+    let roll = random.next();
+    const rating = RATINGS.find(([, share]) => (roll -= share) < 0)?.[0] ?? 5;
+    ratings.push({
+      ticketId: ticket.id,
+      unitId: ticket.unitId,
+      type: "RATED",
+      actorId: null,
+      actorLabel: "survey",
+      at,
+      data: { rating: String(rating) },
+    });
+  }
+  return [...events, ...ratings].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 function holidayDates(): string[] {

@@ -16,6 +16,7 @@ const ALL_ACTIONS: TicketAction[] = [
   "reopen",
   "reject",
   "extend",
+  "rate",
 ];
 
 // Every allowed (from, action) pair with its target. Any pair missing here must be refused.
@@ -61,6 +62,8 @@ const ALLOWED: [TicketStatus, TicketAction, TicketStatus][] = [
   ["ASSIGNED", "extend", "ASSIGNED"],
   ["IN_PROGRESS", "extend", "IN_PROGRESS"],
   ["WAITING_ON_CITIZEN", "extend", "WAITING_ON_CITIZEN"],
+  ["RESOLVED", "rate", "RESOLVED"],
+  ["CLOSED", "rate", "CLOSED"],
 ];
 
 describe("ticket status machine", () => {
@@ -89,7 +92,7 @@ describe("ticket status machine", () => {
     expect(transition(from, "reopen", { assigned })).toEqual({ ok: true, to });
   });
 
-  it("lets nothing but a note or a reopen touch a closed ticket", () => {
-    expect(allowedActions("CLOSED").sort()).toEqual(["note", "reopen"]);
+  it("lets nothing but a note, the citizen's rating or a reopen touch a closed ticket", () => {
+    expect(allowedActions("CLOSED").sort()).toEqual(["note", "rate", "reopen"]);
   });
 });

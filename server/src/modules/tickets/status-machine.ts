@@ -13,7 +13,8 @@ export type TicketAction =
   | "close"
   | "reopen"
   | "reject"
-  | "extend";
+  | "extend"
+  | "rate";
 
 /** Past participles for error messages: "cannot be resolved". */
 export const ACTION_VERB: Record<TicketAction, string> = {
@@ -29,6 +30,7 @@ export const ACTION_VERB: Record<TicketAction, string> = {
   reopen: "reopened",
   reject: "rejected",
   extend: "given more time",
+  rate: "rated",
 };
 
 const OPEN_WORKING: TicketStatus[] = ["ASSIGNED", "IN_PROGRESS", "WAITING_ON_CITIZEN"];
@@ -76,6 +78,8 @@ const TRANSITIONS: Record<TicketAction, Partial<Record<TicketStatus, Target>>> =
   reopen: { RESOLVED: "back-to-work", CLOSED: "back-to-work" },
   reject: { NEW: "REJECTED", TRIAGED: "REJECTED" },
   extend: { NEW: "same", TRIAGED: "same", ASSIGNED: "same", IN_PROGRESS: "same", WAITING_ON_CITIZEN: "same" },
+  // The citizen's satisfaction survey follows the resolution.
+  rate: { RESOLVED: "same", CLOSED: "same" },
 };
 
 export type TransitionResult = { ok: true; to: TicketStatus } | { ok: false };

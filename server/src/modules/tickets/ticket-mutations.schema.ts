@@ -223,6 +223,23 @@ lifecycleMutation(
   TicketReasonInput,
   (deps, viewer, ticketId, input) => tickets.reopenTicket(deps, viewer, { ticketId, reason: input.reason }),
 );
+const RateTicketInput = builder.inputType("RateTicketInput", {
+  description: "The citizen's answer to the satisfaction survey sent at resolution.",
+  fields: (t) => ({
+    ticketId: t.id(TICKET_ID),
+    rating: t.int({ required: true, description: "1 (very dissatisfied) to 5 (very satisfied)." }),
+    comment: t.string({ description: "What the citizen wrote, if anything (max 10,000 characters)." }),
+  }),
+});
+
+lifecycleMutation(
+  "rateTicket",
+  "Records the citizen's satisfaction rating of a resolved or closed ticket (from a survey channel or an agent).",
+  RateTicketInput,
+  (deps, viewer, ticketId, input) =>
+    tickets.rateTicket(deps, viewer, { ticketId, rating: input.rating, comment: input.comment ?? null }),
+);
+
 lifecycleMutation(
   "rejectTicket",
   "Rejects the ticket as not immigration's authority (bukan wewenang), with a reason.",

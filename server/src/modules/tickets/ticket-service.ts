@@ -364,6 +364,26 @@ export function reopenTicket(
   }));
 }
 
+/**
+ * Records the citizen's satisfaction with a resolved ticket (1–5, from the survey sent at resolution),
+ * as a RATED event; a later rating replaces an earlier one in the ticket's view, and every rating counts
+ * in the metrics of the period it was received in.
+ */
+export function rateTicket(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; rating: number; comment?: string | null },
+) {
+  if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) {
+    throw new ValidationError("rating: a whole number from 1 to 5", "rating");
+  }
+  const comment = input.comment ? parseInput(messageInput, input.comment, "comment") : null;
+  return act(deps, viewer, input.ticketId, "rate", () => ({
+    event: "RATED",
+    eventData: { rating: input.rating, ...(comment ? { comment } : {}) },
+  }));
+}
+
 export function rejectTicket(
   deps: TicketDeps,
   viewer: AuthenticatedViewer,

@@ -53,6 +53,7 @@ const TicketActionEnum = builder.enumType("TicketAction", {
     "reopen",
     "reject",
     "extend",
+    "rate",
   ] as const,
 });
 
