@@ -9,7 +9,7 @@ import { loadUnitTree } from "../units/unit-repository.js";
 import { insertClocks, insertEvents, insertJson, insertMessages, insertTickets } from "./bulk.js";
 import { CATEGORIES } from "./categories.js";
 import { type EventRow, generateHistory, type HistoryUnit } from "./history.js";
-import { Random } from "./random.js";
+import { Random, WeightedTable } from "./random.js";
 import { categoryPaths, computeSlaHistory } from "./sla-history.js";
 import { FIRST_NAMES, LAST_NAMES } from "./templates.js";
 import { loadUnits, unitWeight } from "./units.js";
@@ -266,13 +266,13 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
 }
 
 /** 1–5 ratings and how often each is given, skewed towards satisfied as public-service surveys are. */
-const RATINGS: readonly [number, number][] = [
+const RATINGS = new WeightedTable<number>([
   [5, 0.45],
   [4, 0.3],
   [3, 0.13],
   [2, 0.07],
   [1, 0.05],
-];
+]);
 const SURVEY_RESPONSE_RATE = 0.35;
 
 /**
@@ -290,8 +290,7 @@ function withRatings(
     if (!ticket.resolvedAt || !random.chance(SURVEY_RESPONSE_RATE)) continue;
     const at = new Date(ticket.resolvedAt.getTime() + random.int(10, 48 * 60) * 60_000);
     if (at.getTime() >= options.now.getTime()) continue;
-    let roll = random.next();
-    const rating = RATINGS.find(([, share]) => (roll -= share) < 0)?.[0] ?? 5;
+    const rating = RATINGS.draw(random);
     ratings.push({
       ticketId: ticket.id,
       unitId: ticket.unitId,
