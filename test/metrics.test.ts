@@ -247,7 +247,7 @@ describe.each(await targets())("metrics on %s", (target) => {
     const step = async (document: string, input: Record<string, unknown>) => {
       const result = await server.gql(document, { input: { ticketId: id, ...input } }, agent);
       expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-      return result.data;
+      return result.data as Record<string, any>;
     };
     const RATE = `mutation($input: RateTicketInput!) { rateTicket(input: $input) {
       __typename ... on Error { code message } ... on ValidationError { field } } }`;
