@@ -20,17 +20,30 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A new empty database, dropped on cleanup even when the measure fails half-way. */
-export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
+/**
+ * A new empty database, dropped on cleanup even when the measure fails half-way. With `keep` it is
+ * left in place (and `drop` does nothing), so that a dataset that took long to build can be measured
+ * again with `existingBenchDatabase`.
+ */
+export async function createBenchDatabase(label: string, options: { keep?: boolean } = {}): Promise<BenchDatabase> {
   const name = `pantau_bench_${label}_${process.pid}_${Date.now().toString(36)}`
     .toLowerCase()
     .replace(/[^a-z0-9_]/g, "_");
   await admin((client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = `${PG_BASE_URL}/${name}`;
+  if (options.keep) return { name, url, drop: async () => {} };
   const drop = deferCleanup(async () => {
     // FORCE: a killed server may still hold connections, which would block a plain DROP.
     await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   });
-  return { name, url: `${PG_BASE_URL}/${name}`, drop };
+  return { name, url, drop };
+}
+
+/** A database kept by an earlier run; it belongs to whoever kept it, so it is never dropped here. */
+export async function existingBenchDatabase(name: string): Promise<BenchDatabase> {
+  const found = await admin((client) => client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]));
+  if (!found.rowCount) throw new Error(`database ${name} does not exist on ${PG_BASE_URL}`);
+  return { name, url: `${PG_BASE_URL}/${name}`, drop: async () => {} };
 }
 
 export async function postgresSettings(): Promise<Record<string, string>> {

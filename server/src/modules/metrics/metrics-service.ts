@@ -163,7 +163,8 @@ const FLOWS_ROLLUP = `
            sum(m.ratings)::int AS ratings, sum(m.rating_sum)::int AS rating_sum,
            sum(m.ratings_satisfied)::int AS ratings_satisfied
     FROM metric_hourly m JOIN g ON g.unit_id = m.unit_id
-    WHERE m.hour >= ${FIRST} AND m.hour < ${LAST}
+    -- Repeated as a plain predicate so the (unit_id, hour) key can be used; the join alone hides it.
+    WHERE m.unit_id = ANY($1::int[]) AND m.hour >= ${FIRST} AND m.hour < ${LAST}
     GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("m.hour")}), (g.group_id))
   ),
   x AS (SELECT * FROM metric_transfer_hourly x WHERE x.hour >= ${FIRST} AND x.hour < ${LAST}),
@@ -211,7 +212,7 @@ const DURATIONS_SOURCE_RAW = `
 
 const DURATIONS_SOURCE_ROLLUP = `
   SELECT d.unit_id, d.at, d.kind::text AS kind, d.wall_minutes, d.clock_minutes
-  FROM metric_duration d WHERE d.at >= ${FIRST} AND d.at < ${LAST}`;
+  FROM metric_duration d WHERE d.unit_id = ANY($1::int[]) AND d.at >= ${FIRST} AND d.at < ${LAST}`;
 
 const durations = (source: string) => `
   WITH ${SETS}, d AS (${source})
