@@ -86,11 +86,22 @@ export async function streamAsHistory(sql: Sql, afterSequence: bigint): Promise<
   await sql.query(
     "UPDATE event_relay SET published_through = (SELECT coalesce(max(position), 0) FROM event_stream) WHERE id = 1",
   );
-  await sql.query(
-    "SELECT metric_roll_up(coalesce((SELECT array_agg(sequence) FROM ticket_event WHERE sequence > $1::bigint), '{}'))",
-    [afterSequence.toString()],
+  // In slices: given a large share of the log at once, the planner turns the roll-up's lookups into
+  // sequential scans of ticket_event.
+  const [range] = await sql.query<{ last: string }>(
+    "SELECT coalesce(max(sequence), 0)::text AS last FROM ticket_event",
   );
+  const last = BigInt(range?.last ?? "0");
+  for (let from = afterSequence; from < last; from += HISTORY_ROLL_UP_SLICE) {
+    await sql.query(
+      `SELECT metric_roll_up(coalesce((SELECT array_agg(sequence) FROM ticket_event
+         WHERE sequence > $1::bigint AND sequence <= $2::bigint), '{}'))`,
+      [from.toString(), (from + HISTORY_ROLL_UP_SLICE).toString()],
+    );
+  }
 }
+
+const HISTORY_ROLL_UP_SLICE = 20_000n;
 
 export async function streamHead(db: Database): Promise<bigint> {
   const [row] = await db.sql.query<{ head: string }>(
