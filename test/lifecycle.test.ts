@@ -71,9 +71,17 @@ describe.each(await targets())("ticket lifecycle on %s", (target) => {
       expect(result.ticket.status).toBe(status);
     }
 
-    const history = await server.gql(EVENTS, { id }, agent);
-    const node = history.data?.node;
-    const all = node.events.edges.map((e: any) => e.node);
+    // An event's stream position is given by the relay milliseconds after its commit.
+    let all: any[] = [];
+    let node: any;
+    const deadline = Date.now() + 10_000;
+    do {
+      const history = await server.gql(EVENTS, { id }, agent);
+      node = history.data?.node;
+      all = node.events.edges.map((e: any) => e.node);
+      if (all.every((e: any) => e.sequence !== null)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } while (Date.now() < deadline);
     const events = all.filter((e: any) => !e.type.startsWith("SLA_"));
     // The clocks record their own changes beside the lifecycle: the pause and resumption at least.
     const clockEvents = all.filter((e: any) => e.type.startsWith("SLA_")).map((e: any) => `${e.type}:${e.data.clock}`);
