@@ -102,7 +102,8 @@ describe.each(await targets())("ticket lifecycle on %s", (target) => {
       "CLOSED",
     ]);
     const sequences = all.map((e: any) => BigInt(e.sequence));
-    for (let i = 1; i < sequences.length; i++) expect(sequences[i] > sequences[i - 1]).toBe(true);
+    for (let i = 1; i < sequences.length; i++)
+      expect((sequences[i] as bigint) > (sequences[i - 1] as bigint)).toBe(true);
     expect(events.every((e: any) => e.actor?.name)).toBe(true);
     expect(events[3].data).toMatchObject({ from: "ASSIGNED", to: "IN_PROGRESS" });
     expect(events[9].data).toMatchObject({
