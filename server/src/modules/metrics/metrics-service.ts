@@ -93,8 +93,28 @@ const FIRST = "($3::timestamptz[])[1]";
 const LAST = "($3::timestamptz[])[array_length($3::timestamptz[], 1)]";
 const bucketOf = (column: string) => `width_bucket(${column}, $3::timestamptz[])`;
 
-const FLOW_COLUMNS = `created, resolved, closed, rejected, reopened, transfers_in, transfers_out,
-  first_response_met, first_response_breached, resolution_met, resolution_breached`;
+const FLOW_NAMES = [
+  "created",
+  "resolved",
+  "closed",
+  "rejected",
+  "reopened",
+  "transfers_in",
+  "transfers_out",
+  "first_response_met",
+  "first_response_breached",
+  "resolution_met",
+  "resolution_breached",
+  "ratings",
+  "rating_sum",
+  "ratings_satisfied",
+];
+
+/** One row per group and bucket from a group's own counts and its transfers counted apart. */
+const combineFlows = (other: string) => `
+  SELECT coalesce(own.group_id, ${other}.group_id) AS group_id, coalesce(own.idx, ${other}.idx, 0)::int AS idx,
+         ${FLOW_NAMES.map((name) => `coalesce(${name}, 0) AS ${name}`).join(", ")}
+  FROM own FULL JOIN ${other} ON own.group_id = ${other}.group_id AND own.idx IS NOT DISTINCT FROM ${other}.idx`;
 
 /**
  * From scratch: what happened, attributed to the unit that owned the ticket when it happened. A clock
@@ -139,16 +159,7 @@ const FLOWS_RAW = `
       AND NOT EXISTS (SELECT 1 FROM g gt WHERE gt.unit_id = e.unit_id AND gt.group_id = gf.group_id)
     GROUP BY GROUPING SETS ((gf.group_id, ${bucketOf("e.at")}), (gf.group_id))
   )
-  SELECT coalesce(own.group_id, left_group.group_id) AS group_id, coalesce(own.idx, left_group.idx, 0)::int AS idx,
-         coalesce(created, 0) AS created, coalesce(resolved, 0) AS resolved, coalesce(closed, 0) AS closed,
-         coalesce(rejected, 0) AS rejected, coalesce(reopened, 0) AS reopened,
-         coalesce(transfers_in, 0) AS transfers_in, coalesce(transfers_out, 0) AS transfers_out,
-         coalesce(first_response_met, 0) AS first_response_met,
-         coalesce(first_response_breached, 0) AS first_response_breached,
-         coalesce(resolution_met, 0) AS resolution_met, coalesce(resolution_breached, 0) AS resolution_breached,
-         coalesce(ratings, 0) AS ratings, coalesce(rating_sum, 0) AS rating_sum,
-         coalesce(ratings_satisfied, 0) AS ratings_satisfied
-  FROM own FULL JOIN left_group ON own.group_id = left_group.group_id AND own.idx IS NOT DISTINCT FROM left_group.idx`;
+  ${combineFlows("left_group")}`;
 
 /** The same figures from the hourly rollups (buckets are whole UTC hours in every Indonesian zone). */
 const FLOWS_ROLLUP = `
@@ -182,16 +193,7 @@ const FLOWS_ROLLUP = `
     ) y
     GROUP BY GROUPING SETS ((y.group_id, ${bucketOf("y.hour")}), (y.group_id))
   )
-  SELECT coalesce(own.group_id, moved.group_id) AS group_id, coalesce(own.idx, moved.idx, 0)::int AS idx,
-         coalesce(created, 0) AS created, coalesce(resolved, 0) AS resolved, coalesce(closed, 0) AS closed,
-         coalesce(rejected, 0) AS rejected, coalesce(reopened, 0) AS reopened,
-         coalesce(transfers_in, 0) AS transfers_in, coalesce(transfers_out, 0) AS transfers_out,
-         coalesce(first_response_met, 0) AS first_response_met,
-         coalesce(first_response_breached, 0) AS first_response_breached,
-         coalesce(resolution_met, 0) AS resolution_met, coalesce(resolution_breached, 0) AS resolution_breached,
-         coalesce(ratings, 0) AS ratings, coalesce(rating_sum, 0) AS rating_sum,
-         coalesce(ratings_satisfied, 0) AS ratings_satisfied
-  FROM own FULL JOIN moved ON own.group_id = moved.group_id AND own.idx IS NOT DISTINCT FROM moved.idx`;
+  ${combineFlows("moved")}`;
 
 /**
  * From scratch: a first response is the reply (or resolution) that set first_responded_at; a
