@@ -25,6 +25,7 @@ import { createBenchDatabase, foreignActivity } from "./lib/database.js";
 import { coresUsed, cpuSnapshot } from "./lib/processes.js";
 import { banner, machineInfo, writeResult } from "./lib/report.js";
 import { median, round, summarize } from "./lib/stats.js";
+import { CHANNELS, KINDS, PRIORITIES, weighted } from "./lib/ticket-mix.js";
 
 const TICKETS = Number(process.env.BENCH_SLA_TICKETS ?? 1_000_000);
 const RECOMPUTE_TICKETS = Number(process.env.BENCH_SLA_RECOMPUTE_TICKETS ?? 100_000);
@@ -43,41 +44,8 @@ const BOTH_CLOCKS_DUE = 300;
 
 const DAY_MS = 86_400_000;
 
-// --- Shapes of the generated tickets. Weights are per 100; the mix only has to exercise every policy.
+// --- Shapes of the generated tickets: the shared mix; the statuses only have to exercise every policy.
 
-function weighted<T extends string>(table: readonly (readonly [T, number])[]): T[] {
-  return table.flatMap(([value, weight]) => Array.from({ length: weight }, () => value));
-}
-
-const KINDS = weighted([
-  ["INFORMATION_REQUEST", 45],
-  ["COMPLAINT", 35],
-  ["ASPIRATION", 8],
-  ["APPRECIATION", 5],
-  ["VIOLATION_REPORT", 5],
-  ["WHISTLEBLOWING", 2],
-] as const);
-const CHANNELS = weighted([
-  ["WHATSAPP", 30],
-  ["PHONE", 15],
-  ["WEB_FORM", 15],
-  ["EMAIL", 10],
-  ["LIVE_CHAT", 8],
-  ["INSTAGRAM", 5],
-  ["WALK_IN", 5],
-  ["X", 3],
-  ["FACEBOOK", 3],
-  ["TIKTOK", 2],
-  ["SP4N_LAPOR", 2],
-  ["LETTER", 1],
-  ["PRESS", 1],
-] as const);
-const PRIORITIES = weighted([
-  ["NORMAL", 70],
-  ["HIGH", 15],
-  ["LOW", 10],
-  ["URGENT", 5],
-] as const);
 // Waiting on the citizen is the pause status of every default policy: those tickets get PAUSED clocks.
 const STATUSES = weighted([
   ["NEW", 15],

@@ -11,6 +11,7 @@ import { unitWeight } from "../../server/src/modules/seed/units.js";
 import { matchPolicy } from "../../server/src/modules/sla/policy-matcher.js";
 import { stopping } from "./cleanup.js";
 import { round } from "./stats.js";
+import { CHANNELS, KINDS, PRIORITIES } from "./ticket-mix.js";
 
 const YEARS = 3;
 const BATCHES = 36;
@@ -25,41 +26,8 @@ const SURVEY_RESPONSE_RATE = 0.35;
 /** Office hours (8 a day, 5 days) against the 168 hours of a week: business minutes per wall minute. */
 const BUSINESS_SHARE = 40 / 168;
 
-// --- Shapes of the generated tickets. Weights are per 100.
+// --- Shapes of the generated tickets: the shared mix, and subjects to search.
 
-function weighted<T extends string>(table: readonly (readonly [T, number])[]): T[] {
-  return table.flatMap(([value, weight]) => Array.from({ length: weight }, () => value));
-}
-
-const KINDS = weighted([
-  ["INFORMATION_REQUEST", 45],
-  ["COMPLAINT", 35],
-  ["ASPIRATION", 8],
-  ["APPRECIATION", 5],
-  ["VIOLATION_REPORT", 5],
-  ["WHISTLEBLOWING", 2],
-] as const);
-const CHANNELS = weighted([
-  ["WHATSAPP", 30],
-  ["PHONE", 15],
-  ["WEB_FORM", 15],
-  ["EMAIL", 10],
-  ["LIVE_CHAT", 8],
-  ["INSTAGRAM", 5],
-  ["WALK_IN", 5],
-  ["X", 3],
-  ["FACEBOOK", 3],
-  ["TIKTOK", 2],
-  ["SP4N_LAPOR", 2],
-  ["LETTER", 1],
-  ["PRESS", 1],
-] as const);
-const PRIORITIES = weighted([
-  ["NORMAL", 70],
-  ["HIGH", 15],
-  ["LOW", 10],
-  ["URGENT", 5],
-] as const);
 const SUBJECTS = [
   "Antrean paspor terlalu lama",
   "Status permohonan paspor",
