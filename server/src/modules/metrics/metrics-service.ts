@@ -1,5 +1,6 @@
 import type { Database } from "../../db/database.js";
 import type { ClockKind } from "../../generated/prisma/enums.js";
+import { OPEN_STATUSES } from "../tickets/status-machine.js";
 import type { Bucket } from "./buckets.js";
 
 /** Units whose figures are added together: a unit and its subtree, or a regional office and its UPTs. */
@@ -237,7 +238,7 @@ const BACKLOG = `
   relevant AS (
     SELECT t.id AS ticket_id FROM ticket t
     WHERE t.created_at < ${LAST}
-      AND (t.status IN ('NEW', 'TRIAGED', 'ASSIGNED', 'IN_PROGRESS', 'WAITING_ON_CITIZEN')
+      AND (t.status IN (${OPEN_STATUSES.map((status) => `'${status}'`).join(", ")})
            OR t.updated_at >= (SELECT min(as_of) FROM b))
   ),
   seg AS (

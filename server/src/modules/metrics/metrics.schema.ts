@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
-
+import { UnknownUnitError } from "../../errors.js";
 import { builder } from "../../graphql/builder.js";
 import type { Context } from "../../graphql/context.js";
 import { selectsAnywhere, selectsField } from "../../graphql/selection.js";
@@ -328,10 +328,8 @@ function badInput(message: string, field: string) {
 
 function unitInScope(ctx: Context, code: string): UnitNode {
   const unit = ctx.units.byCode(code);
-  const viewer = ctx.viewer as AuthenticatedViewer;
-  if (!unit || !viewer.unitIds.has(unit.id)) {
-    throw new GraphQLError(`No unit with code "${code}" in your scope.`, { extensions: { code: "UNKNOWN_UNIT" } });
-  }
+  // Unknown and out of scope answer alike, as everywhere else in the API.
+  if (!unit || !(ctx.viewer as AuthenticatedViewer).unitIds.has(unit.id)) throw new UnknownUnitError(code);
   return unit;
 }
 

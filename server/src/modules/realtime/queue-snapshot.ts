@@ -1,13 +1,6 @@
 import type { Database } from "../../db/database.js";
 import type { Channel, TicketStatus } from "../../generated/prisma/enums.js";
-
-export const OPEN_STATUSES: readonly TicketStatus[] = [
-  "NEW",
-  "TRIAGED",
-  "ASSIGNED",
-  "IN_PROGRESS",
-  "WAITING_ON_CITIZEN",
-];
+import { OPEN_STATUSES } from "../tickets/status-machine.js";
 
 /** Staff who recorded something on a ticket within this window count as active. */
 export const ACTIVE_AGENT_WINDOW_MINUTES = 60;
