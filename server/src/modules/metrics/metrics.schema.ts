@@ -6,6 +6,7 @@ import { selectsAnywhere, selectsField } from "../../graphql/selection.js";
 import type { AuthenticatedViewer } from "../auth/viewer.js";
 import { ClockKindEnum } from "../sla/sla-enums.schema.js";
 import { UnitRef } from "../units/unit.schema.js";
+import { unitRow } from "../units/unit-repository.js";
 import type { UnitNode } from "../units/unit-tree.js";
 import { type Bucket, BucketRangeError, bucketsFor, type Granularity } from "./buckets.js";
 import {
@@ -220,8 +221,7 @@ const UnitMetricsRef = builder.objectRef<UnitMetricsResult>("UnitMetrics").imple
     unit: t.field({
       type: UnitRef,
       description: "The unit.",
-      // findUnique calls of one tick are batched by Prisma into one query.
-      resolve: (m, _args, ctx) => ctx.db.prisma.unit.findUnique({ where: { id: m.unit.id } }).then(required),
+      resolve: (m, _args, ctx) => unitRow(ctx.db, m.unit.id),
     }),
     timeZone: t.string({ description: "The IANA zone buckets follow.", resolve: (m) => m.unit.timeZone }),
     granularity: t.field({ type: GranularityEnum, description: "Bucket size.", resolve: (m) => m.granularity }),
@@ -284,7 +284,7 @@ const RegionRowRef = builder.objectRef<RegionRow>("RegionalOverview").implement(
     unit: t.field({
       type: UnitRef,
       description: "The regional office; `provinceCode` places it on the map.",
-      resolve: (r, _args, ctx) => ctx.db.prisma.unit.findUnique({ where: { id: r.unit.id } }).then(required),
+      resolve: (r, _args, ctx) => unitRow(ctx.db, r.unit.id),
     }),
     figures: t.field({ type: FiguresRef, description: "Headline figures.", resolve: (r) => r.figures }),
     status: t.field({ type: MetricStatusEnum, description: "Map colour.", resolve: (r) => r.status }),
@@ -300,11 +300,6 @@ const RegionRowRef = builder.objectRef<RegionRow>("RegionalOverview").implement(
     }),
   }),
 });
-
-function required<T>(value: T | null): T {
-  if (value === null) throw new Error("unit vanished");
-  return value;
-}
 
 const AGE_BANDS = new Set(["age0to1d", "age1to3d", "age3to7d", "age7to30d", "ageOver30d"]);
 const DURATIONS = new Set(["firstResponse", "resolution"]);

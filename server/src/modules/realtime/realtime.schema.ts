@@ -6,6 +6,7 @@ import { ClockKindEnum } from "../sla/sla-enums.schema.js";
 import { ChannelEnum, TicketEventRef, TicketRef, TicketStatusEnum } from "../tickets/ticket.schema.js";
 import { localId } from "../tickets/ticket-mutations.schema.js";
 import { UnitRef } from "../units/unit.schema.js";
+import { unitRow } from "../units/unit-repository.js";
 import type { QueueSnapshot } from "./queue-snapshot.js";
 import { RealtimeError, type SlaAlert, type Subscriber } from "./realtime.js";
 import type { StreamedEvent } from "./stream-store.js";
@@ -45,7 +46,7 @@ const QueueSnapshotRef = builder.objectRef<QueueSnapshot>("QueueSnapshot").imple
     unit: t.field({
       type: UnitRef,
       description: "The unit watched.",
-      resolve: (snapshot, _args, ctx) => ctx.db.prisma.unit.findUniqueOrThrow({ where: { id: snapshot.unitId } }),
+      resolve: (snapshot, _args, ctx) => unitRow(ctx.db, snapshot.unitId),
     }),
     computedAt: t.field({
       type: "DateTime",

@@ -13,6 +13,7 @@ import { selectsField } from "../../graphql/selection.js";
 import { canSeePersonalData } from "../auth/viewer.js";
 import { SlaStateEnum } from "../sla/sla-enums.schema.js";
 import { UnitRef } from "../units/unit.schema.js";
+import { unitRow } from "../units/unit-repository.js";
 import { maskEmail, maskName, maskPhone } from "./masking.js";
 import { allowedActions } from "./status-machine.js";
 import { encodeCursor, keysetAfter, pagePlan, ticketWhere } from "./ticket-filter.js";
@@ -219,7 +220,7 @@ export const TicketEventRef = builder.prismaNode("TicketEvent", {
       type: UnitRef,
       description: "The unit that owned the ticket when it happened (for a transfer, the receiving unit).",
       // Units are public within the API and few; by id, so an event from another scope still names its unit.
-      resolve: (event, _args, ctx) => ctx.db.prisma.unit.findUniqueOrThrow({ where: { id: event.unitId } }),
+      resolve: (event, _args, ctx) => unitRow(ctx.db, event.unitId),
     }),
     data: t.expose("data", {
       type: "JSON",

@@ -7,3 +7,13 @@ export async function loadUnitTree(db: Database): Promise<UnitTree> {
   });
   return new UnitTree(rows);
 }
+
+/**
+ * One unit's row. Prisma batches the findUnique calls of one tick into one query, so the many
+ * resolvers that name a unit (overview rows, streamed events, queue snapshots) share it.
+ */
+export async function unitRow(db: Database, id: number) {
+  const unit = await db.prisma.unit.findUnique({ where: { id } });
+  if (!unit) throw new Error(`unit ${id} does not exist`);
+  return unit;
+}
