@@ -3,6 +3,7 @@ import { builder } from "./builder.js";
 import "./errors.js";
 import "../modules/auth/auth.schema.js";
 import "../modules/units/unit.schema.js";
+import "../modules/units/staff.schema.js";
 import "../modules/tickets/ticket.schema.js";
 import "../modules/tickets/ticket-mutations.schema.js";
 import "../modules/sla/sla.schema.js";

@@ -328,6 +328,52 @@ function unitInScope(ctx: Context, code: string): UnitNode {
   return unit;
 }
 
+interface MetricsArgs {
+  from: Date;
+  to: Date;
+  granularity: Granularity;
+}
+
+/** Figures of several units over the same local buckets, in one pass over the rollups. */
+async function metricsOf(
+  ctx: Context,
+  units: readonly UnitNode[],
+  args: MetricsArgs,
+  info: GraphQLResolveInfo,
+): Promise<UnitMetricsResult[]> {
+  checkRange(args.from, args.to);
+  if (!units.length) return [];
+  // Units in one call share a time zone in practice (a region's offices); the buckets follow the first.
+  const timeZone = (units[0] as UnitNode).timeZone;
+  let buckets: Bucket[];
+  try {
+    buckets = bucketsFor(args.from, args.to, args.granularity, timeZone);
+  } catch (error) {
+    if (error instanceof BucketRangeError) throw badInput(error.message, "granularity");
+    throw error;
+  }
+  const groups = units.map((unit) => ({ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }));
+  const [figures, breakdown] = await Promise.all([
+    computeFigures(ctx.db, { groups, buckets, want: wanted(info) }),
+    selectsField(info, "breakdown") ? computeBreakdown(ctx.db, { groups, buckets }) : new Map<number, BreakdownRow[]>(),
+  ]);
+  return units.map((unit) => {
+    const [totals, ...series] = figures.get(unit.id) as Figures[];
+    const rows = breakdown.get(unit.id) ?? [];
+    return {
+      unit,
+      granularity: args.granularity,
+      buckets,
+      totals: totals as Figures,
+      series,
+      breakdown: rows.map((row) => ({
+        ...row,
+        share: totals?.created ? Math.round((row.created / totals.created) * 1000) / 10 : null,
+      })),
+    };
+  });
+}
+
 builder.queryFields((t) => ({
   unitMetrics: t.field({
     type: UnitMetricsRef,
@@ -340,35 +386,30 @@ builder.queryFields((t) => ({
       granularity: t.arg({ type: GranularityEnum, required: true, description: "Bucket size." }),
     },
     resolve: async (_root, args, ctx, info) => {
-      const unit = unitInScope(ctx, args.code);
-      checkRange(args.from, args.to);
-      let buckets: Bucket[];
-      try {
-        buckets = bucketsFor(args.from, args.to, args.granularity, unit.timeZone);
-      } catch (error) {
-        if (error instanceof BucketRangeError) throw badInput(error.message, "granularity");
-        throw error;
-      }
-      const groups = [{ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }];
-      const [figures, breakdown] = await Promise.all([
-        computeFigures(ctx.db, { groups, buckets, want: wanted(info) }),
-        selectsField(info, "breakdown")
-          ? computeBreakdown(ctx.db, { groups, buckets })
-          : new Map<number, BreakdownRow[]>(),
-      ]);
-      const [totals, ...series] = figures.get(unit.id) as Figures[];
-      const rows = breakdown.get(unit.id) ?? [];
-      return {
-        unit,
-        granularity: args.granularity,
-        buckets,
-        totals: totals as Figures,
-        series,
-        breakdown: rows.map((row) => ({
-          ...row,
-          share: totals?.created ? Math.round((row.created / totals.created) * 1000) / 10 : null,
-        })),
-      };
+      const [metrics] = await metricsOf(ctx, [unitInScope(ctx, args.code)], args, info);
+      return metrics as UnitMetricsResult;
+    },
+  }),
+  subunitMetrics: t.field({
+    type: [UnitMetricsRef],
+    description:
+      "The KPIs of each unit directly below a unit (with their own descendants), computed together, ordered by " +
+      "name: a regional office's table of its offices.",
+    authScopes: { readMetrics: true },
+    args: {
+      code: t.arg.string({ required: true, description: "Code of the parent unit, e.g. KANWIL-JI." }),
+      from: t.arg({ type: "DateTime", required: true, description: "Start (widened to a local bucket boundary)." }),
+      to: t.arg({ type: "DateTime", required: true, description: "End, exclusive." }),
+      granularity: t.arg({ type: GranularityEnum, required: true, description: "Bucket size." }),
+    },
+    resolve: (_root, args, ctx, info) => {
+      const parent = unitInScope(ctx, args.code);
+      const viewer = ctx.viewer as AuthenticatedViewer;
+      const children = ctx.units
+        .children(parent.id)
+        .filter((unit) => viewer.unitIds.has(unit.id))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      return metricsOf(ctx, children, args, info);
     },
   }),
   nationalOverview: t.field({

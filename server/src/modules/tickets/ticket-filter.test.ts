@@ -46,8 +46,19 @@ describe("ticketWhere", () => {
     expect(loose).toContain('"contains":"paspor"');
   });
 
+  it("matches a category or its narrower ones", () => {
+    expect(ticketWhere(viewer(3), tree, { category: ["PASSPORT"] })).toEqual({
+      AND: [
+        { unitId: 3 },
+        { category: { OR: [{ code: { in: ["PASSPORT"] } }, { parent: { code: { in: ["PASSPORT"] } } }] } },
+      ],
+    });
+  });
+
   it.each([
     [{ search: "x".repeat(101) }, "filter.search"],
+    [{ category: ["X".repeat(65)] }, "filter.category"],
+    [{ category: Array.from({ length: 51 }, (_, i) => `C${i}`) }, "filter.category"],
     [{ createdFrom: new Date("2026-02-01"), createdTo: new Date("2026-01-01") }, "filter.createdFrom"],
   ])("refuses bad filter %#", (filter, field) => {
     try {

@@ -23,6 +23,8 @@ export interface TicketFilter {
   kind?: TicketKind[] | null;
   channel?: Channel[] | null;
   priority?: Priority[] | null;
+  /** Category codes; a broad category includes its narrower ones. */
+  category?: string[] | null;
   createdFrom?: Date | null;
   createdTo?: Date | null;
   search?: string | null;
@@ -69,6 +71,13 @@ export function ticketWhere(
   if (filter.kind?.length) where.push({ kind: { in: filter.kind } });
   if (filter.channel?.length) where.push({ channel: { in: filter.channel } });
   if (filter.priority?.length) where.push({ priority: { in: filter.priority } });
+  if (filter.category?.length) {
+    if (filter.category.length > 50 || filter.category.some((code) => code.length > 64)) {
+      throw new ValidationError("filter.category: at most 50 codes of at most 64 characters", "filter.category");
+    }
+    const codes = { in: filter.category };
+    where.push({ category: { OR: [{ code: codes }, { parent: { code: codes } }] } });
+  }
   if (filter.slaState?.length) where.push({ clocks: { some: { state: { in: filter.slaState } } } });
   if (filter.createdFrom) where.push({ createdAt: { gte: filter.createdFrom } });
   if (filter.createdTo) where.push({ createdAt: { lt: filter.createdTo } });

@@ -269,6 +269,9 @@ const TicketFilterInput = builder.inputType("TicketFilter", {
     kind: t.field({ type: [TicketKindEnum], description: "Any of these kinds." }),
     channel: t.field({ type: [ChannelEnum], description: "Any of these channels." }),
     priority: t.field({ type: [PriorityEnum], description: "Any of these priorities." }),
+    category: t.stringList({
+      description: "Any of these category codes; a broad category includes its narrower ones (max 50).",
+    }),
     createdFrom: t.field({ type: "DateTime", description: "Received at or after this instant." }),
     createdTo: t.field({ type: "DateTime", description: "Received before this instant." }),
     search: t.string({

@@ -43,6 +43,11 @@ export class UnitTree {
     return this.byCodeMap.get(code);
   }
 
+  /** The units directly below. */
+  children(unitId: number): UnitNode[] {
+    return (this.childrenOf.get(unitId) ?? []).map((id) => this.byId.get(id) as UnitNode);
+  }
+
   /** The unit itself and every unit below it. */
   subtree(rootId: number): ReadonlySet<number> {
     const cached = this.subtreeCache.get(rootId);
