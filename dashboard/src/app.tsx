@@ -1,50 +1,64 @@
-import { useState } from "react";
-
-type Language = "id" | "en";
-
-const TEXT = {
-  id: {
-    title: "Pantau",
-    tagline: "Sistem contact center Direktorat Jenderal Imigrasi",
-    body: "Dasbor pemantauan sedang disiapkan. API GraphQL sudah dapat digunakan.",
-    api: "Buka API GraphQL",
-    switchTo: "English",
-  },
-  en: {
-    title: "Pantau",
-    tagline: "Contact-center system of the Directorate General of Immigration",
-    body: "The monitoring dashboard is being prepared. The GraphQL API is ready to use.",
-    api: "Open the GraphQL API",
-    switchTo: "Bahasa Indonesia",
-  },
-} satisfies Record<Language, Record<string, string>>;
+import type { ReactNode } from "react";
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
+import { AuthProvider, useAuth, useViewer } from "./auth/auth.js";
+import { SignInPage } from "./auth/sign-in-page.js";
+import { Layout } from "./components/layout.js";
+import { ErrorMessage, Loading } from "./components/ui.js";
+import { I18nProvider, useI18n } from "./i18n/i18n.js";
+import { NationalView } from "./views/national/national-view.js";
+import { TicketPage } from "./views/ticket/ticket-page.js";
+import { UnitPage } from "./views/unit-page.js";
 
 export function App() {
-  const [language, setLanguage] = useState<Language>("id");
-  const text = TEXT[language];
   return (
-    <main
-      style={{
-        fontFamily: "system-ui, sans-serif",
-        maxWidth: 640,
-        margin: "4rem auto",
-        padding: "0 1rem",
-        lineHeight: 1.5,
-      }}
-    >
-      <h1 style={{ marginBottom: 0 }}>{text.title}</h1>
-      <p style={{ marginTop: 4, color: "#333" }}>{text.tagline}</p>
-      <p>{text.body}</p>
-      <p>
-        <a href="/graphql">{text.api}</a>
-      </p>
-      <button
-        type="button"
-        onClick={() => setLanguage(language === "id" ? "en" : "id")}
-        lang={language === "id" ? "en" : "id"}
-      >
-        {text.switchTo}
-      </button>
-    </main>
+    <I18nProvider>
+      <BrowserRouter>
+        <AuthProvider>
+          <Routes>
+            <Route path="/login" element={<SignInPage />} />
+            <Route
+              element={
+                <RequireSession>
+                  <Layout />
+                </RequireSession>
+              }
+            >
+              <Route index element={<Home />} />
+              <Route path="national" element={<National />} />
+              <Route path="units/:code" element={<UnitPage />} />
+              <Route path="tickets/:number" element={<TicketPage />} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Routes>
+        </AuthProvider>
+      </BrowserRouter>
+    </I18nProvider>
   );
+}
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const { session } = useAuth();
+  const location = useLocation();
+  if (!session) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return children;
+}
+
+/** Each person lands where their scope starts: the directorate on the map, everyone else on their unit. */
+function Home() {
+  const { viewer, fetching } = useViewer();
+  if (fetching || !viewer) return <Loading />;
+  return <Navigate to={viewer.unit.type === "DIRECTORATE" ? "/national" : `/units/${viewer.unit.code}`} replace />;
+}
+
+function National() {
+  const { viewer, fetching } = useViewer();
+  if (fetching || !viewer) return <Loading />;
+  // The national view is the directorate's; a regional head asking for it lands on their own region.
+  if (viewer.unit.type !== "DIRECTORATE") return <Navigate to={`/units/${viewer.unit.code}`} replace />;
+  return <NationalView rootCode={viewer.unit.code} />;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return <ErrorMessage error={t("notFound")} />;
 }

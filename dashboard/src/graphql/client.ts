@@ -1,0 +1,81 @@
+import { Client, fetchExchange, subscriptionExchange } from "@urql/core";
+import { cacheExchange, type KeyingConfig, type UpdatesConfig } from "@urql/exchange-graphcache";
+import { createClient as createWsClient } from "graphql-ws";
+import { introspection } from "./introspection.js";
+
+export type LiveStatus = "connecting" | "connected" | "reconnecting";
+
+/** graphql-ws close code for a credential the server refuses. */
+const CLOSE_FORBIDDEN = 4403;
+
+// Objects without an id (snapshots, figures, payloads) are stored inside their parent, not normalised.
+const keys: KeyingConfig = Object.fromEntries(
+  introspection.__schema.types
+    .filter((type) => type.kind === "OBJECT" && "fields" in type && !type.fields.some((field) => field.name === "id"))
+    .map((type) => [type.name, () => null]),
+);
+
+// Anything that happens to a ticket can move it into or out of a filtered list (a new ticket, a transfer,
+// a status or SLA change), so each streamed event makes the cached ticket lists stale. The event's own
+// ticket fields update the rows already shown without a refetch.
+const updates: UpdatesConfig = {
+  Subscription: {
+    ticketEvents: (_result, _args, cache) => {
+      for (const field of cache.inspectFields("Query")) {
+        if (field.fieldName === "tickets") cache.invalidate("Query", field.fieldName, field.arguments);
+      }
+    },
+  },
+};
+
+export interface PantauClient {
+  client: Client;
+  dispose(): void;
+}
+
+export function createPantauClient(options: {
+  token: string;
+  onLiveStatus(status: LiveStatus): void;
+  onUnauthenticated(): void;
+}): PantauClient {
+  const { token, onLiveStatus, onUnauthenticated } = options;
+  let connectedBefore = false;
+  const ws = createWsClient({
+    url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`,
+    connectionParams: { authorization: `Bearer ${token}` },
+    lazy: false,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    // A refused credential will not get better by retrying.
+    shouldRetry: (event) => !(event instanceof CloseEvent && event.code === CLOSE_FORBIDDEN),
+    keepAlive: 10_000,
+    on: {
+      connecting: () => onLiveStatus(connectedBefore ? "reconnecting" : "connecting"),
+      connected: () => {
+        connectedBefore = true;
+        onLiveStatus("connected");
+      },
+      closed: (event) => {
+        if (event instanceof CloseEvent && event.code === CLOSE_FORBIDDEN) onUnauthenticated();
+        else onLiveStatus("reconnecting");
+      },
+    },
+  });
+  const client = new Client({
+    url: "/graphql",
+    fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+    requestPolicy: "cache-and-network",
+    exchanges: [
+      cacheExchange({ schema: introspection, keys, updates }),
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription: (request) => {
+          const input = { ...request, query: request.query ?? "" };
+          return {
+            subscribe: (sink) => ({ unsubscribe: ws.subscribe(input, sink) }),
+          };
+        },
+      }),
+    ],
+  });
+  return { client, dispose: () => void ws.dispose() };
+}

@@ -1,0 +1,164 @@
+import { graphql } from "../../graphql/graphql.js";
+import { TicketDetailFields } from "./ticket-fields.js";
+
+/** What an action asks of the person taking it, besides pressing the button. */
+export type ActionField = "body" | "reason" | "optionalReason" | "resolution" | "assignee" | "unitCode";
+
+const ResultFields = graphql(`
+  fragment ActionError on Error { code message }
+`);
+
+export const ACTION_MUTATIONS = {
+  triage: graphql(
+    `mutation Triage($input: TriageTicketInput!) {
+      result: triageTicket(input: $input) {
+        __typename ...ActionError
+        ... on TriageTicketSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  assign: graphql(
+    `mutation Assign($input: AssignTicketInput!) {
+      result: assignTicket(input: $input) {
+        __typename ...ActionError
+        ... on AssignTicketSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  transfer: graphql(
+    `mutation Transfer($input: TransferTicketInput!) {
+      result: transferTicket(input: $input) {
+        __typename ...ActionError
+        ... on TransferTicketSuccess { ticket { id status unit { id code name } } }
+      }
+    }`,
+    [ResultFields],
+  ),
+  reply: graphql(
+    `mutation Reply($input: TicketMessageInput!) {
+      result: replyToTicket(input: $input) {
+        __typename ...ActionError
+        ... on ReplyToTicketSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  note: graphql(
+    `mutation Note($input: TicketMessageInput!) {
+      result: addInternalNote(input: $input) {
+        __typename ...ActionError
+        ... on AddInternalNoteSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  waitOnCitizen: graphql(
+    `mutation Wait($input: WaitOnCitizenInput!) {
+      result: waitOnCitizen(input: $input) {
+        __typename ...ActionError
+        ... on WaitOnCitizenSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  resume: graphql(
+    `mutation Resume($input: TicketIdInput!) {
+      result: resumeTicket(input: $input) {
+        __typename ...ActionError
+        ... on ResumeTicketSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  resolve: graphql(
+    `mutation Resolve($input: ResolveTicketInput!) {
+      result: resolveTicket(input: $input) {
+        __typename ...ActionError
+        ... on ResolveTicketSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  close: graphql(
+    `mutation Close($input: TicketIdInput!) {
+      result: closeTicket(input: $input) {
+        __typename ...ActionError
+        ... on CloseTicketSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  reopen: graphql(
+    `mutation Reopen($input: TicketReasonInput!) {
+      result: reopenTicket(input: $input) {
+        __typename ...ActionError
+        ... on ReopenTicketSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  reject: graphql(
+    `mutation Reject($input: TicketReasonInput!) {
+      result: rejectTicket(input: $input) {
+        __typename ...ActionError
+        ... on RejectTicketSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  extend: graphql(
+    `mutation Extend($input: ExtendTicketDeadlineInput!) {
+      result: extendTicketDeadline(input: $input) {
+        __typename ...ActionError
+        ... on ExtendTicketDeadlineSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+} as const;
+
+export type StaffAction = keyof typeof ACTION_MUTATIONS;
+
+/** The inputs each action's form shows; the order is the order of the fields on screen. */
+export const ACTION_FIELDS: Record<StaffAction, readonly ActionField[]> = {
+  triage: [],
+  assign: ["assignee"],
+  transfer: ["unitCode", "reason"],
+  reply: ["body"],
+  note: ["body"],
+  waitOnCitizen: ["optionalReason"],
+  resume: [],
+  resolve: ["resolution"],
+  close: [],
+  reopen: ["reason"],
+  reject: ["reason"],
+  extend: ["reason"],
+};
+
+export function isStaffAction(action: string): action is StaffAction {
+  return action in ACTION_MUTATIONS;
+}
+
+/** The mutation's input from the form's values. */
+export function actionInput(
+  action: StaffAction,
+  ticketId: string,
+  values: Partial<Record<ActionField, string>>,
+): Record<string, string> {
+  const input: Record<string, string> = { ticketId };
+  for (const field of ACTION_FIELDS[action]) {
+    const value = values[field]?.trim() ?? "";
+    if (field === "assignee") input.assigneeId = value;
+    else if (field === "optionalReason") {
+      if (value) input.reason = value;
+    } else input[field] = value;
+  }
+  return input;
+}
+
+/** A form can be sent when every required field has something in it. */
+export function isComplete(action: StaffAction, values: Partial<Record<ActionField, string>>): boolean {
+  return ACTION_FIELDS[action].every((field) => field === "optionalReason" || Boolean(values[field]?.trim()));
+}

@@ -1,0 +1,85 @@
+import { useState } from "react";
+import { useQuery } from "urql";
+import { useViewer } from "../../auth/auth.js";
+import { ExportButton } from "../../components/export-button.js";
+import { type Crumb, PageHeader } from "../../components/layout.js";
+import { Panel } from "../../components/ui.js";
+import { graphql } from "../../graphql/graphql.js";
+import { useI18n } from "../../i18n/i18n.js";
+import { useThrottledRefresh, useTicketEvents } from "../../live/use-ticket-events.js";
+import { usePeriod } from "../period.js";
+import { PeriodPicker } from "../period-picker.js";
+import type { UnitInfo } from "../unit-page.js";
+import { UnitTrend } from "../unit-trend.js";
+import { QueueBoard } from "./queue-board.js";
+import { TicketList } from "./ticket-list.js";
+
+const StaffQuery = graphql(`
+  query UnitStaff($code: String!) {
+    unit(code: $code) {
+      id
+      staff { id name role openTicketCount }
+    }
+  }
+`);
+
+/** A unit supervisor's view: the live queue, the ticket list, the agents' workload and the unit's KPIs. */
+export function OfficeView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }) {
+  const { t, label, number } = useI18n();
+  const { viewer } = useViewer();
+  const { days, from, to, setDays } = usePeriod();
+  const [freshness, setFreshness] = useState(0);
+  const refreshFigures = useThrottledRefresh(() => setFreshness((n) => n + 1));
+  const [staffResult, refetchStaff] = useQuery({ query: StaffQuery, variables: { code: unit.code } });
+  const refreshStaff = useThrottledRefresh(() => refetchStaff({ requestPolicy: "network-only" }), 3_000);
+  // The stream keeps the cached ticket list current (see the client's cache updates) and the figures fresh.
+  useTicketEvents(unit.code, () => {
+    refreshFigures();
+    refreshStaff();
+  });
+  const staff = staffResult.data?.unit?.staff ?? [];
+  const canAssign =
+    viewer?.role === "UNIT_SUPERVISOR" || viewer?.role === "REGIONAL_HEAD" || viewer?.role === "DIRECTORATE";
+  return (
+    <>
+      <PageHeader
+        crumbs={crumbs}
+        title={unit.name}
+        actions={
+          <>
+            <PeriodPicker days={days} onChange={setDays} />
+            <ExportButton path="/export/unit-metrics.csv" params={{ code: unit.code, from, to, granularity: "DAY" }} />
+          </>
+        }
+      />
+      <div className="grid-queue">
+        <QueueBoard unitCode={unit.code} timeZone={unit.timeZone} />
+        <Panel title={t("workloadTitle")}>
+          <ul className="workload" data-testid="workload">
+            {staff
+              .filter((member) => member.role === "AGENT" || member.openTicketCount > 0)
+              .map((member) => (
+                <li key={member.id}>
+                  <span>
+                    {member.name} <small className="muted">{label(member.role)}</small>
+                  </span>
+                  <meter
+                    min={0}
+                    max={Math.max(10, ...staff.map((s) => s.openTicketCount))}
+                    value={member.openTicketCount}
+                  />
+                  <strong title={t("openTickets")}>{number(member.openTicketCount)}</strong>
+                </li>
+              ))}
+          </ul>
+        </Panel>
+      </div>
+      <TicketList
+        unitCode={unit.code}
+        staff={staff.filter((member) => member.role === "AGENT" || member.role === "UNIT_SUPERVISOR")}
+        canAssign={canAssign}
+      />
+      <UnitTrend code={unit.code} from={from} to={to} refreshKey={freshness} />
+    </>
+  );
+}

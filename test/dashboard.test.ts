@@ -1,0 +1,130 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { browserUnavailableReason, launchChromium, screenshot, signIn } from "./support/browser.js";
+import { CREATE, newTicketInput } from "./support/documents.js";
+import { DEMO_PASSWORD, startServer, type TestServer } from "./support/server.js";
+
+const unavailable = browserUnavailableReason();
+if (unavailable) {
+  const banner = `\n${"!".repeat(78)}\n!! Dashboard browser tests SKIPPED: ${unavailable}.\n${"!".repeat(78)}\n`;
+  process.stdout.write(banner);
+  if (process.env.REQUIRE_BROWSER === "1") throw new Error(`REQUIRE_BROWSER=1 but ${unavailable}`);
+}
+
+describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    // A month of tickets, so that every regional office has judged clocks and the map has no gaps.
+    server = await startServer("pglite", { env: { PANTAU_SEED_DAYS: "30", PANTAU_SEED_TICKETS_PER_DAY: "160" } });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    await page?.context().close();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: "id-ID" });
+    page = await context.newPage();
+  });
+
+  it("takes the directorate from the national map down to Malang, where a new ticket appears live", async () => {
+    await signIn(page, server.url, "direktorat@pantau.demo", DEMO_PASSWORD);
+    await page.waitForURL(/\/national/);
+
+    const provinces = page.locator("[data-province]");
+    await expect.poll(() => provinces.count()).toBe(33);
+    await expect.poll(() => page.locator('[data-province][data-no-data="true"]').count()).toBe(0);
+    const fills = await provinces.evaluateAll((paths) => paths.map((path) => path.getAttribute("data-fill")));
+    expect(fills.every((fill) => /^#[0-9a-f]{6}$/i.test(fill ?? ""))).toBe(true);
+    await expect.poll(() => page.getByTestId("ranking").locator("tbody tr").count()).toBe(33);
+    await page.getByTestId("live-status").filter({ hasText: "Langsung" }).waitFor();
+    await screenshot(page, "national");
+
+    // Keyboard, as a screen-reader or keyboard user drills down: Tab to the province, Enter.
+    await page.locator('[data-province="ID-JI"]').focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/units\/KANWIL-JI/);
+    await page.getByRole("heading", { level: 1, name: /Jawa Timur/ }).waitFor();
+    await page.getByTestId("offices").waitFor();
+    await screenshot(page, "region");
+
+    await page.getByRole("link", { name: "Kantor Imigrasi Kelas I TPI Malang" }).click();
+    await page.waitForURL(/\/units\/KANIM-MALANG/);
+    const board = page.getByTestId("queue-board");
+    await board.waitFor();
+    const openCount = async () =>
+      Number(((await board.locator("[data-kpi='Terbuka'] .kpi-value").textContent()) ?? "").replace(/\D/g, ""));
+    const before = await openCount();
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+
+    const subject = `Paspor hilang di bandara ${Date.now()}`;
+    const token = await server.login("kanim.malang@pantau.demo");
+    const created = await server.gql(CREATE, { input: newTicketInput({ subject, priority: "URGENT" }) }, token);
+    expect(created.data?.createTicket.__typename).toBe("CreateTicketSuccess");
+
+    await page.getByTestId("tickets").getByText(subject).waitFor({ timeout: 15_000 });
+    await expect.poll(openCount, { timeout: 15_000 }).toBe(before + 1);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await screenshot(page, "unit");
+
+    await page.getByTestId("tickets").getByRole("row").filter({ hasText: subject }).getByRole("link").click();
+    await page.getByTestId("ticket-facts").waitFor();
+    await page.locator("[data-clock='FIRST_RESPONSE'] .countdown").waitFor();
+    await screenshot(page, "ticket");
+  });
+
+  it("keeps a regional head inside their region", async () => {
+    await signIn(page, server.url, "kanwil.jatim@pantau.demo", DEMO_PASSWORD);
+    await page.waitForURL(/\/units\/KANWIL-JI/);
+    await page.getByTestId("offices").waitFor();
+
+    await page.goto(`${server.url}/national`);
+    await page.waitForURL(/\/units\/KANWIL-JI/);
+
+    await page.goto(`${server.url}/units/KANWIL-JB`);
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /di luar wewenang/ })
+      .waitFor();
+    expect(await page.getByTestId("offices").count()).toBe(0);
+    expect(await page.getByTestId("queue-board").count()).toBe(0);
+
+    await page.goto(`${server.url}/units/KANIM-BANDUNG`);
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /di luar wewenang/ })
+      .waitFor();
+    await screenshot(page, "regional-head-denied");
+  });
+
+  it("switches between Indonesian and English and remembers the choice", async () => {
+    await signIn(page, server.url, "kanim.malang@pantau.demo", DEMO_PASSWORD);
+    await page.waitForURL(/\/units\/KANIM-MALANG/);
+    await page.getByRole("heading", { name: "Antrean langsung" }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("id");
+
+    await page.getByTestId("language-switch").click();
+    await page.getByRole("heading", { name: "Live queue" }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
+    expect(await page.getByRole("heading", { name: "Antrean langsung" }).count()).toBe(0);
+
+    await page.reload();
+    await page.getByRole("heading", { name: "Live queue" }).waitFor();
+    await screenshot(page, "unit-english");
+  });
+
+  it("refuses a wrong password with a clear message", async () => {
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("Surel").fill("direktorat@pantau.demo");
+    await page.getByLabel("Kata sandi").fill("bukan-sandinya");
+    await page.getByRole("button", { name: "Masuk" }).click();
+    await page.getByRole("alert").filter({ hasText: "Surel atau kata sandi salah." }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/login");
+  });
+});
