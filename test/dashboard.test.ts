@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { browserUnavailableReason, launchChromium, screenshot, signIn } from "./support/browser.js";
+import { browserUnavailableReason, launchChromium, screenshot, signIn, startCuttableProxy } from "./support/browser.js";
 import { CREATE, newTicketInput } from "./support/documents.js";
 import { DEMO_PASSWORD, startServer, type TestServer } from "./support/server.js";
 
@@ -117,6 +117,33 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
     await page.reload();
     await page.getByRole("heading", { name: "Live queue" }).waitFor();
     await screenshot(page, "unit-english");
+  });
+
+  it("shows that the live connection dropped, and after it returns shows what happened meanwhile", async () => {
+    const proxy = await startCuttableProxy(server.url);
+    try {
+      await signIn(page, proxy.url, "kanim.malang@pantau.demo", DEMO_PASSWORD);
+      await page.waitForURL(/\/units\/KANIM-MALANG/);
+      await page.getByTestId("tickets").waitFor();
+      await page.getByTestId("live-status").filter({ hasText: "Langsung" }).waitFor();
+
+      proxy.cut();
+      await page.getByTestId("reconnecting").waitFor();
+      await screenshot(page, "unit-reconnecting");
+
+      // Created while the dashboard cannot hear anything: only a resumed stream brings it.
+      const subject = `Visa kunjungan ditolak ${Date.now()}`;
+      const token = await server.login("kanim.malang@pantau.demo");
+      const created = await server.gql(CREATE, { input: newTicketInput({ subject }) }, token);
+      expect(created.data?.createTicket.__typename).toBe("CreateTicketSuccess");
+
+      proxy.restore();
+      await page.getByTestId("live-status").filter({ hasText: "Langsung" }).waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId("reconnecting").count()).toBe(0);
+      await page.getByTestId("tickets").getByText(subject).waitFor({ timeout: 15_000 });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("refuses a wrong password with a clear message", async () => {

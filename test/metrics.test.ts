@@ -113,6 +113,35 @@ describe.each(await targets())("metrics on %s", (target) => {
     expect(Math.max(...medians)).toBeGreaterThanOrEqual(region.totals.resolution.wall.median);
   });
 
+  it("gives each office of a region its own figures in one query, equal to asking for each office", async () => {
+    const result = await server.gql(
+      `query($code: String!, $from: DateTime!, $to: DateTime!) {
+        subunitMetrics(code: $code, from: $from, to: $to, granularity: DAY) {
+          unit { code } totals { ${FIGURES} } buckets { start figures { created } }
+        }
+      }`,
+      { code: "KANWIL-JI", from, to },
+      regionalHead,
+    );
+    expect(result.errors).toBeUndefined();
+    const rows = result.data?.subunitMetrics as { unit: { code: string }; totals: any; buckets: any[] }[];
+    const offices = await server.gql(`{ units(parentCode: "KANWIL-JI") { code } }`, {}, directorate);
+    expect(rows.map((row) => row.unit.code).sort()).toEqual(
+      offices.data?.units.map((u: { code: string }) => u.code).sort(),
+    );
+    for (const row of rows.slice(0, 3)) {
+      const single = await metrics(row.unit.code);
+      expect(row.totals).toEqual(single.totals);
+      expect(row.buckets.map((b) => b.figures.created)).toEqual(single.buckets.map((b: any) => b.figures.created));
+    }
+    const outside = await server.gql(
+      `query($from: DateTime!, $to: DateTime!) { subunitMetrics(code: "KANWIL-JB", from: $from, to: $to, granularity: DAY) { unit { code } } }`,
+      { from, to },
+      regionalHead,
+    );
+    expect(outside.errors?.[0]?.extensions?.code).toBe("UNKNOWN_UNIT");
+  });
+
   it("shows a new ticket within seconds", async () => {
     const before = await metrics("KANIM-MALANG");
     const agent = await server.login("agen.malang@pantau.demo");

@@ -109,6 +109,25 @@ describe.each(await targets())("realtime subscriptions on %s", (target) => {
     await second.dispose();
   });
 
+  it("tells where the stream stands, so a client opened before its first event misses nothing after it", async () => {
+    const head = await server.gql(`{ eventStreamHead }`, {}, regionalHead);
+    expect(head.errors).toBeUndefined();
+    const position = head.data?.eventStreamHead as string;
+    const [row] = await server.app.db.sql.query<{ head: string }>(
+      "SELECT coalesce(max(position), 0)::text AS head FROM event_stream",
+    );
+    expect(BigInt(position)).toBeLessThanOrEqual(BigInt(row?.head ?? "0"));
+    // Happens between reading the head and subscribing: a stream opened after the head still gets it.
+    const between = await create({ subject: "Di antara kepala dan langganan" });
+    const client = liveClient(server.url, regionalHead);
+    const stream = collect(client, TICKET_EVENTS, { unitCode: "KANWIL-JI", after: position }, "ticketEvents");
+    await stream.waitFor((items) => items.some((e) => e.ticket?.number === between.number), 15_000, "the event");
+    expect(BigInt(stream.items[0].sequence)).toBeGreaterThan(BigInt(position));
+    await client.dispose();
+    const anonymous = await server.gql(`{ eventStreamHead }`);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
   it("shares one coalesced queue snapshot per unit and updates it when a ticket arrives", async () => {
     const watchers = Array.from({ length: 5 }, () =>
       collect(liveClient(server.url, regionalHead), QUEUE, { unitCode: "KANIM-MALANG" }, "queue"),

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -42,4 +43,49 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel(/Kata sandi|Password/).fill(password);
   await page.getByRole("button", { name: /^(Masuk|Sign in)$/ }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+/**
+ * A TCP relay in front of the server that can drop every connection and refuse new ones, as a flaky
+ * network does, so the dashboard's reconnect and resume can be watched from the outside.
+ */
+export async function startCuttableProxy(targetUrl: string): Promise<{
+  url: string;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}> {
+  const target = new URL(targetUrl);
+  const sockets = new Set<Socket>();
+  let refusing = false;
+  const server = createNetServer((client) => {
+    if (refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut() {
+      refusing = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      refusing = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

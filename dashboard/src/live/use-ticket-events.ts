@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { useSubscription } from "urql";
+import { useQuery, useSubscription } from "urql";
 import { useAuth } from "../auth/auth.js";
 import { graphql, type ResultOf } from "../graphql/graphql.js";
 import { isAfter } from "./sequence.js";
@@ -30,28 +30,41 @@ export const TicketEventsSubscription = graphql(`
 
 export type StreamedEvent = ResultOf<typeof TicketEventsSubscription>["ticketEvents"];
 
+const StreamHeadQuery = graphql(`
+  query EventStreamHead { eventStreamHead }
+`);
+
 /**
- * Every event of a unit's subtree, once and in order, across dropped connections: after a reconnect the
- * stream is reopened after the last position seen, so the server replays what was missed, and anything
- * delivered twice at the seam is dropped here.
+ * Every event of a unit's subtree, once and in order, across dropped connections. The stream opens after
+ * the head position read first, and after a reconnect it reopens after the last position seen (or that
+ * head), so the server replays whatever happened meanwhile; anything delivered twice at a seam is dropped.
  */
 export function useTicketEvents(unitCode: string, onEvent: (event: StreamedEvent) => void): void {
   const { reconnects } = useAuth();
-  const last = useRef<string | null>(null);
   const handler = useRef(onEvent);
   handler.current = onEvent;
+  const [head, rereadHead] = useQuery({ query: StreamHeadQuery, requestPolicy: "network-only" });
+  const start = head.data?.eventStreamHead ?? null;
+  const last = useRef<string | null>(null);
   const [resumeAfter, setResumeAfter] = useState<string | null>(null);
 
+  // Another unit is another stream: it starts from the head as it is now.
+  const watched = useRef(unitCode);
   useEffect(() => {
-    last.current = null;
-    setResumeAfter(null);
-  }, [unitCode]);
+    if (watched.current === unitCode) return;
+    watched.current = unitCode;
+    rereadHead({ requestPolicy: "network-only" });
+  }, [unitCode, rereadHead]);
+  useEffect(() => {
+    last.current = start;
+    setResumeAfter(start);
+  }, [start]);
   useEffect(() => {
     if (reconnects > 0) setResumeAfter(last.current);
   }, [reconnects]);
 
-  useSubscription(
-    { query: TicketEventsSubscription, variables: { unitCode, afterSequence: resumeAfter } },
+  const [{ error }, resubscribe] = useSubscription(
+    { query: TicketEventsSubscription, variables: { unitCode, afterSequence: resumeAfter }, pause: start === null },
     (_previous: StreamedEvent | undefined, data) => {
       const event = data.ticketEvents;
       if (event.sequence !== null && isAfter(event.sequence, last.current)) {
@@ -61,6 +74,16 @@ export function useTicketEvents(unitCode: string, onEvent: (event: StreamedEvent
       return event;
     },
   );
+  // A client that fell behind is told where to pick up; one away longer than the replay window starts over.
+  const failure = error?.graphQLErrors[0]?.extensions;
+  useEffect(() => {
+    if (!failure) return;
+    if (failure.code === "SUBSCRIBER_TOO_SLOW" && typeof failure.resumeAfter === "string") {
+      last.current = failure.resumeAfter;
+      setResumeAfter(failure.resumeAfter);
+      resubscribe();
+    }
+  }, [failure, resubscribe]);
 }
 
 /** Calls `refresh` at most once per `intervalMs` while events keep arriving: figures follow the stream. */

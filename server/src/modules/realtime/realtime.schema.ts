@@ -9,7 +9,7 @@ import { UnitRef } from "../units/unit.schema.js";
 import { unitRow } from "../units/unit-repository.js";
 import type { QueueSnapshot } from "./queue-snapshot.js";
 import { RealtimeError, type SlaAlert, type Subscriber } from "./realtime.js";
-import type { StreamedEvent } from "./stream-store.js";
+import { type StreamedEvent, streamHead } from "./stream-store.js";
 
 builder.subscriptionType({
   description:
@@ -135,6 +135,16 @@ function toAlert(event: StreamedEvent): SlaAlert {
     dueAt: data.dueAt ? new Date(data.dueAt) : null,
   };
 }
+
+builder.queryField("eventStreamHead", (t) =>
+  t.string({
+    description:
+      "The newest position of the event stream. A client that subscribes to `ticketEvents` with this as " +
+      "`afterSequence` misses nothing that happens after it asked, even across a reconnect before its first event.",
+    authScopes: { readTickets: true },
+    resolve: async (_root, _args, ctx) => (await streamHead(ctx.db)).toString(),
+  }),
+);
 
 builder.subscriptionFields((t) => ({
   ticketEvents: t.field({
