@@ -1,13 +1,15 @@
-import type { ReactNode } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { AuthProvider, useAuth, useViewer } from "./auth/auth.js";
 import { SignInPage } from "./auth/sign-in-page.js";
 import { Layout } from "./components/layout.js";
 import { ErrorMessage, Loading } from "./components/ui.js";
 import { I18nProvider, useI18n } from "./i18n/i18n.js";
-import { NationalView } from "./views/national/national-view.js";
-import { TicketPage } from "./views/ticket/ticket-page.js";
-import { UnitPage } from "./views/unit-page.js";
+
+// Views load on first visit, so the sign-in page does not wait for the charts and the map.
+const NationalView = lazy(() => import("./views/national/national-view.js").then((m) => ({ default: m.NationalView })));
+const UnitPage = lazy(() => import("./views/unit-page.js").then((m) => ({ default: m.UnitPage })));
+const TicketPage = lazy(() => import("./views/ticket/ticket-page.js").then((m) => ({ default: m.TicketPage })));
 
 export function App() {
   return (
@@ -25,8 +27,22 @@ export function App() {
             >
               <Route index element={<Home />} />
               <Route path="national" element={<National />} />
-              <Route path="units/:code" element={<UnitPage />} />
-              <Route path="tickets/:number" element={<TicketPage />} />
+              <Route
+                path="units/:code"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <UnitPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="tickets/:number"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <TicketPage />
+                  </Suspense>
+                }
+              />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>
@@ -55,7 +71,11 @@ function National() {
   if (fetching || !viewer) return <Loading />;
   // The national view is the directorate's; a regional head asking for it lands on their own region.
   if (viewer.unit.type !== "DIRECTORATE") return <Navigate to={`/units/${viewer.unit.code}`} replace />;
-  return <NationalView rootCode={viewer.unit.code} />;
+  return (
+    <Suspense fallback={<Loading />}>
+      <NationalView rootCode={viewer.unit.code} />
+    </Suspense>
+  );
 }
 
 function NotFound() {

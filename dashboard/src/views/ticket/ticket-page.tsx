@@ -231,6 +231,8 @@ function ActionForm({ action, ticket, onDone }: { action: StaffAction; ticket: T
   const set = (field: ActionField, value: string) => setValues((current) => ({ ...current, [field]: value }));
   const submit = async () => {
     setFailure(null);
+    // Each action's document has its own input type; actionInput builds the one this action needs, which
+    // TypeScript cannot follow through the lookup by action name.
     const result = await execute({ input: actionInput(action, ticket.id, values) } as never);
     const payload = (result.data as { result?: { __typename: string; message?: string } } | undefined)?.result;
     if (result.error) setFailure(result.error.message);
