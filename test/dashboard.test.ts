@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { browserUnavailableReason, launchChromium, screenshot, signIn, startCuttableProxy } from "./support/browser.js";
@@ -44,6 +45,14 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
     await page.getByTestId("live-status").filter({ hasText: "Langsung" }).waitFor();
     await screenshot(page, "national");
 
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Unduh CSV" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = readFileSync(await download.path(), "utf8");
+    expect(csv.trim().split("\n")).toHaveLength(34);
+
     // Keyboard, as a screen-reader or keyboard user drills down: Tab to the province, Enter.
     await page.locator('[data-province="ID-JI"]').focus();
     await page.keyboard.press("Enter");
@@ -75,7 +84,11 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
 
     await page.getByTestId("tickets").getByRole("row").filter({ hasText: subject }).getByRole("link").click();
     await page.getByTestId("ticket-facts").waitFor();
-    await page.locator("[data-clock='FIRST_RESPONSE'] .countdown").waitFor();
+    const countdown = page.locator("[data-clock='FIRST_RESPONSE'] .countdown");
+    await countdown.waitFor();
+    const secondsLeft = async () => Number(await countdown.getAttribute("data-seconds"));
+    const first = await secondsLeft();
+    await expect.poll(secondsLeft, { timeout: 5_000 }).toBeLessThan(first);
     await screenshot(page, "ticket");
   });
 

@@ -40,7 +40,7 @@ describe.each(await targets())("what a supervisor needs to run a unit, on %s", (
 
   it("filters tickets by category, a broad category including its narrower ones", async () => {
     const categories = await server.gql(`{ categories { code children { code } } }`, {}, supervisor);
-    const broad = (categories.data?.categories as { code: string; children: { code: string }[] }[]).find(
+    const broad = ((categories.data?.categories ?? []) as { code: string; children: { code: string }[] }[]).find(
       (category) => category.children.length > 0,
     );
     if (!broad) throw new Error("the seed has no category tree");
