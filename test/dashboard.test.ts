@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { browserUnavailableReason, launchChromium, screenshot, signIn, startCuttableProxy } from "./support/browser.js";
 import { CREATE, newTicketInput } from "./support/documents.js";
 import { DEMO_PASSWORD, startServer, type TestServer } from "./support/server.js";
@@ -26,10 +26,23 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
     await browser?.close();
     await server?.stop();
   });
+  // Whatever the browser reports as an error (a script error, a blocked resource, a policy violation)
+  // fails the test, unless the test expects it.
+  let consoleErrors: string[] = [];
+  let expectedErrors: RegExp | null = null;
   beforeEach(async () => {
     await page?.context().close();
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: "id-ID" });
     page = await context.newPage();
+    consoleErrors = [];
+    expectedErrors = null;
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => consoleErrors.push(error.message));
+  });
+  afterEach(() => {
+    expect(consoleErrors.filter((text) => !expectedErrors?.test(text))).toEqual([]);
   });
 
   it("takes the directorate from the national map down to Malang, where a new ticket appears live", async () => {
@@ -133,6 +146,7 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
   });
 
   it("shows that the live connection dropped, and after it returns shows what happened meanwhile", async () => {
+    expectedErrors = /WebSocket|ERR_CONNECTION|ERR_EMPTY_RESPONSE|Failed to load resource/;
     const proxy = await startCuttableProxy(server.url);
     try {
       await signIn(page, proxy.url, "kanim.malang@pantau.demo", DEMO_PASSWORD);
