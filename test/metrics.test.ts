@@ -113,6 +113,26 @@ describe.each(await targets())("metrics on %s", (target) => {
     expect(Math.max(...medians)).toBeGreaterThanOrEqual(region.totals.resolution.wall.median);
   });
 
+  it("shows a new ticket in the shared national view within seconds", async () => {
+    const jatim = async () => {
+      const result = await server.gql(OVERVIEW, { from, to }, directorate);
+      return (result.data?.nationalOverview as { unit: { code: string }; figures: { created: number } }[]).find(
+        (row) => row.unit.code === "KANWIL-JI",
+      )?.figures.created as number;
+    };
+    const before = await jatim();
+    const agent = await server.login("agen.malang@pantau.demo");
+    await server.gql(CREATE, { input: newTicketInput() }, agent);
+    // Served from a computation shared for 5 seconds and refreshed behind the callers.
+    const deadline = Date.now() + 15_000;
+    let after = await jatim();
+    while (after === before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      after = await jatim();
+    }
+    expect(after).toBe(before + 1);
+  });
+
   it("gives each office of a region its own figures in one query, equal to asking for each office", async () => {
     const result = await server.gql(
       `query($code: String!, $from: DateTime!, $to: DateTime!) {

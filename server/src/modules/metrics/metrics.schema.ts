@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
+import type { Database } from "../../db/database.js";
 import { UnknownUnitError } from "../../errors.js";
 import { builder } from "../../graphql/builder.js";
 import type { Context } from "../../graphql/context.js";
@@ -33,6 +34,7 @@ import {
   type Figures,
   type Quantiles,
 } from "./metrics-service.js";
+import { SharedFigures } from "./shared-figures.js";
 
 const GranularityEnum = builder.enumType("Granularity", {
   description: "Bucket size, on the unit's local calendar.",
@@ -374,6 +376,53 @@ async function metricsOf(
   });
 }
 
+/**
+ * Every directorate screen and many third parties ask for the same national figures; they are computed for
+ * all regional offices at once and shared for a few seconds (metrics are current "within seconds" anyway),
+ * then each caller gets the rows of their scope.
+ */
+const OVERVIEW_FRESH_MS = 5_000;
+const overviews = new WeakMap<Database, SharedFigures<RegionRow[]>>();
+
+function overviewsOf(db: Database): SharedFigures<RegionRow[]> {
+  let shared = overviews.get(db);
+  if (!shared) {
+    shared = new SharedFigures({ freshMs: OVERVIEW_FRESH_MS, staleMs: 60_000, maxEntries: 16 });
+    overviews.set(db, shared);
+  }
+  return shared;
+}
+
+async function regionFigures(
+  ctx: Context,
+  days: readonly Bucket[],
+  want: ReturnType<typeof wanted>,
+): Promise<RegionRow[]> {
+  const root = ctx.units.byCode("IMI");
+  const regions = [...ctx.units.subtree(root?.id ?? -1)]
+    .map((id) => ctx.units.get(id) as UnitNode)
+    .filter((unit) => unit.type === "REGIONAL_OFFICE")
+    .sort((a, b) => a.code.localeCompare(b.code));
+  if (!regions.length) return [];
+  const groups = regions.map((unit) => ({ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }));
+  const figures = await computeFigures(ctx.db, { groups, buckets: days, want });
+  return regions.map((unit) => {
+    const [totals, ...daily] = figures.get(unit.id) as Figures[];
+    const care = careIndex(
+      totals as Figures,
+      daily.map((day) => overallCompliance(day)),
+      satisfactionScore(totals as Figures),
+    );
+    return {
+      unit,
+      figures: totals as Figures,
+      care,
+      status: statusOf(overallCompliance(totals as Figures)),
+      rank: null,
+    };
+  });
+}
+
 builder.queryFields((t) => ({
   unitMetrics: t.field({
     type: UnitMetricsRef,
@@ -427,31 +476,17 @@ builder.queryFields((t) => ({
       const from = args.from ?? new Date(to.getTime() - 30 * DAY_MS);
       checkRange(from, to);
       const viewer = ctx.viewer as AuthenticatedViewer;
-      const root = ctx.units.byCode("IMI");
-      const regions = [...ctx.units.subtree(root?.id ?? -1)]
-        .map((id) => ctx.units.get(id) as UnitNode)
-        .filter((unit) => unit.type === "REGIONAL_OFFICE" && viewer.unitIds.has(unit.id))
-        .sort((a, b) => a.code.localeCompare(b.code));
-      if (!regions.length) return [];
-      const groups = regions.map((unit) => ({ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }));
       // Whole WIB days: their daily compliance feeds the consistency component.
       const days = bucketsFor(from, to, "DAY", "Asia/Jakarta");
-      const figures = await computeFigures(ctx.db, { groups, buckets: days, want: wanted(info) });
-      const rows = regions.map((unit) => {
-        const [totals, ...daily] = figures.get(unit.id) as Figures[];
-        const care = careIndex(
-          totals as Figures,
-          daily.map((day) => overallCompliance(day)),
-          satisfactionScore(totals as Figures),
-        );
-        return {
-          unit,
-          figures: totals as Figures,
-          care,
-          status: statusOf(overallCompliance(totals as Figures)),
-          rank: null as number | null,
-        };
-      });
+      const want = wanted(info);
+      const national = await overviewsOf(ctx.db).get(
+        [days[0]?.start.toISOString(), days.at(-1)?.end.toISOString(), want.durations, want.ageBands].join("|"),
+        () => regionFigures(ctx, days, want),
+      );
+      const rows = national
+        .filter((row) => viewer.unitIds.has(row.unit.id))
+        .map((row) => ({ ...row, rank: null as number | null }));
+      if (!rows.length) return [];
       const ranks = rank(rows, (row) => row.care.score);
       rows.forEach((row, i) => {
         row.rank = ranks[i] ?? null;
