@@ -116,7 +116,7 @@ describe.each(await targets())("metrics on %s", (target) => {
   it("shows a new ticket in the shared national view within seconds", async () => {
     const jatim = async () => {
       const result = await server.gql(OVERVIEW, { from, to }, directorate);
-      return (result.data?.nationalOverview as { unit: { code: string }; figures: { created: number } }[]).find(
+      return ((result.data?.nationalOverview ?? []) as { unit: { code: string }; figures: { created: number } }[]).find(
         (row) => row.unit.code === "KANWIL-JI",
       )?.figures.created as number;
     };
