@@ -419,12 +419,21 @@ async function measureQueries(
   const nationalBody = JSON.stringify({ query: NATIONAL_QUERY, variables: last30 });
   let national: NationalData | undefined;
   otherActiveSessions.national = await foreignActivity(databaseName);
+  // The server shares the national figures for a few seconds; a window shifted by whole days on every call
+  // is never shared, which is what the aggregate itself costs.
+  let shift = 0;
   const nationalRun = await repeat("nationalOverview, last 30 days", {
     graphql: async () => {
       national = await request<NationalData>(nationalBody);
       if (national.nationalOverview.length !== regionCount) {
         throw new Error(`${national.nationalOverview.length} regional rows, expected ${regionCount}`);
       }
+    },
+    computed: async () => {
+      shift = (shift % 300) + 1;
+      const end = now.getTime() - shift * DAY_MS;
+      const window = { from: new Date(end - 30 * DAY_MS).toISOString(), to: new Date(end).toISOString() };
+      await request<NationalData>(JSON.stringify({ query: NATIONAL_QUERY, variables: window }));
     },
   });
 
@@ -476,6 +485,7 @@ async function measureQueries(
   await endPageClient();
 
   const nationalStats = summarize(nationalRun.samples.graphql ?? []);
+  const nationalComputed = summarize(nationalRun.samples.computed ?? []);
   const unitStats = summarize(unitRun.samples.graphql ?? []);
   const pageGraphql = summarize(pageRun.samples.graphql ?? []);
   const pageSql = summarize(pageRun.samples.sql ?? []);
@@ -485,6 +495,7 @@ async function measureQueries(
     window: { last30, last90 },
     national: {
       ...nationalStats,
+      computed: nationalComputed,
       complete: nationalRun.complete,
       regions: rows.length,
       createdInWindow: rows.reduce((sum, row) => sum + row.figures.created, 0),
@@ -533,7 +544,8 @@ async function measureQueries(
     otherActiveSessions,
   };
   printTable("metrics queries (ms)", [
-    { query: "nationalOverview, 30 days", ...nationalStats },
+    { query: "nationalOverview, 30 days (shared)", ...nationalStats },
+    { query: "nationalOverview, 30 days (computed each call)", ...nationalComputed },
     { query: `unitMetrics ${target.code}, 90 days by day`, ...unitStats },
     { query: "tickets page, GraphQL", ...pageGraphql },
     { query: "tickets page, raw SQL", ...pageSql },
@@ -546,6 +558,7 @@ async function measureQueries(
     summary,
     samples: {
       national: nationalRun.samples.graphql,
+      nationalComputed: nationalRun.samples.computed,
       unit: unitRun.samples.graphql,
       pageGraphql: pageRun.samples.graphql,
       pageSql: pageRun.samples.sql,
@@ -957,7 +970,13 @@ function printTargets(q: Awaited<ReturnType<typeof measureQueries>>["summary"]) 
     console.log(
       `| ${name} | ${s.samples} | ${s.medianMs} ms | ${s.p90Ms} ms | ${s.p99Ms} ms | ${targetText} | ${verdict(met)} |`,
     );
-  line("nationalOverview, 30 days", q.national, `p99 ≤ ${TARGETS.nationalP99Ms} ms`, q.national.met);
+  line("nationalOverview, 30 days (shared)", q.national, `p99 ≤ ${TARGETS.nationalP99Ms} ms`, q.national.met);
+  line(
+    "nationalOverview, 30 days (computed each call)",
+    q.national.computed,
+    `p99 ≤ ${TARGETS.nationalP99Ms} ms`,
+    q.national.computed.p99Ms <= TARGETS.nationalP99Ms,
+  );
   line(`unitMetrics ${q.unit.code}, 90 days by day`, q.unit, `p99 ≤ ${TARGETS.unitP99Ms} ms`, q.unit.met);
   line("tickets page, GraphQL", q.page.graphql, `p99 ≤ ${TARGETS.pageP99Ms} ms`, q.page.met);
   line("tickets page, raw SQL", q.page.sql, "", true);
