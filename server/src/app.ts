@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
 import type { Config } from "./config/env.js";
@@ -19,6 +20,7 @@ import { useCaller } from "./modules/limits/caller-plugin.js";
 import { clientAddress } from "./modules/limits/client-address.js";
 import { useQueryCost } from "./modules/limits/cost-plugin.js";
 import { documentLimitPlugins } from "./modules/limits/document-limits.js";
+import { useInputHygiene } from "./modules/limits/input-hygiene.js";
 import { createInProcessBus, createRedisBus } from "./modules/realtime/bus.js";
 import { Realtime } from "./modules/realtime/realtime.js";
 import { streamId } from "./modules/realtime/stream-store.js";
@@ -127,6 +129,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
       caller.plugin,
       ...documentLimitPlugins(config.limits),
+      useInputHygiene(),
       useQueryCost({
         maxCostPerOperation: config.limits.maxCostPerOperation,
         budgets: config.limits.budgets,
@@ -145,6 +148,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (original instanceof DomainError) {
           return new GraphQLError(original.message, { extensions: { code: original.code } });
+        }
+        // Malformed global ids and other input the schema refuses before a resolver runs.
+        if (original instanceof PothosValidationError) {
+          return new GraphQLError(original.message, { extensions: { code: "VALIDATION_FAILED" } });
         }
         if (original instanceof AuthenticationError) {
           return new GraphQLError(original.message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
