@@ -138,6 +138,8 @@ describe.each(await targets())("hostile operations on %s", (target) => {
     ["first far over the cap", { first: 1_000_000 }, "VALIDATION_FAILED"],
     ["a negative first", { first: -1 }, "VALIDATION_FAILED"],
     ["last far over the cap", { last: 1_000_000 }, "VALIDATION_FAILED"],
+    ["a first that is not a number", { first: "100; DROP TABLE ticket" }, "BAD_USER_INPUT"],
+    ["a filter of the wrong shape", { filter: { status: "NEW' OR 1=1" } }, "BAD_USER_INPUT"],
   ])("refuses %s", async (_label, variables, code) => {
     expect(codeOf(await send(server.url, { query: TICKETS, variables }, agent))).toBe(code);
   });

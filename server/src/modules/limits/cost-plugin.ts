@@ -52,7 +52,7 @@ export function useQueryCost(options: {
     variableValues?: Record<string, unknown> | null | undefined;
     operationName?: string | null | undefined;
     contextValue: Context;
-  }): Promise<Charge | null> {
+  }): Promise<Charge> {
     let requested: number;
     try {
       requested = operationCost({
@@ -61,9 +61,11 @@ export function useQueryCost(options: {
         variables: args.variableValues,
         operationName: args.operationName,
       });
-    } catch {
-      // Variables that do not fit the operation: execution refuses them at once, at no cost.
-      return null;
+    } catch (error) {
+      // Variables that do not fit the operation. Refused here rather than left to execution, so that no
+      // operation ever runs without having been costed.
+      const message = error instanceof Error ? error.message : "The variables do not fit the operation.";
+      return { error: new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } }) };
     }
     const { client, tier } = budgetOwner(args.contextValue.viewer, args.contextValue.clientAddress);
     const budget = options.budgets[tier];
@@ -104,7 +106,6 @@ export function useQueryCost(options: {
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       const outcome = await charge(args);
-      if (!outcome) return;
       if ("error" in outcome) {
         setResultAndStopExecution({ errors: [outcome.error] });
         return;
@@ -119,7 +120,7 @@ export function useQueryCost(options: {
     },
     async onSubscribe({ args, setResultAndStopExecution }) {
       const outcome = await charge(args);
-      if (outcome && "error" in outcome) setResultAndStopExecution({ errors: [outcome.error] });
+      if ("error" in outcome) setResultAndStopExecution({ errors: [outcome.error] });
     },
   };
 }
