@@ -68,7 +68,8 @@ describe.each(await targets())("query cost, budgets and transport on %s", (targe
 
   it("refuses an operation over the per-operation maximum before it runs", async () => {
     const before = await counts();
-    const { body } = await post(server.url, { query: NESTED }, { authorization: `Bearer ${staff}` });
+    const { response, body } = await post(server.url, { query: NESTED }, { authorization: `Bearer ${staff}` });
+    expect(response.status).toBe(400);
     expect(body.data).toBeUndefined();
     expect(body.errors[0].extensions).toMatchObject({
       code: "QUERY_TOO_COSTLY",

@@ -65,7 +65,9 @@ export function useQueryCost(options: {
       // Variables that do not fit the operation. Refused here rather than left to execution, so that no
       // operation ever runs without having been costed.
       const message = error instanceof Error ? error.message : "The variables do not fit the operation.";
-      return { error: new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } }) };
+      // As GraphQL over HTTP asks for a request error: 400 when the client accepts graphql-response+json.
+      const http = { spec: true, status: 400 };
+      return { error: new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", http } }) };
     }
     const { client, tier } = budgetOwner(args.contextValue.viewer, args.contextValue.clientAddress);
     const budget = options.budgets[tier];
@@ -79,7 +81,14 @@ export function useQueryCost(options: {
       return {
         error: new GraphQLError(
           `The operation costs ${requested} points; at most ${limit} are allowed in one operation. Ask for smaller pages (first/last) or fewer nested objects.`,
-          { extensions: { code: CostCode.QUERY_TOO_COSTLY, cost: requested, maximum: limit } },
+          {
+            extensions: {
+              code: CostCode.QUERY_TOO_COSTLY,
+              cost: requested,
+              maximum: limit,
+              http: { spec: true, status: 400 },
+            },
+          },
         ),
       };
     }
