@@ -7,7 +7,7 @@ const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** Who draws from which budget: anonymous callers, staff users, and API keys by their rate tier. */
 export type BudgetTierName = "ANONYMOUS" | "STAFF" | RateTier;
 const BUDGET_DEFAULTS: Record<BudgetTierName, { capacity: number; refillPerSecond: number }> = {
-  ANONYMOUS: { capacity: 200, refillPerSecond: 2 },
+  ANONYMOUS: { capacity: 1_000, refillPerSecond: 5 },
   STAFF: { capacity: 5_000, refillPerSecond: 50 },
   STANDARD: { capacity: 2_000, refillPerSecond: 20 },
   PARTNER: { capacity: 10_000, refillPerSecond: 100 },
