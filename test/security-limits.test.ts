@@ -213,6 +213,11 @@ describe.each(await targets())("query cost, budgets and transport on %s", (targe
     expect(enumTypo.body.errors[0].message).not.toMatch(/Did you mean/);
   });
 
+  it("serves GraphiQL outside production", async () => {
+    const page = await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } });
+    expect(page.headers.get("content-type")).toContain("text/html");
+  });
+
   it("sends security headers with the dashboard", async () => {
     const page = await fetch(`${server.url}/tickets/123`);
     expect(page.status).toBe(200);
@@ -248,6 +253,11 @@ describe.each(await targets())("in production on %s", (target) => {
     expect(withKey.body.errors).toBeUndefined();
     expect(withKey.body.data.__schema.queryType.name).toBe("Query");
     expect(withKey.body.extensions.cost.budget).toMatchObject({ tier: "PARTNER", capacity: 10_000 });
+  });
+
+  it("serves no GraphiQL unless configured", async () => {
+    const page = await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } });
+    expect(page.headers.get("content-type") ?? "").not.toContain("text/html");
   });
 
   it("masks unexpected errors: no stack, no SQL", async () => {
