@@ -52,12 +52,16 @@ describe.each(await targets())("query cost, budgets and transport on %s", (targe
   });
 
   it("returns the cost and the remaining budget with every response", async () => {
-    const { body } = await post(
+    const { response, body } = await post(
       server.url,
       { query: PAGE, variables: { n: 10 } },
       { authorization: `Bearer ${staff}` },
     );
     expect(body.errors).toBeUndefined();
+    expect(body.extensions.http).toBeUndefined();
+    expect(response.headers.get("x-query-cost")).toBe("21");
+    expect(response.headers.get("x-ratelimit-limit")).toBe("5000");
+    expect(Number(response.headers.get("x-ratelimit-remaining"))).toBe(body.extensions.cost.budget.remaining);
     expect(body.extensions.cost).toMatchObject({
       requested: 1 + 10 * 2,
       limit: 1000,
@@ -136,6 +140,7 @@ describe.each(await targets())("query cost, budgets and transport on %s", (targe
     await live.ended;
     expect(live.errors[0]?.extensions?.code).toBe("RATE_LIMITED");
     expect(live.errors[0]?.extensions?.retryAfter).toBeGreaterThan(0);
+    expect(live.errors[0]?.extensions?.http).toBeUndefined();
     await client.dispose();
   });
 

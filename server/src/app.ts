@@ -18,7 +18,7 @@ import { AuthenticationError, authenticate } from "./modules/auth/auth-service.j
 import { type BudgetStore, createMemoryBudgetStore, createRedisBudgetStore } from "./modules/limits/budget.js";
 import { useCaller } from "./modules/limits/caller-plugin.js";
 import { clientAddress } from "./modules/limits/client-address.js";
-import { useQueryCost } from "./modules/limits/cost-plugin.js";
+import { RATE_LIMIT_HEADERS, useQueryCost } from "./modules/limits/cost-plugin.js";
 import { documentLimitPlugins } from "./modules/limits/document-limits.js";
 import { useInputHygiene } from "./modules/limits/input-hygiene.js";
 import { createInProcessBus, createRedisBus } from "./modules/realtime/bus.js";
@@ -119,7 +119,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           credentials: false,
           methods: ["GET", "POST"],
           allowedHeaders: ["authorization", "content-type", "accept", "x-graphql-yoga-csrf"],
-          exposedHeaders: ["Retry-After"],
+          exposedHeaders: ["Retry-After", ...RATE_LIMIT_HEADERS],
           maxAge: 600,
         }
       : false,
@@ -179,6 +179,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         viewer,
         authorization,
         clientAddress: clientAddress(socket?.remoteAddress, forwardedFor, config.http.trustProxyHops),
+        transport: overWebSocket ? "websocket" : "http",
         realtime: loadedRealtime(),
         tickets: ticketDeps,
         logger,

@@ -15,6 +15,8 @@ export interface Context {
   readonly authorization: string | null;
   /** Where the request came from (after trusted proxies): the budget of anonymous callers. */
   readonly clientAddress: string;
+  /** How the operation arrived: HTTP answers can carry status codes and headers, WebSocket messages cannot. */
+  readonly transport: "http" | "websocket";
   readonly realtime: Realtime;
   readonly tickets: TicketDeps;
   readonly logger: Logger;

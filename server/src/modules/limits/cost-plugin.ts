@@ -12,6 +12,9 @@ export const CostCode = {
   RATE_LIMITED: "RATE_LIMITED",
 } as const;
 
+/** Headers of an HTTP answer to one operation: the budget's size, what is left, and what the operation cost. */
+export const RATE_LIMIT_HEADERS = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-Query-Cost"] as const;
+
 /** What `extensions.cost` of every response tells the client. */
 export interface CostReport {
   requested: number;
@@ -33,6 +36,9 @@ export function budgetOwner(viewer: Viewer, clientAddress: string): { client: st
 }
 
 type Charge = { report: CostReport } | { error: GraphQLError };
+
+/** Status codes and headers mean something only in an HTTP answer; a WebSocket message would just carry them. */
+const overHttp = (context: Context, http: Record<string, unknown>) => (context.transport === "http" ? { http } : {});
 
 /**
  * Costs every operation from its document before it runs, refuses one that costs more than a single operation
@@ -66,8 +72,8 @@ export function useQueryCost(options: {
       // operation ever runs without having been costed.
       const message = error instanceof Error ? error.message : "The variables do not fit the operation.";
       // As GraphQL over HTTP asks for a request error: 400 when the client accepts graphql-response+json.
-      const http = { spec: true, status: 400 };
-      return { error: new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", http } }) };
+      const http = overHttp(args.contextValue, { spec: true, status: 400 });
+      return { error: new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", ...http } }) };
     }
     const { client, tier } = budgetOwner(args.contextValue.viewer, args.contextValue.clientAddress);
     const budget = options.budgets[tier];
@@ -86,7 +92,7 @@ export function useQueryCost(options: {
               code: CostCode.QUERY_TOO_COSTLY,
               cost: requested,
               maximum: limit,
-              http: { spec: true, status: 400 },
+              ...overHttp(args.contextValue, { spec: true, status: 400 }),
             },
           },
         ),
@@ -103,7 +109,10 @@ export function useQueryCost(options: {
               code: CostCode.RATE_LIMITED,
               retryAfter: spend.retryAfterSeconds,
               cost: describe(spend.remaining),
-              http: { status: 429, headers: { "Retry-After": String(spend.retryAfterSeconds) } },
+              ...overHttp(args.contextValue, {
+                status: 429,
+                headers: { "Retry-After": String(spend.retryAfterSeconds) },
+              }),
             },
           },
         ),
@@ -123,7 +132,17 @@ export function useQueryCost(options: {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;
           const single = result as ExecutionResult;
-          setResult({ ...single, extensions: { ...single.extensions, cost: outcome.report } });
+          const { report } = outcome;
+          const headers: Record<(typeof RATE_LIMIT_HEADERS)[number], string> = {
+            "X-RateLimit-Limit": String(report.budget.capacity),
+            "X-RateLimit-Remaining": String(report.budget.remaining),
+            "X-Query-Cost": String(report.requested),
+          };
+          // Yoga turns extensions.http into response headers and leaves it out of the body.
+          setResult({
+            ...single,
+            extensions: { ...single.extensions, cost: report, ...overHttp(args.contextValue, { headers }) },
+          });
         },
       };
     },
