@@ -87,7 +87,10 @@ const schema = z.object({
       z.array(
         z
           .url({ protocol: /^https?$/ })
-          .refine((origin) => new URL(origin).origin === origin, "must be a bare origin like https://example.go.id"),
+          .refine(
+            (origin) => URL.canParse(origin) && new URL(origin).origin === origin,
+            "must be a bare origin like https://example.go.id",
+          ),
       ),
     )
     .optional(),
