@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
 import type { Config } from "./config/env.js";
@@ -13,6 +15,12 @@ import { staticFiles } from "./http/static-files.js";
 import { attachWebSocket, type WebSocketServerContext } from "./http/websocket.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
+import { type BudgetStore, createMemoryBudgetStore, createRedisBudgetStore } from "./modules/limits/budget.js";
+import { useCaller } from "./modules/limits/caller-plugin.js";
+import { clientAddress } from "./modules/limits/client-address.js";
+import { RATE_LIMIT_HEADERS, useQueryCost } from "./modules/limits/cost-plugin.js";
+import { documentLimitPlugins } from "./modules/limits/document-limits.js";
+import { useInputHygiene } from "./modules/limits/input-hygiene.js";
 import { createInProcessBus, createRedisBus } from "./modules/realtime/bus.js";
 import { Realtime } from "./modules/realtime/realtime.js";
 import { streamId } from "./modules/realtime/stream-store.js";
@@ -88,13 +96,47 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     if (!realtime) throw new Error("realtime not started");
     return realtime;
   };
-  type ServerContext = { req: IncomingMessage; request: Request } | WebSocketServerContext;
+  type ServerContext = { req?: IncomingMessage; request: Request } | WebSocketServerContext;
 
+  let budgets: BudgetStore = createMemoryBudgetStore();
+  const caller = useCaller({
+    authenticate: (authorization) => authenticate(db, ticketDeps.units(), authorization),
+    introspectionForAnonymous: config.http.introspectionForAnonymous,
+  });
+  const { corsOrigins } = config.http;
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
     graphiql: config.graphiql ? { title: "Pantau GraphQL" } : false,
     landingPage: false,
+    // Each operation of a batch goes through the whole pipeline: limited, costed and charged on its own.
+    batching: config.limits.maxBatch > 0 ? { limit: config.limits.maxBatch } : false,
+    maxRequestBodySize: config.limits.maxBodyBytes,
+    // Without an allow-list no CORS headers are sent at all, so browsers keep the API same-origin.
+    cors: corsOrigins.length
+      ? {
+          origin: [...corsOrigins],
+          credentials: false,
+          methods: ["GET", "POST"],
+          allowedHeaders: ["authorization", "content-type", "accept", "x-graphql-yoga-csrf"],
+          exposedHeaders: ["Retry-After", ...RATE_LIMIT_HEADERS],
+          maxAge: 600,
+        }
+      : false,
+    plugins: [
+      // Requests a browser would send cross-site without a preflight (GET, forms, text/plain) need a header
+      // that only a script allowed by CORS can add.
+      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
+      caller.plugin,
+      ...documentLimitPlugins(config.limits),
+      useInputHygiene(),
+      useQueryCost({
+        maxCostPerOperation: config.limits.maxCostPerOperation,
+        budgets: config.limits.budgets,
+        store: () => budgets,
+        logger,
+      }),
+    ],
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(" ")),
       info: (...args) => logger.info(args.map(String).join(" ")),
@@ -107,6 +149,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         if (original instanceof DomainError) {
           return new GraphQLError(original.message, { extensions: { code: original.code } });
         }
+        // Malformed global ids and other input the schema refuses before a resolver runs.
+        if (original instanceof PothosValidationError) {
+          return new GraphQLError(original.message, { extensions: { code: "VALIDATION_FAILED" } });
+        }
         if (original instanceof AuthenticationError) {
           return new GraphQLError(original.message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
         }
@@ -117,14 +163,23 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     },
     context: async (initial): Promise<Context> => {
       const tree = ticketDeps.units();
-      const authorization =
-        "websocket" in initial ? initial.websocket.authorization : initial.request.headers.get("authorization");
-      const viewer = await authenticate(db, tree, authorization);
+      const overWebSocket = "websocket" in initial;
+      const authorization = overWebSocket
+        ? initial.websocket.authorization
+        : initial.request.headers.get("authorization");
+      const viewer =
+        (overWebSocket ? undefined : caller.viewerOf(initial.request)) ?? (await authenticate(db, tree, authorization));
+      const socket = overWebSocket ? initial.websocket.request.socket : initial.req?.socket;
+      const forwardedFor = overWebSocket
+        ? initial.websocket.request.headers["x-forwarded-for"]?.toString()
+        : initial.request.headers.get("x-forwarded-for");
       return {
         db,
         units: tree,
         viewer,
         authorization,
+        clientAddress: clientAddress(socket?.remoteAddress, forwardedFor, config.http.trustProxyHops),
+        transport: overWebSocket ? "websocket" : "http",
         realtime: loadedRealtime(),
         tickets: ticketDeps,
         logger,
@@ -223,6 +278,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         limits: config.realtime,
       });
       await realtime.start();
+      if (config.redisUrl) budgets = await createRedisBudgetStore(config.redisUrl, logger);
       websocket = attachWebSocket({
         server,
         yoga,
@@ -273,6 +329,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       realtime?.endAll();
       await websocket?.close();
       await realtime?.stop();
+      await budgets.close();
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();

@@ -62,6 +62,8 @@ export function createPantauClient(options: {
   });
   const client = new Client({
     url: "/graphql",
+    // POST always: a GET would need the server's CSRF header, and queries do not belong in access logs.
+    preferGetMethod: false,
     fetchOptions: { headers: { authorization: `Bearer ${token}` } },
     requestPolicy: "cache-and-network",
     exchanges: [

@@ -1,7 +1,34 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import type { RateTier } from "../generated/prisma/enums.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Who draws from which budget: anonymous callers, staff users, and API keys by their rate tier. */
+export type BudgetTierName = "ANONYMOUS" | "STAFF" | RateTier;
+const BUDGET_DEFAULTS: Record<BudgetTierName, { capacity: number; refillPerSecond: number }> = {
+  ANONYMOUS: { capacity: 1_000, refillPerSecond: 5 },
+  STAFF: { capacity: 5_000, refillPerSecond: 50 },
+  STANDARD: { capacity: 2_000, refillPerSecond: 20 },
+  PARTNER: { capacity: 10_000, refillPerSecond: 100 },
+  INTERNAL: { capacity: 50_000, refillPerSecond: 500 },
+};
+const BUDGET_TIERS = Object.keys(BUDGET_DEFAULTS) as BudgetTierName[];
+
+function budgetVariables() {
+  return Object.fromEntries(
+    BUDGET_TIERS.flatMap((tier) => [
+      [
+        `PANTAU_BUDGET_${tier}_CAPACITY`,
+        z.coerce.number().min(1).max(10_000_000).default(BUDGET_DEFAULTS[tier].capacity),
+      ],
+      [
+        `PANTAU_BUDGET_${tier}_REFILL_PER_SECOND`,
+        z.coerce.number().min(0).max(1_000_000).default(BUDGET_DEFAULTS[tier].refillPerSecond),
+      ],
+    ]),
+  ) as Record<`PANTAU_BUDGET_${BudgetTierName}_${"CAPACITY" | "REFILL_PER_SECOND"}`, z.ZodDefault<z.ZodCoercedNumber>>;
+}
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -35,6 +62,40 @@ const schema = z.object({
   PANTAU_SUBSCRIBER_BUFFER: z.coerce.number().int().min(1).max(100_000).default(1_000),
   PANTAU_ACCESS_RECHECK_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   PANTAU_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1_000).default(25),
+  PANTAU_COST_MAX_PER_OPERATION: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  ...budgetVariables(),
+  PANTAU_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(15),
+  PANTAU_MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(20),
+  PANTAU_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2_000),
+  PANTAU_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1_000).default(10),
+  PANTAU_MAX_BATCH: z.coerce.number().int().min(0).max(100).default(5),
+  PANTAU_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(50_000_000)
+    .default(256 * 1024),
+  PANTAU_CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .url({ protocol: /^https?$/ })
+          .refine(
+            (origin) => URL.canParse(origin) && new URL(origin).origin === origin,
+            "must be a bare origin like https://example.go.id",
+          ),
+      ),
+    )
+    .optional(),
+  PANTAU_INTROSPECTION_ANONYMOUS: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).optional(),
+  PANTAU_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type RawEnv = z.input<typeof schema>;
@@ -59,6 +120,26 @@ export interface Config {
     eventBuffer: number;
     accessRecheckMs: number;
     maxSubscriptionsPerConnection: number;
+  };
+  readonly limits: {
+    /** The most one operation may cost (points), whatever the budget. */
+    maxCostPerOperation: number;
+    budgets: Record<BudgetTierName, { capacity: number; refillPerSecond: number }>;
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    /** Operations in one batched HTTP request; 0 refuses arrays. */
+    maxBatch: number;
+    maxBodyBytes: number;
+  };
+  readonly http: {
+    /** Browser origins allowed to call the API cross-origin; empty is same-origin only. */
+    corsOrigins: readonly string[];
+    /** Whether callers without credentials may introspect the schema (and see field suggestions). */
+    introspectionForAnonymous: boolean;
+    /** Reverse proxies in front of the server whose X-Forwarded-For is trusted for the client address. */
+    trustProxyHops: number;
   };
 }
 
@@ -105,6 +186,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       eventBuffer: e.PANTAU_SUBSCRIBER_BUFFER,
       accessRecheckMs: e.PANTAU_ACCESS_RECHECK_MS,
       maxSubscriptionsPerConnection: e.PANTAU_WS_MAX_SUBSCRIPTIONS,
+    },
+    limits: {
+      maxCostPerOperation: e.PANTAU_COST_MAX_PER_OPERATION,
+      budgets: Object.fromEntries(
+        BUDGET_TIERS.map((tier) => [
+          tier,
+          {
+            capacity: e[`PANTAU_BUDGET_${tier}_CAPACITY`],
+            refillPerSecond: e[`PANTAU_BUDGET_${tier}_REFILL_PER_SECOND`],
+          },
+        ]),
+      ) as Record<BudgetTierName, { capacity: number; refillPerSecond: number }>,
+      maxDepth: e.PANTAU_MAX_DEPTH,
+      maxAliases: e.PANTAU_MAX_ALIASES,
+      maxTokens: e.PANTAU_MAX_TOKENS,
+      maxDirectives: e.PANTAU_MAX_DIRECTIVES,
+      maxBatch: e.PANTAU_MAX_BATCH,
+      maxBodyBytes: e.PANTAU_MAX_BODY_BYTES,
+    },
+    http: {
+      corsOrigins: e.PANTAU_CORS_ORIGINS ?? [],
+      introspectionForAnonymous: truthy(e.PANTAU_INTROSPECTION_ANONYMOUS, !production),
+      trustProxyHops: e.PANTAU_TRUST_PROXY_HOPS,
     },
   };
 }

@@ -13,6 +13,10 @@ export interface Context {
   readonly viewer: Viewer;
   /** The credential the viewer was read from, for re-checking long-lived subscriptions. */
   readonly authorization: string | null;
+  /** Where the request came from (after trusted proxies): the budget of anonymous callers. */
+  readonly clientAddress: string;
+  /** How the operation arrived: HTTP answers can carry status codes and headers, WebSocket messages cannot. */
+  readonly transport: "http" | "websocket";
   readonly realtime: Realtime;
   readonly tickets: TicketDeps;
   readonly logger: Logger;

@@ -14,6 +14,31 @@ const TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
+/**
+ * The dashboard loads only its own scripts, styles and fonts and talks only to its own origin (HTTP, SSE and
+ * WebSocket); it is never framed, and inline styles are allowed because the chart library sets them.
+ */
+export const DASHBOARD_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self' ws: wss:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; "),
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+};
+
 /** Serves the built dashboard; unknown paths fall back to index.html so deep links work. */
 export function staticFiles(rootDir: string) {
   const root = resolve(rootDir);
@@ -33,9 +58,7 @@ export function staticFiles(rootDir: string) {
     res.writeHead(200, {
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
       "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-      "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
-      "x-frame-options": "DENY",
+      ...DASHBOARD_SECURITY_HEADERS,
     });
     if (req.method === "HEAD") res.end();
     else createReadStream(file).pipe(res);

@@ -84,7 +84,14 @@ export async function authenticate(
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
       throw new AuthenticationError("The API key is invalid, revoked or expired.");
     }
-    return { kind: "apiKey", keyId: key.id, name: key.name, scopes: new Set(key.scopes), ...scopeOf(tree, key.unitId) };
+    return {
+      kind: "apiKey",
+      keyId: key.id,
+      name: key.name,
+      scopes: new Set(key.scopes),
+      rateTier: key.rateTier,
+      ...scopeOf(tree, key.unitId),
+    };
   }
   throw new AuthenticationError("Unrecognised token.");
 }

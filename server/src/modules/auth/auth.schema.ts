@@ -1,11 +1,16 @@
 import { builder } from "../../graphql/builder.js";
 import "../../graphql/errors.js";
 import { InvalidCredentialsError } from "../../errors.js";
-import { Role } from "../../generated/prisma/enums.js";
+import { RateTier, Role } from "../../generated/prisma/enums.js";
 import { login, logout } from "./auth-service.js";
 import type { AuthenticatedViewer } from "./viewer.js";
 
 export const RoleEnum = builder.enumType(Role, { name: "Role", description: "What a staff member does in Pantau." });
+
+export const RateTierEnum = builder.enumType(RateTier, {
+  name: "RateTier",
+  description: "The query-cost budget an API key draws from; see the API limits documentation for each tier's size.",
+});
 
 const ViewerKind = builder.enumType("ViewerKind", {
   description: "Whether the caller is a signed-in person or a third-party API key.",
@@ -48,6 +53,12 @@ const ViewerRef = builder.objectRef<AuthenticatedViewer>("Viewer").implement({
     scopes: t.stringList({
       description: "What an API key may do (e.g. tickets:read); empty for people, whose role decides.",
       resolve: (v) => (v.kind === "apiKey" ? [...v.scopes].sort() : []),
+    }),
+    rateTier: t.field({
+      type: RateTierEnum,
+      nullable: true,
+      description: "The budget tier of an API key; null for people, whose budget is the staff tier.",
+      resolve: (v) => (v.kind === "apiKey" ? v.rateTier : null),
     }),
     user: t.prismaField({
       type: "User",

@@ -1,4 +1,4 @@
-import type { Role } from "../../generated/prisma/enums.js";
+import type { RateTier, Role } from "../../generated/prisma/enums.js";
 import type { UnitTree } from "../units/unit-tree.js";
 
 /** API key scopes. A key may do nothing it was not given. */
@@ -31,6 +31,8 @@ export interface ApiKeyViewer extends Scoped {
   readonly keyId: string;
   readonly name: string;
   readonly scopes: ReadonlySet<string>;
+  /** Which query-cost budget the key draws from. */
+  readonly rateTier: RateTier;
 }
 
 export interface AnonymousViewer {

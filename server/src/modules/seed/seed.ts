@@ -205,8 +205,8 @@ async function renewApiKey(db: Database): Promise<string> {
       DEMO_API_KEY_NAME,
     ]);
     await sql.query(
-      `INSERT INTO api_key (name, prefix, key_hash, scopes, unit_id)
-       SELECT $1, $2, $3, ARRAY(SELECT json_array_elements_text($4::json)), id FROM unit WHERE code = 'IMI'`,
+      `INSERT INTO api_key (name, prefix, key_hash, scopes, unit_id, rate_tier)
+       SELECT $1, $2, $3, ARRAY(SELECT json_array_elements_text($4::json)), id, 'STANDARD' FROM unit WHERE code = 'IMI'`,
       [DEMO_API_KEY_NAME, prefix, keyHash, JSON.stringify(DEMO_API_KEY_SCOPES)],
     );
   });

@@ -1,0 +1,101 @@
+import {
+  type GraphQLOutputType,
+  getIntrospectionQuery,
+  getNamedType,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  parse,
+} from "graphql";
+import { describe, expect, it } from "vitest";
+import { schema } from "../../graphql/schema.js";
+import { FIELD_COSTS, INTROSPECTION_COST, MUTATION_COST, operationCost, SUBSCRIPTION_COST } from "./cost.js";
+
+const cost = (query: string, variables?: Record<string, unknown>) =>
+  operationCost({ schema, document: parse(query), variables });
+
+describe("operation cost", () => {
+  it.each([
+    ["scalars of the viewer", "{ viewer { name scopes } }", 1],
+    ["a scalar at the root", "{ __typename }", 0],
+    ["a page of 50 tickets, scalars only", "{ tickets(first: 50) { edges { node { number status } } } }", 1 + 50],
+    ["the count alone", "{ tickets(first: 50) { totalCount pageInfo { hasNextPage } } }", 1],
+    ["the default page of 20", "{ tickets { edges { node { number } } } }", 1 + 20],
+    ["last counts like first", "{ tickets(last: 30) { edges { node { number } } } }", 1 + 30],
+    ["a page over the cap costs the cap", "{ tickets(first: 1000) { edges { node { number } } } }", 1 + 100],
+    [
+      "a related object per ticket",
+      "{ tickets(first: 10) { edges { node { number unit { code } assignee { name } } } } }",
+      1 + 10 * 3,
+    ],
+    [
+      "nested connections multiply",
+      "{ tickets(first: 10) { edges { node { events(first: 5) { edges { node { type actor { name } } } } } } } }",
+      1 + 10 * (1 + 1 + 5 * 2),
+    ],
+    ["a list with a known size", "{ units { code parent { code } } }", 1 + 200 * 1],
+    ["a list of scalars only", "{ units { code name } }", 1],
+    ["two clocks per ticket", '{ ticket(number: "X") { sla { kind state } } }', 1 + 1 + 2 * 0],
+    ["an aggregate", "{ nationalOverview { unit { code } } }", 10 + 40 * 1],
+    ["the schema introspection is flat", getIntrospectionQuery(), INTROSPECTION_COST],
+    ["one type's introspection", '{ __type(name: "Ticket") { name fields { name type { name } } } }', 1 + (1 + 10 * 1)],
+  ])("%s", (_label, query, expected) => {
+    expect(cost(query)).toBe(expected);
+  });
+
+  it("charges a mutation more than the same read", () => {
+    const mutation = `mutation { closeTicket(input: { ticketId: "x" }) { __typename } }`;
+    expect(cost(mutation)).toBe(MUTATION_COST + 1);
+    expect(cost(mutation)).toBeGreaterThan(cost(`{ ticket(number: "x") { __typename } }`));
+  });
+
+  it("charges a subscription at subscribe time", () => {
+    expect(cost(`subscription { queue(unitCode: "IMI") { open byStatus { status count } } }`)).toBe(
+      SUBSCRIPTION_COST + 1 + 1,
+    );
+  });
+
+  it("reads page sizes from variables", () => {
+    const query = "query($n: Int) { tickets(first: $n) { edges { node { unit { code } } } } }";
+    expect(cost(query, { n: 5 })).toBe(1 + 5 * 2);
+    expect(cost(query, { n: 80 })).toBe(1 + 80 * 2);
+  });
+
+  it("counts fields an alias repeats", () => {
+    const one = cost("{ a: tickets(first: 10) { edges { node { number } } } }");
+    const two = cost(
+      "{ a: tickets(first: 10) { edges { node { number } } } b: tickets(first: 10) { edges { node { number } } } }",
+    );
+    expect(two).toBe(2 * one);
+  });
+
+  it("counts only the operation that runs", () => {
+    const document = "query A { viewer { name } } query B { tickets(first: 100) { edges { node { unit { code } } } } }";
+    expect(operationCost({ schema, document: parse(document), operationName: "A" })).toBe(1);
+  });
+
+  it("sizes every list of objects in the schema on purpose", () => {
+    const unwrap = (type: GraphQLOutputType) => (isNonNullType(type) ? type.ofType : type);
+    const unsized: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith("__")) continue;
+      const connection = "edges" in type.getFields() && "pageInfo" in type.getFields();
+      for (const field of Object.values(type.getFields())) {
+        const coordinate = `${type.name}.${field.name}`;
+        const list = isListType(unwrap(field.type)) && isCompositeType(getNamedType(field.type));
+        if (list && !(connection && field.name === "edges") && !FIELD_COSTS[coordinate]) unsized.push(coordinate);
+      }
+    }
+    expect(unsized).toEqual([]);
+  });
+
+  it("names only fields that exist", () => {
+    const missing = Object.keys(FIELD_COSTS).filter((coordinate) => {
+      const [typeName, fieldName] = coordinate.split(".") as [string, string];
+      const type = schema.getType(typeName);
+      return !(isObjectType(type) && fieldName in type.getFields());
+    });
+    expect(missing).toEqual([]);
+  });
+});
