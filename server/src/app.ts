@@ -2,17 +2,20 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
+import { Redis } from "ioredis";
 import type { Config } from "./config/env.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate, pendingMigrations } from "./db/migrator.js";
 import { DomainError } from "./errors.js";
 import type { Context } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
+import { clientAddress } from "./http/client-address.js";
 import { csvExports } from "./http/csv-export.js";
 import { staticFiles } from "./http/static-files.js";
 import { attachWebSocket, type WebSocketServerContext } from "./http/websocket.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
+import { LoginThrottle } from "./modules/auth/login-throttle.js";
 import { createInProcessBus, createRedisBus } from "./modules/realtime/bus.js";
 import { Realtime } from "./modules/realtime/realtime.js";
 import { streamId } from "./modules/realtime/stream-store.js";
@@ -83,6 +86,12 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       .catch((error: unknown) => logger.error({ err: error }, "recomputing SLA clocks failed"));
   };
 
+  let loginThrottle: LoginThrottle | null = null;
+  let throttleRedis: Redis | null = null;
+  const loadedThrottle = () => {
+    if (!loginThrottle) throw new Error("login throttle not started");
+    return loginThrottle;
+  };
   let realtime: Realtime | null = null;
   const loadedRealtime = () => {
     if (!realtime) throw new Error("realtime not started");
@@ -120,11 +129,14 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const authorization =
         "websocket" in initial ? initial.websocket.authorization : initial.request.headers.get("authorization");
       const viewer = await authenticate(db, tree, authorization);
+      const request = "websocket" in initial ? initial.websocket.request : initial.req;
       return {
         db,
         units: tree,
         viewer,
         authorization,
+        clientAddress: clientAddress(request, config.proxyHops),
+        loginThrottle: loadedThrottle(),
         realtime: loadedRealtime(),
         tickets: ticketDeps,
         logger,
@@ -214,6 +226,15 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const bus = config.redisUrl
         ? await createRedisBus(config.redisUrl, await streamId(db), logger)
         : createInProcessBus(logger);
+      if (config.redisUrl) {
+        throttleRedis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+        throttleRedis.on("error", (error: unknown) => logger.warn({ err: error }, "login throttle: Redis error"));
+      }
+      // Instances on one database share one namespace, so their counts add up.
+      loginThrottle = new LoginThrottle(
+        config.loginThrottle,
+        throttleRedis ? { redis: throttleRedis, namespace: await streamId(db) } : null,
+      );
       realtime = new Realtime({
         db,
         bus,
@@ -273,6 +294,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       realtime?.endAll();
       await websocket?.close();
       await realtime?.stop();
+      throttleRedis?.disconnect();
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();

@@ -35,6 +35,15 @@ const schema = z.object({
   PANTAU_SUBSCRIBER_BUFFER: z.coerce.number().int().min(1).max(100_000).default(1_000),
   PANTAU_ACCESS_RECHECK_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   PANTAU_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1_000).default(25),
+  PANTAU_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  PANTAU_LOGIN_ACCOUNT_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
+  PANTAU_LOGIN_ADDRESS_FAILURES: z.coerce.number().int().min(1).max(100_000).default(100),
+  PANTAU_LOGIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(900),
 });
 
 export type RawEnv = z.input<typeof schema>;
@@ -54,6 +63,13 @@ export interface Config {
   readonly simulator: { enabled: boolean; ticketsPerMinute: number };
   readonly graphiql: boolean;
   readonly dashboardDir: string;
+  /**
+   * Reverse proxies in front of the server that append to X-Forwarded-For; 0 trusts only the socket.
+   * The client address is the entry that many places from the right.
+   */
+  readonly proxyHops: number;
+  /** Failed sign-ins allowed per account and per client address within the window before a pause. */
+  readonly loginThrottle: { accountFailures: number; addressFailures: number; windowSeconds: number };
   readonly realtime: {
     replayWindowHours: number;
     eventBuffer: number;
@@ -100,6 +116,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     graphiql: truthy(e.PANTAU_GRAPHIQL, !production),
     dashboardDir: e.PANTAU_DASHBOARD_DIR,
+    proxyHops: e.PANTAU_PROXY_HOPS,
+    loginThrottle: {
+      accountFailures: e.PANTAU_LOGIN_ACCOUNT_FAILURES,
+      addressFailures: e.PANTAU_LOGIN_ADDRESS_FAILURES,
+      windowSeconds: e.PANTAU_LOGIN_WINDOW_SECONDS,
+    },
     realtime: {
       replayWindowHours: e.PANTAU_REPLAY_WINDOW_HOURS,
       eventBuffer: e.PANTAU_SUBSCRIBER_BUFFER,

@@ -1,5 +1,6 @@
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
+import type { LoginThrottle } from "../modules/auth/login-throttle.js";
 import type { Viewer } from "../modules/auth/viewer.js";
 import type { Realtime } from "../modules/realtime/realtime.js";
 import type { CalendarDirectory } from "../modules/sla/calendar-directory.js";
@@ -13,6 +14,9 @@ export interface Context {
   readonly viewer: Viewer;
   /** The credential the viewer was read from, for re-checking long-lived subscriptions. */
   readonly authorization: string | null;
+  /** The caller's network address (see PANTAU_PROXY_HOPS), for sign-in throttling. */
+  readonly clientAddress: string;
+  readonly loginThrottle: LoginThrottle;
   readonly realtime: Realtime;
   readonly tickets: TicketDeps;
   readonly logger: Logger;

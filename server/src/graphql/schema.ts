@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.js";
 import "./errors.js";
 import "../modules/auth/auth.schema.js";
+import "../modules/auth/api-key.schema.js";
 import "../modules/units/unit.schema.js";
 import "../modules/tickets/ticket.schema.js";
 import "../modules/tickets/ticket-mutations.schema.js";
