@@ -4,6 +4,7 @@ import type { LoginThrottle } from "../modules/auth/login-throttle.js";
 import type { Viewer } from "../modules/auth/viewer.js";
 import type { Realtime } from "../modules/realtime/realtime.js";
 import type { CalendarDirectory } from "../modules/sla/calendar-directory.js";
+import type { PersonalDataReads } from "../modules/tickets/personal-data-log.js";
 import type { TicketDeps } from "../modules/tickets/ticket-service.js";
 import type { UnitTree } from "../modules/units/unit-tree.js";
 
@@ -18,6 +19,8 @@ export interface Context {
   readonly clientAddress: string;
   readonly loginThrottle: LoginThrottle;
   readonly realtime: Realtime;
+  /** Unmasked personal data read so far, written to the access log before the response is sent. */
+  readonly personalData: PersonalDataReads;
   readonly tickets: TicketDeps;
   readonly logger: Logger;
   /** Office calendars of the units, for time left on clocks. */

@@ -9,12 +9,14 @@ import {
   TicketStatus,
 } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
+import type { Context } from "../../graphql/context.js";
 import { selectsField } from "../../graphql/selection.js";
 import { canSeePersonalData } from "../auth/viewer.js";
 import { SlaStateEnum } from "../sla/sla-enums.schema.js";
 import { UnitRef } from "../units/unit.schema.js";
 import { unitRow } from "../units/unit-repository.js";
 import { maskEmail, maskName, maskPhone } from "./masking.js";
+import type { PersonalField } from "./personal-data-log.js";
 import { allowedActions } from "./status-machine.js";
 import { encodeCursor, keysetAfter, pagePlan, ticketWhere } from "./ticket-filter.js";
 
@@ -84,19 +86,39 @@ builder.prismaObject("Message", {
 });
 
 interface ReporterShape {
+  ticketId: string;
   name: string | null;
   email: string | null;
   phone: string | null;
   masked: boolean;
 }
 
+function logged(reporter: ReporterShape, field: PersonalField, ctx: Context): string | null {
+  const value = reporter[field];
+  if (value !== null && !reporter.masked) ctx.personalData.record(reporter.ticketId, field);
+  return value;
+}
+
 const ReporterRef = builder.objectRef<ReporterShape>("Reporter").implement({
   description:
     "Who submitted the ticket. Personal data (Perpres 76/2013): masked unless the caller handles tickets or holds the personal-data scope.",
   fields: (t) => ({
-    name: t.exposeString("name", { nullable: true, description: "Name, masked when not entitled." }),
-    email: t.exposeString("email", { nullable: true, description: "E-mail address, masked when not entitled." }),
-    phone: t.exposeString("phone", { nullable: true, description: "Phone number, masked when not entitled." }),
+    // Each unmasked value handed out is noted for the personal-data access log.
+    name: t.string({
+      nullable: true,
+      description: "Name, masked when not entitled.",
+      resolve: (reporter, _args, ctx) => logged(reporter, "name", ctx),
+    }),
+    email: t.string({
+      nullable: true,
+      description: "E-mail address, masked when not entitled.",
+      resolve: (reporter, _args, ctx) => logged(reporter, "email", ctx),
+    }),
+    phone: t.string({
+      nullable: true,
+      description: "Phone number, masked when not entitled.",
+      resolve: (reporter, _args, ctx) => logged(reporter, "phone", ctx),
+    }),
     masked: t.exposeBoolean("masked", { description: "True when the values above are masked." }),
   }),
 });
@@ -131,6 +153,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
       resolve: (ticket, _args, ctx) => {
         const entitled = canSeePersonalData(ctx.viewer);
         return {
+          ticketId: ticket.id,
           name: entitled ? ticket.reporterName : maskName(ticket.reporterName),
           email: entitled ? ticket.reporterEmail : maskEmail(ticket.reporterEmail),
           phone: entitled ? ticket.reporterPhone : maskPhone(ticket.reporterPhone),
