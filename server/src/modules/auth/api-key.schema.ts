@@ -3,7 +3,7 @@ import { NotFoundError, UnknownUnitError, ValidationError } from "../../errors.j
 import type { ApiKey } from "../../generated/prisma/client.js";
 import { builder } from "../../graphql/builder.js";
 import { createApiKey, revokeApiKey } from "./api-key-service.js";
-import { ApiKeyScope, type AuthenticatedViewer } from "./viewer.js";
+import { ApiKeyScope, type AuthenticatedViewer, nodeUnitIds, uuidOrNone, type Viewer } from "./viewer.js";
 
 export const ApiKeyScopeEnum = builder.enumType("ApiKeyScope", {
   description: "What a third-party API key may do. A key may do nothing it was not given.",
@@ -27,7 +27,7 @@ export const ApiKeyScopeEnum = builder.enumType("ApiKeyScope", {
 const KNOWN = new Set<string>(Object.values(ApiKeyScope));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const inScopeIds = (viewer: { kind: string; unitIds?: ReadonlySet<number> }) => [...(viewer.unitIds ?? [])];
+const isDirectorate = (viewer: Viewer) => viewer.kind === "user" && viewer.role === "DIRECTORATE";
 
 export const ApiKeyRef = builder.prismaNode("ApiKey", {
   id: { field: "id" },
@@ -36,10 +36,7 @@ export const ApiKeyRef = builder.prismaNode("ApiKey", {
     "prefix is part of the key, so a leaked key can be recognised and revoked.",
   authScopes: { directorate: true },
   nullable: true,
-  findUnique: (id, ctx) => ({
-    id: UUID.test(id) ? id : "00000000-0000-0000-0000-000000000000",
-    unitId: { in: inScopeIds(ctx.viewer) },
-  }),
+  findUnique: (id, ctx) => ({ id: uuidOrNone(id), unitId: { in: nodeUnitIds(ctx.viewer, isDirectorate) } }),
   fields: (t) => ({
     name: t.exposeString("name", { description: "Who the key is for, e.g. 'Ombudsman RI — riset'." }),
     prefix: t.exposeString("prefix", {
@@ -121,7 +118,7 @@ builder.queryField("apiKeys", (t) =>
       ctx.db.prisma.apiKey.findMany({
         ...query,
         where: {
-          unitId: { in: inScopeIds(ctx.viewer) },
+          unitId: { in: nodeUnitIds(ctx.viewer) },
           ...(includeInactive ? {} : { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] }),
         },
         orderBy: [{ createdAt: "desc" }, { id: "asc" }],

@@ -4,7 +4,7 @@ import { decodeGlobalID } from "@pothos/plugin-relay";
 import { ForbiddenError, InvalidCredentialsError, NotFoundError, TooManyAttemptsError } from "../../errors.js";
 import { Role } from "../../generated/prisma/enums.js";
 import { login, logout, revokeSessionsOf } from "./auth-service.js";
-import type { AuthenticatedViewer } from "./viewer.js";
+import { type AuthenticatedViewer, nodeUnitIds, uuidOrNone } from "./viewer.js";
 
 export const RoleEnum = builder.enumType(Role, { name: "Role", description: "What a staff member does in Pantau." });
 
@@ -19,10 +19,7 @@ export const UserRef = builder.prismaNode("User", {
   authScopes: { authenticated: true },
   // Staff are visible to those who can see their unit; anyone else gets null.
   nullable: true,
-  findUnique: (id, ctx) => ({
-    id,
-    unitId: { in: ctx.viewer.kind === "anonymous" ? [] : [...ctx.viewer.unitIds] },
-  }),
+  findUnique: (id, ctx) => ({ id: uuidOrNone(id), unitId: { in: nodeUnitIds(ctx.viewer) } }),
   fields: (t) => ({
     name: t.exposeString("name", { description: "Full name." }),
     role: t.expose("role", { type: RoleEnum, description: "Role in Pantau." }),

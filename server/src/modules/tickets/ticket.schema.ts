@@ -11,7 +11,7 @@ import {
 import { builder } from "../../graphql/builder.js";
 import type { Context } from "../../graphql/context.js";
 import { selectsField } from "../../graphql/selection.js";
-import { canSeePersonalData } from "../auth/viewer.js";
+import { canReadTickets, canSeePersonalData, nodeUnitIds, uuidOrNone } from "../auth/viewer.js";
 import { SlaStateEnum } from "../sla/sla-enums.schema.js";
 import { UnitRef } from "../units/unit.schema.js";
 import { unitRow } from "../units/unit-repository.js";
@@ -128,10 +128,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
   description: "An information request, complaint or other contact from a citizen, with its legal clock.",
   authScopes: { readTickets: true },
   nullable: true,
-  findUnique: (id, ctx) => ({
-    id,
-    unitId: { in: ctx.viewer.kind === "anonymous" ? [] : [...ctx.viewer.unitIds] },
-  }),
+  findUnique: (id, ctx) => ({ id: uuidOrNone(id), unitId: { in: nodeUnitIds(ctx.viewer, canReadTickets) } }),
   fields: (t) => ({
     number: t.exposeString("number", { description: "Human-friendly number for citizens, e.g. IMI-2026-0000123." }),
     subject: t.exposeString("subject", { description: "Short summary." }),
@@ -207,7 +204,7 @@ export const TicketEventRef = builder.prismaNode("TicketEvent", {
   nullable: true,
   findUnique: (sequence, ctx) => ({
     sequence: /^\d{1,18}$/.test(sequence) ? BigInt(sequence) : -1n,
-    unitId: { in: ctx.viewer.kind === "anonymous" ? [] : [...ctx.viewer.unitIds] },
+    unitId: { in: nodeUnitIds(ctx.viewer, canReadTickets) },
   }),
   fields: (t) => ({
     sequence: t.string({
