@@ -517,6 +517,49 @@ describe.each(await targets())("authorization matrix on %s", (target) => {
     },
   );
 
+  it("counts only what is in scope: totalCount matches the tickets of the caller's units", async () => {
+    const roots: Record<string, string> = {
+      directorate: "IMI",
+      regionalHead: INSIDE.region,
+      unitSupervisor: INSIDE.office,
+      agent: INSIDE.office,
+      readKey: INSIDE.region,
+    };
+    for (const [name, root] of Object.entries(roots)) {
+      const [row] = await server.app.db.sql.query<{ n: number }>(
+        `WITH RECURSIVE scope AS (SELECT id FROM unit WHERE code = $1 UNION ALL SELECT u.id FROM unit u JOIN scope s ON u.parent_id = s.id)
+         SELECT count(*)::int AS n FROM ticket WHERE unit_id IN (SELECT id FROM scope)`,
+        [root],
+      );
+      const page = await server.gql(`{ tickets(first: 1) { totalCount } }`, {}, fx.principals[name]?.token);
+      expect(page.data?.tickets.totalCount, name).toBe(row?.n);
+    }
+  });
+
+  it("applies the same checks to the CSV downloads", async () => {
+    const mismatches: string[] = [];
+    for (const p of Object.values(fx.principals)) {
+      for (const side of ["in", "out"] as const) {
+        const code = (side === "in" ? INSIDE : OUTSIDE).office;
+        const downloads = [
+          [`/export/unit-metrics.csv?code=${code}&from=${PERIOD.from}&to=${PERIOD.to}&granularity=week`, side],
+          [`/export/national-overview.csv?from=${PERIOD.from}&to=${PERIOD.to}`, "in"],
+        ] as const;
+        for (const [path, scopeSide] of downloads) {
+          const response = await fetch(`${server.url}${path.replaceAll("+", "%2B")}`, {
+            headers: p.token ? { authorization: `Bearer ${p.token}` } : {},
+          });
+          const expected = readsMetrics(p) && (scopeSide === "in" || isDirectorate(p)) ? 200 : "refused";
+          const actual =
+            response.status === 200 ? 200 : [401, 403, 404].includes(response.status) ? "refused" : response.status;
+          if (actual !== expected) mismatches.push(`${path} × ${p.name}: expected ${expected}, got ${response.status}`);
+          await response.arrayBuffer();
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   it("answers another unit's global id in every ID argument as nothing, and writes nothing", async () => {
     const foreign = [fx.tickets.out.id, fx.users.out, fx.unitIds.out, fx.eventIds.out, fx.apiKeys.out];
     const callers = ["regionalHead", "unitSupervisor", "agent", "readKey"].map(
