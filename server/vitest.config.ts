@@ -1,6 +1,12 @@
+import { createRequire } from "node:module";
 import { defineConfig } from "vitest/config";
 
+// graphql 16 ships both ESM (.mjs, picked by Vite) and CJS (picked by Node for libraries such as
+// graphql-inspector). Two copies break `instanceof` checks, so code under test uses Node's copy too.
+const graphqlEntry = createRequire(import.meta.url).resolve("graphql");
+
 export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
   test: {
     include: ["src/**/*.test.ts"],
     testTimeout: 30_000,
