@@ -14,6 +14,13 @@ interface AccessRow {
   at: Date;
 }
 
+interface LogEntry {
+  id: string;
+  transport: string;
+  user: { name: string } | null;
+  ticket: { number: string };
+}
+
 const READ_REPORTER = `query ReadReporter($id: ID!) { node(id: $id) { ... on Ticket { reporter { name phone masked } } } }`;
 const LOG = `query($filter: PersonalDataAccessFilter, $first: Int) {
   personalDataAccesses(filter: $filter, first: $first) {
@@ -78,9 +85,8 @@ describe.each(await targets())("personal-data access log on %s", (target) => {
       {},
       agent,
     );
-    const withData = page.data?.tickets.edges.filter(
-      (e: any) => e.node.reporter.name || e.node.reporter.email || e.node.reporter.phone,
-    );
+    const edges = page.data?.tickets.edges as { node: { reporter: Record<string, string | null> } }[];
+    const withData = edges.filter(({ node: { reporter } }) => reporter.name || reporter.email || reporter.phone);
     expect(withData.length).toBeGreaterThan(1);
     const logged = await rows(since);
     expect(logged).toHaveLength(withData.length);
@@ -155,12 +161,12 @@ describe.each(await targets())("personal-data access log on %s", (target) => {
   it("lets the directorate read the log, filtered, and nobody else", async () => {
     const log = await server.gql(LOG, { filter: { ticketId: ticket.id } }, directorate);
     expect(log.errors).toBeUndefined();
-    const entries = log.data?.personalDataAccesses.edges.map((e: any) => e.node);
+    const entries = (log.data?.personalDataAccesses.edges as { node: LogEntry }[]).map((e) => e.node);
     expect(entries.length).toBeGreaterThanOrEqual(3);
-    expect(entries.every((e: any) => e.ticket.number === ticket.number)).toBe(true);
-    expect(entries.some((e: any) => e.user?.name && e.transport === "WEBSOCKET")).toBe(true);
+    expect(entries.every((e) => e.ticket.number === ticket.number)).toBe(true);
+    expect(entries.some((e) => e.user?.name && e.transport === "WEBSOCKET")).toBe(true);
     // Newest first.
-    const ids = entries.map((e: any) => BigInt(e.id));
+    const ids = entries.map((e) => BigInt(e.id));
     expect([...ids].sort((a, b) => (a > b ? -1 : 1))).toEqual(ids);
     for (const token of [agent, server.apiKey, undefined]) {
       const refused = await server.gql(LOG, {}, token);

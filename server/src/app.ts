@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type DocumentNode, type ExecutionResult, GraphQLError, getOperationAST } from "graphql";
-import { createYoga, maskError as defaultMaskError, type Plugin } from "graphql-yoga";
+import { GraphQLError } from "graphql";
+import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
 import { Redis } from "ioredis";
 import type { Config } from "./config/env.js";
 import { type Database, openDatabase } from "./db/database.js";
@@ -26,7 +26,7 @@ import { ClockEngine } from "./modules/sla/clock-engine.js";
 import { startDetector } from "./modules/sla/detector.js";
 import { recomputeOpenClocks } from "./modules/sla/recompute.js";
 import { seedSlaReferenceData } from "./modules/sla/sla-reference-data.js";
-import { PersonalDataReads } from "./modules/tickets/personal-data-log.js";
+import { PersonalDataReads, personalDataAccessLog } from "./modules/tickets/personal-data-log.js";
 import type { TicketDeps } from "./modules/tickets/ticket-service.js";
 import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
@@ -316,48 +316,5 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       }
       await db.close();
     },
-  };
-}
-
-/**
- * Writes the personal data an operation read to the access log before its result is sent: once per
- * query or mutation, once per subscription item. If the log cannot be written the result is withheld.
- */
-function personalDataAccessLog(db: Database, logger: Logger): Plugin<Context> {
-  const withheld = (): ExecutionResult => ({
-    errors: [
-      new GraphQLError("Personal data was read but could not be logged, so the result is withheld.", {
-        extensions: { code: "INTERNAL_SERVER_ERROR" },
-      }),
-    ],
-  });
-  const flush = async (
-    args: { contextValue: unknown; document: DocumentNode; operationName?: string | null },
-    setResult: (result: ExecutionResult) => void,
-  ) => {
-    const context = args.contextValue as Context;
-    if (!context.personalData?.pending) return;
-    try {
-      const operationName = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
-      await context.personalData.flush(db, operationName);
-    } catch (error) {
-      logger.error({ err: error }, "writing the personal-data access log failed");
-      setResult(withheld());
-    }
-  };
-  return {
-    onExecute: ({ args }) => ({
-      onExecuteDone: ({ result, setResult }) => {
-        if (Symbol.asyncIterator in Object(result)) {
-          return { onNext: ({ setResult: setNext }) => flush(args, setNext) };
-        }
-        return flush(args, setResult);
-      },
-    }),
-    onSubscribe: ({ args }) => ({
-      onSubscribeResult: () => ({
-        onNext: ({ setResult }) => flush(args, setResult),
-      }),
-    }),
   };
 }

@@ -1,5 +1,9 @@
+import { type DocumentNode, type ExecutionResult, GraphQLError, getOperationAST } from "graphql";
+import type { Plugin } from "graphql-yoga";
 import type { Database } from "../../db/database.js";
 import type { AccessTransport } from "../../generated/prisma/enums.js";
+import type { Context } from "../../graphql/context.js";
+import type { Logger } from "../../logger.js";
 import type { Viewer } from "../auth/viewer.js";
 
 export type PersonalField = "name" | "email" | "phone";
@@ -50,4 +54,47 @@ export class PersonalDataReads {
       ],
     );
   }
+}
+
+/**
+ * Writes the personal data an operation read to the access log before its result is sent: once per
+ * query or mutation, once per subscription item. If the log cannot be written the result is withheld.
+ */
+export function personalDataAccessLog(db: Database, logger: Logger): Plugin<Context> {
+  const withheld = (): ExecutionResult => ({
+    errors: [
+      new GraphQLError("Personal data was read but could not be logged, so the result is withheld.", {
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      }),
+    ],
+  });
+  const flush = async (
+    args: { contextValue: unknown; document: DocumentNode; operationName?: string | null },
+    setResult: (result: ExecutionResult) => void,
+  ) => {
+    const context = args.contextValue as Context;
+    if (!context.personalData?.pending) return;
+    try {
+      const operationName = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
+      await context.personalData.flush(db, operationName);
+    } catch (error) {
+      logger.error({ err: error }, "writing the personal-data access log failed");
+      setResult(withheld());
+    }
+  };
+  return {
+    onExecute: ({ args }) => ({
+      onExecuteDone: ({ result, setResult }) => {
+        if (Symbol.asyncIterator in Object(result)) {
+          return { onNext: ({ setResult: setNext }) => flush(args, setNext) };
+        }
+        return flush(args, setResult);
+      },
+    }),
+    onSubscribe: ({ args }) => ({
+      onSubscribeResult: () => ({
+        onNext: ({ setResult }) => flush(args, setResult),
+      }),
+    }),
+  };
 }
