@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import { defineConfig } from "vitest/config";
 
-// graphql 16 ships both ESM (.mjs, picked by Vite) and CJS (picked by Node for graphql-yoga and the Pothos
-// plugins). Two copies break `instanceof` checks, so tests that build the schema must use Node's copy.
+// graphql 16 ships both ESM (.mjs, picked by Vite) and CJS (picked by Node for graphql-yoga, the Pothos
+// plugins and graphql-inspector). Two copies break `instanceof` checks, so code under test uses Node's copy.
 const graphqlEntry = createRequire(import.meta.url).resolve("graphql");
 
 export default defineConfig({

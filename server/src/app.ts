@@ -4,6 +4,7 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
+import { Redis } from "ioredis";
 import type { Config } from "./config/env.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate, pendingMigrations } from "./db/migrator.js";
@@ -15,6 +16,7 @@ import { staticFiles } from "./http/static-files.js";
 import { attachWebSocket, type WebSocketServerContext } from "./http/websocket.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
+import { LoginThrottle } from "./modules/auth/login-throttle.js";
 import { type BudgetStore, createMemoryBudgetStore, createRedisBudgetStore } from "./modules/limits/budget.js";
 import { useCaller } from "./modules/limits/caller-plugin.js";
 import { clientAddress } from "./modules/limits/client-address.js";
@@ -31,6 +33,7 @@ import { ClockEngine } from "./modules/sla/clock-engine.js";
 import { startDetector } from "./modules/sla/detector.js";
 import { recomputeOpenClocks } from "./modules/sla/recompute.js";
 import { seedSlaReferenceData } from "./modules/sla/sla-reference-data.js";
+import { PersonalDataReads, personalDataAccessLog } from "./modules/tickets/personal-data-log.js";
 import type { TicketDeps } from "./modules/tickets/ticket-service.js";
 import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
@@ -91,6 +94,12 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       .catch((error: unknown) => logger.error({ err: error }, "recomputing SLA clocks failed"));
   };
 
+  let loginThrottle: LoginThrottle | null = null;
+  let throttleRedis: Redis | null = null;
+  const loadedThrottle = () => {
+    if (!loginThrottle) throw new Error("login throttle not started");
+    return loginThrottle;
+  };
   let realtime: Realtime | null = null;
   const loadedRealtime = () => {
     if (!realtime) throw new Error("realtime not started");
@@ -136,6 +145,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         store: () => budgets,
         logger,
       }),
+      personalDataAccessLog(db, logger),
     ],
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(" ")),
@@ -180,6 +190,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         authorization,
         clientAddress: clientAddress(socket?.remoteAddress, forwardedFor, config.http.trustProxyHops),
         transport: overWebSocket ? "websocket" : "http",
+        loginThrottle: loadedThrottle(),
+        personalData: new PersonalDataReads(viewer, overWebSocket ? "WEBSOCKET" : "HTTP"),
         realtime: loadedRealtime(),
         tickets: ticketDeps,
         logger,
@@ -269,6 +281,15 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const bus = config.redisUrl
         ? await createRedisBus(config.redisUrl, await streamId(db), logger)
         : createInProcessBus(logger);
+      if (config.redisUrl) {
+        throttleRedis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+        throttleRedis.on("error", (error: unknown) => logger.warn({ err: error }, "login throttle: Redis error"));
+      }
+      // Instances on one database share one namespace, so their counts add up.
+      loginThrottle = new LoginThrottle(
+        config.loginThrottle,
+        throttleRedis ? { redis: throttleRedis, namespace: await streamId(db) } : null,
+      );
       realtime = new Realtime({
         db,
         bus,
@@ -330,6 +351,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       await websocket?.close();
       await realtime?.stop();
       await budgets.close();
+      throttleRedis?.disconnect();
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();

@@ -8,6 +8,7 @@ export const ErrorCode = {
   IDEMPOTENCY_CONFLICT: "IDEMPOTENCY_CONFLICT",
   FORBIDDEN: "FORBIDDEN",
   INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
+  TOO_MANY_ATTEMPTS: "TOO_MANY_ATTEMPTS",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -69,5 +70,13 @@ export class InvalidCredentialsError extends DomainError {
   readonly code = ErrorCode.INVALID_CREDENTIALS;
   constructor() {
     super("The e-mail address or password is wrong.");
+  }
+}
+
+/** Sign-in refused for a while after repeated failures; says nothing about whether the account exists. */
+export class TooManyAttemptsError extends DomainError {
+  readonly code = ErrorCode.TOO_MANY_ATTEMPTS;
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed sign-in attempts; try again in ${retryAfterSeconds} s.`);
   }
 }

@@ -96,6 +96,14 @@ const schema = z.object({
     .optional(),
   PANTAU_INTROSPECTION_ANONYMOUS: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).optional(),
   PANTAU_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  PANTAU_LOGIN_ACCOUNT_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
+  PANTAU_LOGIN_ADDRESS_FAILURES: z.coerce.number().int().min(1).max(100_000).default(100),
+  PANTAU_LOGIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(900),
 });
 
 export type RawEnv = z.input<typeof schema>;
@@ -115,6 +123,8 @@ export interface Config {
   readonly simulator: { enabled: boolean; ticketsPerMinute: number };
   readonly graphiql: boolean;
   readonly dashboardDir: string;
+  /** Failed sign-ins allowed per account and per client address within the window before a pause. */
+  readonly loginThrottle: { accountFailures: number; addressFailures: number; windowSeconds: number };
   readonly realtime: {
     replayWindowHours: number;
     eventBuffer: number;
@@ -181,6 +191,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     graphiql: truthy(e.PANTAU_GRAPHIQL, !production),
     dashboardDir: e.PANTAU_DASHBOARD_DIR,
+    loginThrottle: {
+      accountFailures: e.PANTAU_LOGIN_ACCOUNT_FAILURES,
+      addressFailures: e.PANTAU_LOGIN_ADDRESS_FAILURES,
+      windowSeconds: e.PANTAU_LOGIN_WINDOW_SECONDS,
+    },
     realtime: {
       replayWindowHours: e.PANTAU_REPLAY_WINDOW_HOURS,
       eventBuffer: e.PANTAU_SUBSCRIBER_BUFFER,

@@ -48,6 +48,12 @@ export const builder = new SchemaBuilder<Types>({
       supervisor: ctx.viewer.kind === "user" && ctx.viewer.role !== "AGENT",
     }),
     treatErrorsAsUnauthorized: true,
+    // A stream is refused when it is opened, not on its first item: a caller without the scope must not
+    // hold a subscription that merely stays silent.
+    authorizeOnSubscribe: true,
+    // A type's scopes are checked when an object of it is returned, not only when one of its fields is read,
+    // so `node(id:) { __typename }` cannot tell a caller without the scope that the object exists.
+    runScopesOnType: true,
     unauthorizedError: (_parent, context) =>
       new ForbiddenGraphQLError(
         context.viewer.kind === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN",

@@ -1,8 +1,10 @@
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
+import type { LoginThrottle } from "../modules/auth/login-throttle.js";
 import type { Viewer } from "../modules/auth/viewer.js";
 import type { Realtime } from "../modules/realtime/realtime.js";
 import type { CalendarDirectory } from "../modules/sla/calendar-directory.js";
+import type { PersonalDataReads } from "../modules/tickets/personal-data-log.js";
 import type { TicketDeps } from "../modules/tickets/ticket-service.js";
 import type { UnitTree } from "../modules/units/unit-tree.js";
 
@@ -13,11 +15,14 @@ export interface Context {
   readonly viewer: Viewer;
   /** The credential the viewer was read from, for re-checking long-lived subscriptions. */
   readonly authorization: string | null;
-  /** Where the request came from (after trusted proxies): the budget of anonymous callers. */
+  /** Where the request came from (after trusted proxies): the budget of anonymous callers and sign-in throttling. */
   readonly clientAddress: string;
   /** How the operation arrived: HTTP answers can carry status codes and headers, WebSocket messages cannot. */
   readonly transport: "http" | "websocket";
+  readonly loginThrottle: LoginThrottle;
   readonly realtime: Realtime;
+  /** Unmasked personal data read so far, written to the access log before the response is sent. */
+  readonly personalData: PersonalDataReads;
   readonly tickets: TicketDeps;
   readonly logger: Logger;
   /** Office calendars of the units, for time left on clocks. */

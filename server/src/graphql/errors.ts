@@ -6,6 +6,7 @@ import {
   InvalidCredentialsError,
   InvalidTransitionError,
   NotFoundError,
+  TooManyAttemptsError,
   UnknownCategoryError,
   UnknownUnitError,
   ValidationError,
@@ -72,6 +73,16 @@ builder.objectType(InvalidTransitionError, {
   description: "The ticket's status does not allow this action.",
   interfaces: [ErrorInterface],
   fields: (t) => ({ from: t.exposeString("from", { description: "The ticket's current status." }) }),
+});
+
+builder.objectType(TooManyAttemptsError, {
+  name: "TooManyAttemptsError",
+  description:
+    "Sign-in is paused after repeated failures for this account or from this address; the same answer whether or not the account exists.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds", { description: "Seconds until another attempt is accepted." }),
+  }),
 });
 
 /** Errors any ticket action may return. */

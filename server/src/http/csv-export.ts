@@ -163,6 +163,15 @@ export function csvExports(yoga: YogaServerInstance<any, any>) {
       return true;
     }
     const authorization = req.headers.authorization;
+    // Every export needs credentials: say so before anything else (cost, arguments) is judged.
+    if (!authorization) {
+      res.writeHead(401, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          errors: [{ message: "Sign in or send an API key first.", extensions: { code: "UNAUTHENTICATED" } }],
+        }),
+      );
+      return true;
+    }
     void (async () => {
       const response = await yoga.fetch("http://localhost/graphql", {
         method: "POST",

@@ -2,6 +2,7 @@ import type { Database } from "../../db/database.js";
 import { InvalidCredentialsError } from "../../errors.js";
 import type { Role } from "../../generated/prisma/enums.js";
 import type { UnitTree } from "../units/unit-tree.js";
+import type { LoginThrottle } from "./login-throttle.js";
 import { hashPassword, verifyPassword } from "./password.js";
 import { API_KEY_PREFIX, newSessionToken, SESSION_TOKEN_PREFIX, sha256Hex } from "./tokens.js";
 import { ANONYMOUS, scopeOf, type Viewer } from "./viewer.js";
@@ -16,12 +17,15 @@ export async function login(
   db: Database,
   email: string,
   password: string,
+  guard: { throttle: LoginThrottle; address: string },
   now = new Date(),
 ): Promise<{ token: string; expiresAt: Date; userId: string }> {
+  await guard.throttle.attempt(email, guard.address);
   const user = await db.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   dummyHash ??= hashPassword("not-a-password");
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
   if (!user?.active || !valid) throw new InvalidCredentialsError();
+  await guard.throttle.succeeded(email, guard.address);
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await db.prisma.session.create({ data: { tokenHash: sha256Hex(token), userId: user.id, expiresAt } });
@@ -30,6 +34,35 @@ export async function login(
 
 export async function logout(db: Database, sessionId: string): Promise<void> {
   await db.prisma.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+/** Ends every open session of a user; returns how many were ended. */
+export async function revokeSessionsOf(db: Database, userId: string, now = new Date()): Promise<number> {
+  const { count } = await db.prisma.session.updateMany({
+    where: { userId, revokedAt: null, expiresAt: { gt: now } },
+    data: { revokedAt: now },
+  });
+  return count;
+}
+
+/** `last_used_at` is kept to this resolution, so a busy key costs one write a minute, not one per request. */
+export const KEY_USE_RESOLUTION_MS = 60_000;
+// Keys whose write is under way: concurrent requests read the row before it lands and would write too.
+const keyUseWriting = new Set<string>();
+
+function recordKeyUse(db: Database, keyId: string, lastUsedAt: Date | null, now: Date): void {
+  const threshold = new Date(now.getTime() - KEY_USE_RESOLUTION_MS);
+  if ((lastUsedAt && lastUsedAt > threshold) || keyUseWriting.has(keyId)) return;
+  keyUseWriting.add(keyId);
+  // Guarded in SQL too, so instances sharing the database also write at most once per interval.
+  db.sql
+    .query(
+      "UPDATE api_key SET last_used_at = $2 WHERE id = $1::uuid AND (last_used_at IS NULL OR last_used_at <= $3)",
+      [keyId, now, threshold],
+    )
+    // Best effort: a lost write only leaves last use a little older than it is.
+    .catch(() => {})
+    .finally(() => keyUseWriting.delete(keyId));
 }
 
 interface SessionRow {
@@ -84,6 +117,7 @@ export async function authenticate(
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
       throw new AuthenticationError("The API key is invalid, revoked or expired.");
     }
+    recordKeyUse(db, key.id, key.lastUsedAt, now);
     return {
       kind: "apiKey",
       keyId: key.id,

@@ -1,9 +1,10 @@
 import { builder } from "../../graphql/builder.js";
 import "../../graphql/errors.js";
-import { InvalidCredentialsError } from "../../errors.js";
+import { decodeGlobalID } from "@pothos/plugin-relay";
+import { ForbiddenError, InvalidCredentialsError, NotFoundError, TooManyAttemptsError } from "../../errors.js";
 import { RateTier, Role } from "../../generated/prisma/enums.js";
-import { login, logout } from "./auth-service.js";
-import type { AuthenticatedViewer } from "./viewer.js";
+import { login, logout, revokeSessionsOf } from "./auth-service.js";
+import { type AuthenticatedViewer, nodeUnitIds, uuidOrNone } from "./viewer.js";
 
 export const RoleEnum = builder.enumType(Role, { name: "Role", description: "What a staff member does in Pantau." });
 
@@ -23,10 +24,7 @@ export const UserRef = builder.prismaNode("User", {
   authScopes: { authenticated: true },
   // Staff are visible to those who can see their unit; anyone else gets null.
   nullable: true,
-  findUnique: (id, ctx) => ({
-    id,
-    unitId: { in: ctx.viewer.kind === "anonymous" ? [] : [...ctx.viewer.unitIds] },
-  }),
+  findUnique: (id, ctx) => ({ id: uuidOrNone(id), unitId: { in: nodeUnitIds(ctx.viewer) } }),
   fields: (t) => ({
     name: t.exposeString("name", { description: "Full name." }),
     role: t.expose("role", { type: RoleEnum, description: "Role in Pantau." }),
@@ -92,18 +90,25 @@ const LoginPayload = builder.objectRef<{ token: string; expiresAt: Date }>("Logi
   }),
 });
 
+const RevokedSessions = builder.objectRef<{ revoked: number }>("RevokedSessions").implement({
+  description: "Sessions ended at once.",
+  fields: (t) => ({
+    revoked: t.exposeInt("revoked", { description: "How many open sessions were ended." }),
+  }),
+});
+
 builder.mutationFields((t) => ({
   login: t.field({
     type: LoginPayload,
     description: "Signs a staff member in and returns a session token.",
-    errors: { types: [InvalidCredentialsError], dataField: { name: "session" } },
+    errors: { types: [InvalidCredentialsError, TooManyAttemptsError], dataField: { name: "session" } },
     args: {
       email: t.arg.string({ required: true, description: "Work e-mail address." }),
       password: t.arg.string({ required: true, description: "Password." }),
     },
     resolve: (_root, { email, password }, ctx) => {
       if (email.length > 254 || password.length > 1024) throw new InvalidCredentialsError();
-      return login(ctx.db, email, password);
+      return login(ctx.db, email, password, { throttle: ctx.loginThrottle, address: ctx.clientAddress });
     },
   }),
   logout: t.boolean({
@@ -117,4 +122,46 @@ builder.mutationFields((t) => ({
       return true;
     },
   }),
+  revokeSessions: t.field({
+    type: RevokedSessions,
+    description:
+      "Ends every session of a person at once (sign out everywhere), including live subscriptions. Without " +
+      "`userId`, your own; another person's needs the directorate role and the person in your scope.",
+    authScopes: { staff: true },
+    errors: { types: [NotFoundError, ForbiddenError], dataField: { name: "sessions" } },
+    args: {
+      userId: t.arg.id({ description: "Global id of the person; omit for yourself." }),
+    },
+    resolve: async (_root, { userId }, ctx) => {
+      if (ctx.viewer.kind !== "user") throw new ForbiddenError("Only people have sessions.");
+      let target = ctx.viewer.userId;
+      if (userId !== null && userId !== undefined) {
+        target = userLocalId(String(userId));
+        if (target !== ctx.viewer.userId && ctx.viewer.role !== "DIRECTORATE") {
+          throw new ForbiddenError("Only the directorate ends another person's sessions.");
+        }
+        const user = await ctx.db.prisma.user.findFirst({
+          where: { id: target, unitId: { in: [...ctx.viewer.unitIds] } },
+          select: { id: true },
+        });
+        if (!user) throw new NotFoundError("No such person in your scope.");
+      }
+      const revoked = await revokeSessionsOf(ctx.db, target);
+      ctx.realtime.announceAccessChange();
+      return { revoked };
+    },
+  }),
 }));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A malformed or foreign id names nobody, like an id outside the scope. */
+function userLocalId(globalId: string): string {
+  try {
+    const decoded = decodeGlobalID(globalId);
+    if (decoded.typename === "User" && UUID.test(decoded.id)) return decoded.id;
+  } catch {
+    // falls through
+  }
+  throw new NotFoundError("No such person in your scope.");
+}

@@ -79,3 +79,17 @@ export function actorOf(viewer: AuthenticatedViewer): { actorId: string | null; 
     ? { actorId: viewer.userId, actorLabel: null }
     : { actorId: null, actorLabel: `api-key:${viewer.name}` };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Never matches a row: stands in for a malformed id, so it reads like one that does not exist. */
+export const NO_UUID = "00000000-0000-0000-0000-000000000000";
+
+export const uuidOrNone = (id: string): string => (UUID.test(id) ? id : NO_UUID);
+
+/**
+ * The units whose rows a global id may resolve to for this caller: none unless `may` allows the kind of
+ * object at all, so a node the caller may not read answers like one that does not exist.
+ */
+export function nodeUnitIds(viewer: Viewer, may: (viewer: Viewer) => boolean = () => true): number[] {
+  return viewer.kind !== "anonymous" && may(viewer) ? [...viewer.unitIds] : [];
+}

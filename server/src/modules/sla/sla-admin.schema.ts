@@ -156,11 +156,13 @@ builder.mutationFields((t) => ({
       unitCode: t.arg.string({ required: true, description: "The unit." }),
       week: t.arg({ type: WeekInputType, required: true, description: "Office hours per weekday." }),
     },
-    resolve: async (query, _root, { unitCode, week }, ctx) => {
+    // The selection is not spread into the query: a client selecting only `__typename` of the result
+    // would leave Prisma an empty select.
+    resolve: async (_query, _root, { unitCode, week }, ctx) => {
       await setBusinessHours(ctx.db, ctx.units, viewerOf(ctx), { unitCode, week: week as unknown as WeekInput });
       const unit = ctx.units.byCode(unitCode);
       await ctx.calendarsChanged(unit ? [...ctx.units.subtree(unit.id)] : undefined);
-      return ctx.db.prisma.unit.findUniqueOrThrow({ ...query, where: { code: unitCode } });
+      return ctx.db.prisma.unit.findUniqueOrThrow({ where: { code: unitCode } });
     },
   }),
   extendTicketDeadline: t.field({

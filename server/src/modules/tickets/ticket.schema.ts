@@ -9,12 +9,14 @@ import {
   TicketStatus,
 } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
+import type { Context } from "../../graphql/context.js";
 import { selectsField } from "../../graphql/selection.js";
-import { canSeePersonalData } from "../auth/viewer.js";
+import { canReadTickets, canSeePersonalData, nodeUnitIds, uuidOrNone } from "../auth/viewer.js";
 import { SlaStateEnum } from "../sla/sla-enums.schema.js";
 import { UnitRef } from "../units/unit.schema.js";
 import { unitRow } from "../units/unit-repository.js";
 import { maskEmail, maskName, maskPhone } from "./masking.js";
+import type { PersonalField } from "./personal-data-log.js";
 import { allowedActions } from "./status-machine.js";
 import { encodeCursor, keysetAfter, pagePlan, ticketWhere } from "./ticket-filter.js";
 
@@ -84,19 +86,39 @@ builder.prismaObject("Message", {
 });
 
 interface ReporterShape {
+  ticketId: string;
   name: string | null;
   email: string | null;
   phone: string | null;
   masked: boolean;
 }
 
+function logged(reporter: ReporterShape, field: PersonalField, ctx: Context): string | null {
+  const value = reporter[field];
+  if (value !== null && !reporter.masked) ctx.personalData.record(reporter.ticketId, field);
+  return value;
+}
+
 const ReporterRef = builder.objectRef<ReporterShape>("Reporter").implement({
   description:
     "Who submitted the ticket. Personal data (Perpres 76/2013): masked unless the caller handles tickets or holds the personal-data scope.",
   fields: (t) => ({
-    name: t.exposeString("name", { nullable: true, description: "Name, masked when not entitled." }),
-    email: t.exposeString("email", { nullable: true, description: "E-mail address, masked when not entitled." }),
-    phone: t.exposeString("phone", { nullable: true, description: "Phone number, masked when not entitled." }),
+    // Each unmasked value handed out is noted for the personal-data access log.
+    name: t.string({
+      nullable: true,
+      description: "Name, masked when not entitled.",
+      resolve: (reporter, _args, ctx) => logged(reporter, "name", ctx),
+    }),
+    email: t.string({
+      nullable: true,
+      description: "E-mail address, masked when not entitled.",
+      resolve: (reporter, _args, ctx) => logged(reporter, "email", ctx),
+    }),
+    phone: t.string({
+      nullable: true,
+      description: "Phone number, masked when not entitled.",
+      resolve: (reporter, _args, ctx) => logged(reporter, "phone", ctx),
+    }),
     masked: t.exposeBoolean("masked", { description: "True when the values above are masked." }),
   }),
 });
@@ -106,10 +128,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
   description: "An information request, complaint or other contact from a citizen, with its legal clock.",
   authScopes: { readTickets: true },
   nullable: true,
-  findUnique: (id, ctx) => ({
-    id,
-    unitId: { in: ctx.viewer.kind === "anonymous" ? [] : [...ctx.viewer.unitIds] },
-  }),
+  findUnique: (id, ctx) => ({ id: uuidOrNone(id), unitId: { in: nodeUnitIds(ctx.viewer, canReadTickets) } }),
   fields: (t) => ({
     number: t.exposeString("number", { description: "Human-friendly number for citizens, e.g. IMI-2026-0000123." }),
     subject: t.exposeString("subject", { description: "Short summary." }),
@@ -131,6 +150,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
       resolve: (ticket, _args, ctx) => {
         const entitled = canSeePersonalData(ctx.viewer);
         return {
+          ticketId: ticket.id,
           name: entitled ? ticket.reporterName : maskName(ticket.reporterName),
           email: entitled ? ticket.reporterEmail : maskEmail(ticket.reporterEmail),
           phone: entitled ? ticket.reporterPhone : maskPhone(ticket.reporterPhone),
@@ -184,7 +204,7 @@ export const TicketEventRef = builder.prismaNode("TicketEvent", {
   nullable: true,
   findUnique: (sequence, ctx) => ({
     sequence: /^\d{1,18}$/.test(sequence) ? BigInt(sequence) : -1n,
-    unitId: { in: ctx.viewer.kind === "anonymous" ? [] : [...ctx.viewer.unitIds] },
+    unitId: { in: nodeUnitIds(ctx.viewer, canReadTickets) },
   }),
   fields: (t) => ({
     sequence: t.string({

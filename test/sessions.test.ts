@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase, postgresUnavailableReason } from "./support/databases.js";
+import { CREATE, newTicketInput } from "./support/documents.js";
+import { REDIS_URL, redisUnavailableReason } from "./support/instances.js";
+import { collect, liveClient, TICKET_EVENTS } from "./support/live.js";
+import { DEMO_PASSWORD, startServer, type TestServer } from "./support/server.js";
+
+const LOGIN = `mutation($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+    __typename
+    ... on LoginSuccess { session { token } }
+    ... on Error { code message }
+    ... on TooManyAttemptsError { retryAfterSeconds }
+  }
+}`;
+const REVOKE = `mutation($userId: ID) {
+  revokeSessions(userId: $userId) {
+    __typename
+    ... on RevokeSessionsSuccess { sessions { revoked } }
+    ... on Error { code }
+  }
+}`;
+
+const THROTTLE_ENV = {
+  PANTAU_PROXY_HOPS: "1",
+  PANTAU_LOGIN_ACCOUNT_FAILURES: "3",
+  PANTAU_LOGIN_ADDRESS_FAILURES: "6",
+  PANTAU_LOGIN_WINDOW_SECONDS: "60",
+};
+
+let addressCounter = 0;
+/** A fresh client address, as the trusted proxy reports it. */
+const newAddress = () => `198.51.100.${++addressCounter}`;
+
+async function login(url: string, email: string, password: string, address: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": `203.0.113.250, ${address}` },
+    body: JSON.stringify({ query: LOGIN, variables: { email, password } }),
+  });
+  const body = (await response.json()) as { data?: { login: Record<string, any> } };
+  return body.data?.login ?? {};
+}
+
+describe("sessions", () => {
+  let server: TestServer;
+  const sessions = async () =>
+    (await server.app.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM session"))[0]?.n ?? 0;
+
+  beforeAll(async () => {
+    server = await startServer("pglite", { env: THROTTLE_ENV });
+    // Accounts of their own for the tests that lock one out, so the demo accounts stay usable.
+    await server.app.db.sql.query(
+      `INSERT INTO app_user (email, name, role, unit_id, password_hash)
+       SELECT 'uji' || n || '@pantau.demo', 'Uji ' || n, 'AGENT', a.unit_id, a.password_hash
+       FROM generate_series(1, 2) AS n, app_user a WHERE a.email = 'agen.malang@pantau.demo'`,
+    );
+  });
+  afterAll(() => server?.stop());
+
+  it("pauses sign-in to an account after repeated failures, even with the right password, from any address", async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await login(server.url, "uji1@pantau.demo", "salah", newAddress())).code).toBe("INVALID_CREDENTIALS");
+    }
+    const before = await sessions();
+    const paused = await login(server.url, "uji1@pantau.demo", DEMO_PASSWORD, newAddress());
+    expect(paused).toMatchObject({ __typename: "TooManyAttemptsError", code: "TOO_MANY_ATTEMPTS" });
+    expect(paused.retryAfterSeconds).toBeGreaterThan(0);
+    expect(paused.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect(await sessions()).toBe(before);
+  });
+
+  it("answers an unknown account exactly like a real one", async () => {
+    const answers = async (email: string) => {
+      const seen = [];
+      for (let i = 0; i < 4; i++) {
+        const { __typename, code, message } = await login(server.url, email, "salah", newAddress());
+        seen.push({ __typename, code, message: String(message).replace(/\d+ s\b/, "N s") });
+      }
+      return seen;
+    };
+    const real = await answers("uji2@pantau.demo");
+    const unknown = await answers("tidak.ada@pantau.demo");
+    expect(unknown).toEqual(real);
+    expect(real.at(-1)?.code).toBe("TOO_MANY_ATTEMPTS");
+  });
+
+  it("gives a successful sign-in a fresh count", async () => {
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 2; i++) {
+        expect((await login(server.url, "kanwil.jatim@pantau.demo", "salah", newAddress())).code).toBe(
+          "INVALID_CREDENTIALS",
+        );
+      }
+      expect((await login(server.url, "kanwil.jatim@pantau.demo", DEMO_PASSWORD, newAddress())).__typename).toBe(
+        "LoginSuccess",
+      );
+    }
+  });
+
+  it("pauses an address that tries many accounts, and only that address", async () => {
+    const address = newAddress();
+    for (let i = 0; i < 6; i++) {
+      expect((await login(server.url, `coba${i}@pantau.demo`, "salah", address)).code).toBe("INVALID_CREDENTIALS");
+    }
+    expect((await login(server.url, "direktorat@pantau.demo", DEMO_PASSWORD, address)).code).toBe("TOO_MANY_ATTEMPTS");
+    expect((await login(server.url, "direktorat@pantau.demo", DEMO_PASSWORD, newAddress())).__typename).toBe(
+      "LoginSuccess",
+    );
+  });
+
+  it("ends every session of a person at once", async () => {
+    const [first, second] = [
+      await server.login("direktorat@pantau.demo"),
+      await server.login("direktorat@pantau.demo"),
+    ];
+    const out = await server.gql(REVOKE, {}, first);
+    expect(out.data?.revokeSessions.sessions.revoked).toBeGreaterThanOrEqual(2);
+    for (const token of [first, second]) expect((await server.gql(`{ viewer { name } }`, {}, token)).status).toBe(401);
+  });
+
+  it("ends the live streams of sessions it ends", async () => {
+    const directorate = await server.login("direktorat@pantau.demo");
+    const agent = await server.login("agen.malang@pantau.demo");
+    const agentId = (await server.gql(`{ viewer { user { id } } }`, {}, agent)).data?.viewer.user.id;
+    const client = liveClient(server.url, agent);
+    const stream = collect(client, TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const ticket = async () =>
+        (await server.gql(CREATE, { input: newTicketInput() }, directorate)).data?.createTicket.ticket.number as string;
+      const before = await ticket();
+      await stream.waitFor((items) => items.some((e) => e.ticket?.number === before), 15_000, "an event before");
+      await server.gql(REVOKE, { userId: agentId }, directorate);
+      const after = await ticket();
+      await stream.ended;
+      expect(stream.errors.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+      expect(stream.items.some((e) => e.ticket?.number === after)).toBe(false);
+    } finally {
+      stream.stop();
+      await client.dispose();
+    }
+  });
+
+  it("lets the directorate end another person's sessions, and nobody else", async () => {
+    const agent = await server.login("agen.malang@pantau.demo");
+    const agentId = (await server.gql(`{ viewer { user { id } } }`, {}, agent)).data?.viewer.user.id;
+    const supervisor = await server.login("kanim.malang@pantau.demo");
+    const head = await server.login("kanwil.jatim@pantau.demo");
+    const refused = await server.gql(REVOKE, { userId: agentId }, head);
+    expect(refused.data?.revokeSessions).toEqual({ __typename: "ForbiddenError", code: "FORBIDDEN" });
+    const byKey = await server.gql(REVOKE, { userId: agentId }, server.apiKey);
+    expect(byKey.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await server.gql(`{ viewer { name } }`, {}, agent)).status).toBe(200);
+
+    const directorate = await server.login("direktorat@pantau.demo");
+    for (const userId of ["nope", Buffer.from("User:00000000-0000-4000-8000-000000000000").toString("base64")]) {
+      const missing = await server.gql(REVOKE, { userId }, directorate);
+      expect(missing.data?.revokeSessions).toEqual({ __typename: "NotFoundError", code: "NOT_FOUND" });
+    }
+    const done = await server.gql(REVOKE, { userId: agentId }, directorate);
+    expect(done.data?.revokeSessions.sessions.revoked).toBeGreaterThanOrEqual(1);
+    expect((await server.gql(`{ viewer { name } }`, {}, agent)).status).toBe(401);
+    expect((await server.gql(`{ viewer { name } }`, {}, directorate)).status).toBe(200);
+    expect((await server.gql(`{ viewer { name } }`, {}, supervisor)).status).toBe(200);
+  });
+});
+
+const sharedReason = (await postgresUnavailableReason()) ?? (await redisUnavailableReason());
+
+describe.skipIf(sharedReason !== null)(
+  `sign-in throttling across instances sharing Redis${sharedReason ? ` (skipped: ${sharedReason})` : ""}`,
+  () => {
+    let a: TestServer;
+    let b: TestServer;
+    let drop = async () => {};
+
+    beforeAll(async () => {
+      const database = await createDatabase();
+      drop = database.drop;
+      const env = { ...THROTTLE_ENV, REDIS_URL };
+      a = await startServer("postgres", { databaseUrl: database.url, env });
+      b = await startServer("postgres", { databaseUrl: database.url, env });
+    });
+    afterAll(async () => {
+      await a?.stop();
+      await b?.stop();
+      await drop();
+    });
+
+    it("counts failures on one instance against the other", async () => {
+      const address = newAddress();
+      const email = `bersama.${Date.now()}@pantau.demo`;
+      expect((await login(a.url, email, "salah", address)).code).toBe("INVALID_CREDENTIALS");
+      expect((await login(b.url, email, "salah", newAddress())).code).toBe("INVALID_CREDENTIALS");
+      expect((await login(a.url, email, "salah", newAddress())).code).toBe("INVALID_CREDENTIALS");
+      expect((await login(b.url, email, "salah", newAddress())).code).toBe("TOO_MANY_ATTEMPTS");
+      expect((await login(a.url, email, "salah", newAddress())).code).toBe("TOO_MANY_ATTEMPTS");
+    });
+  },
+);
