@@ -51,6 +51,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   "Query.categories": { listSize: 30 },
   "Category.children": { listSize: 10 },
   "Query.holidays": { listSize: 40 },
+  // Third-party keys: a few dozen partners, with revoked keys kept for the record.
+  "Query.apiKeys": { listSize: 100 },
   "Query.slaPolicies": { listSize: 20 },
   "Ticket.messages": { listSize: 20 },
   // Two clocks per ticket: first response and resolution.
