@@ -42,7 +42,10 @@ describe.each(await targets())("metrics on %s", (target) => {
   const from = new Date(Date.now() - 20 * 86_400_000).toISOString();
 
   beforeAll(async () => {
-    server = await startServer(target);
+    // Hundreds of large metric queries in a minute from one person: query budgets are not under test here.
+    server = await startServer(target, {
+      env: { PANTAU_BUDGET_STAFF_CAPACITY: "1000000", PANTAU_BUDGET_STAFF_REFILL_PER_SECOND: "100000" },
+    });
     [directorate, regionalHead] = await Promise.all([
       server.login("direktorat@pantau.demo"),
       server.login("kanwil.jatim@pantau.demo"),

@@ -60,14 +60,14 @@ describe.each(await targets())("query cost, budgets and transport on %s", (targe
     expect(body.errors).toBeUndefined();
     expect(body.extensions.http).toBeUndefined();
     expect(response.headers.get("x-query-cost")).toBe("21");
-    expect(response.headers.get("x-ratelimit-limit")).toBe("5000");
+    expect(response.headers.get("x-ratelimit-limit")).toBe("10000");
     expect(Number(response.headers.get("x-ratelimit-remaining"))).toBe(body.extensions.cost.budget.remaining);
     expect(body.extensions.cost).toMatchObject({
       requested: 1 + 10 * 2,
       limit: 1000,
-      budget: { capacity: 5000, refillPerSecond: 50, tier: "STAFF" },
+      budget: { capacity: 10000, refillPerSecond: 100, tier: "STAFF" },
     });
-    expect(body.extensions.cost.budget.remaining).toBeLessThanOrEqual(5000 - 21);
+    expect(body.extensions.cost.budget.remaining).toBeLessThanOrEqual(10000 - 21);
   });
 
   it("refuses an operation over the per-operation maximum before it runs", async () => {

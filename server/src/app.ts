@@ -299,7 +299,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         limits: config.realtime,
       });
       await realtime.start();
-      if (config.redisUrl) budgets = await createRedisBudgetStore(config.redisUrl, logger);
+      if (config.redisUrl) budgets = await createRedisBudgetStore(config.redisUrl, await streamId(db), logger);
       websocket = attachWebSocket({
         server,
         yoga,

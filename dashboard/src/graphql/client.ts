@@ -1,5 +1,5 @@
 import { Client, fetchExchange, subscriptionExchange } from "@urql/core";
-import { cacheExchange, type KeyingConfig, type UpdatesConfig } from "@urql/exchange-graphcache";
+import { cacheExchange, type KeyingConfig } from "@urql/exchange-graphcache";
 import { createClient as createWsClient } from "graphql-ws";
 import { introspection } from "./introspection.js";
 
@@ -14,19 +14,6 @@ const keys: KeyingConfig = Object.fromEntries(
     .filter((type) => type.kind === "OBJECT" && "fields" in type && !type.fields.some((field) => field.name === "id"))
     .map((type) => [type.name, () => null]),
 );
-
-// Anything that happens to a ticket can move it into or out of a filtered list (a new ticket, a transfer,
-// a status or SLA change), so each streamed event makes the cached ticket lists stale. The event's own
-// ticket fields update the rows already shown without a refetch.
-const updates: UpdatesConfig = {
-  Subscription: {
-    ticketEvents: (_result, _args, cache) => {
-      for (const field of cache.inspectFields("Query")) {
-        if (field.fieldName === "tickets") cache.invalidate("Query", field.fieldName, field.arguments);
-      }
-    },
-  },
-};
 
 export interface PantauClient {
   client: Client;
@@ -67,7 +54,9 @@ export function createPantauClient(options: {
     fetchOptions: { headers: { authorization: `Bearer ${token}` } },
     requestPolicy: "cache-and-network",
     exchanges: [
-      cacheExchange({ schema: introspection, keys, updates }),
+      // Streamed events carry their ticket's new status, assignee and clocks; stored by id, they update every
+      // row and page that shows the ticket. Lists (which tickets match a filter) are refetched by the views.
+      cacheExchange({ schema: introspection, keys }),
       fetchExchange,
       subscriptionExchange({
         forwardSubscription: (request) => {

@@ -87,7 +87,7 @@ export function useTicketEvents(unitCode: string, onEvent: (event: StreamedEvent
 }
 
 /** Calls `refresh` at most once per `intervalMs` while events keep arriving: figures follow the stream. */
-export function useThrottledRefresh(refresh: () => void, intervalMs = 10_000): () => void {
+export function useThrottledRefresh(refresh: () => void, intervalMs: number): () => void {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const latest = useRef(refresh);
   latest.current = refresh;

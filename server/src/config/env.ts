@@ -8,7 +8,8 @@ const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export type BudgetTierName = "ANONYMOUS" | "STAFF" | RateTier;
 const BUDGET_DEFAULTS: Record<BudgetTierName, { capacity: number; refillPerSecond: number }> = {
   ANONYMOUS: { capacity: 1_000, refillPerSecond: 5 },
-  STAFF: { capacity: 5_000, refillPerSecond: 50 },
+  // Staff mostly query through the dashboard, whose live views refetch their figures as events arrive.
+  STAFF: { capacity: 10_000, refillPerSecond: 100 },
   STANDARD: { capacity: 2_000, refillPerSecond: 20 },
   PARTNER: { capacity: 10_000, refillPerSecond: 100 },
   INTERNAL: { capacity: 50_000, refillPerSecond: 500 },

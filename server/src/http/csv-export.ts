@@ -139,6 +139,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   UNKNOWN_UNIT: 404,
   BAD_USER_INPUT: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
+  QUERY_TOO_COSTLY: 400,
+  RATE_LIMITED: 429,
 };
 
 // A spreadsheet would run a cell starting with one of these as a formula.

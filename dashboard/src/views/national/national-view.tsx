@@ -7,7 +7,7 @@ import { EmptyState, ErrorMessage, Loading, Panel } from "../../components/ui.js
 import { graphql, type ResultOf } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { type StreamedEvent, useThrottledRefresh, useTicketEvents } from "../../live/use-ticket-events.js";
-import { useFreshness } from "../freshness.js";
+import { FIGURES_REFRESH_MS, useFreshness } from "../freshness.js";
 import { complianceTone } from "../kpi-tiles.js";
 import { usePeriod } from "../period.js";
 import { PeriodPicker } from "../period-picker.js";
@@ -48,7 +48,7 @@ export function NationalView({ rootCode }: { rootCode: string }) {
   const { days, from, to, setDays } = usePeriod();
   const [freshness, setFreshness] = useState(0);
   const [events, setEvents] = useState<StreamedEvent[]>([]);
-  const refresh = useThrottledRefresh(() => setFreshness((n) => n + 1));
+  const refresh = useThrottledRefresh(() => setFreshness((n) => n + 1), FIGURES_REFRESH_MS);
   useTicketEvents(rootCode, (event) => {
     refresh();
     if (isNotable(event)) setEvents((list) => [event, ...list].slice(0, 30));

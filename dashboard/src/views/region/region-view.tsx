@@ -8,7 +8,7 @@ import { EmptyState, ErrorMessage, Loading, Panel } from "../../components/ui.js
 import { graphql, type ResultOf } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { useThrottledRefresh, useTicketEvents } from "../../live/use-ticket-events.js";
-import { useFreshness } from "../freshness.js";
+import { FIGURES_REFRESH_MS, useFreshness } from "../freshness.js";
 import { complianceTone } from "../kpi-tiles.js";
 import { NationalOverviewQuery } from "../national/national-view.js";
 import { RegionMap } from "../national/region-map.js";
@@ -68,7 +68,7 @@ export function RegionView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
   const { key: sortKey, direction } = parseSort(params.get("sort"));
   const { days, from, to, setDays } = usePeriod();
   const [freshness, setFreshness] = useState(0);
-  const refresh = useThrottledRefresh(() => setFreshness((n) => n + 1));
+  const refresh = useThrottledRefresh(() => setFreshness((n) => n + 1), FIGURES_REFRESH_MS);
   useTicketEvents(unit.code, refresh);
   const context = useFreshness(freshness);
   const [{ data, error, fetching }, reexecute] = useQuery({

@@ -7,6 +7,7 @@ import { Panel } from "../../components/ui.js";
 import { graphql } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { useThrottledRefresh, useTicketEvents } from "../../live/use-ticket-events.js";
+import { FIGURES_REFRESH_MS, LIST_REFRESH_MS } from "../freshness.js";
 import { usePeriod } from "../period.js";
 import { PeriodPicker } from "../period-picker.js";
 import type { UnitInfo } from "../unit-page.js";
@@ -29,11 +30,15 @@ export function OfficeView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
   const { viewer } = useViewer();
   const { days, from, to, setDays } = usePeriod();
   const [freshness, setFreshness] = useState(0);
-  const refreshFigures = useThrottledRefresh(() => setFreshness((n) => n + 1));
+  const [listFreshness, setListFreshness] = useState(0);
+  const refreshFigures = useThrottledRefresh(() => setFreshness((n) => n + 1), FIGURES_REFRESH_MS);
+  // Any event may move a ticket into or out of the filtered list (a new ticket, a transfer, a status or SLA
+  // change); the list follows within a few seconds however many events arrive.
+  const refreshList = useThrottledRefresh(() => setListFreshness((n) => n + 1), LIST_REFRESH_MS);
   const [staffResult, refetchStaff] = useQuery({ query: StaffQuery, variables: { code: unit.code } });
-  const refreshStaff = useThrottledRefresh(() => refetchStaff({ requestPolicy: "network-only" }), 3_000);
-  // The stream keeps the cached ticket list current (see the client's cache updates) and the figures fresh.
+  const refreshStaff = useThrottledRefresh(() => refetchStaff({ requestPolicy: "network-only" }), LIST_REFRESH_MS);
   useTicketEvents(unit.code, () => {
+    refreshList();
     refreshFigures();
     refreshStaff();
   });
@@ -78,6 +83,7 @@ export function OfficeView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
         unitCode={unit.code}
         staff={staff.filter((member) => member.role === "AGENT" || member.role === "UNIT_SUPERVISOR")}
         canAssign={canAssign}
+        refreshKey={listFreshness}
       />
       <UnitTrend code={unit.code} from={from} to={to} refreshKey={freshness} />
     </>

@@ -6,6 +6,7 @@ import { nextClock } from "../../components/countdown-state.js";
 import { EmptyState, ErrorMessage, Loading, Panel } from "../../components/ui.js";
 import { graphql, type ResultOf } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
+import { useFreshness } from "../freshness.js";
 import {
   CHANNELS,
   KINDS,
@@ -73,10 +74,13 @@ export function TicketList({
   unitCode,
   staff,
   canAssign,
+  refreshKey,
 }: {
   unitCode: string;
   staff: readonly StaffMember[];
   canAssign: boolean;
+  /** Changes when live events have made the list stale. */
+  refreshKey: number;
 }) {
   const { t, label, language } = useI18n();
   const [params, setParams] = useSearchParams();
@@ -168,6 +172,7 @@ export function TicketList({
               after={after}
               staff={staff}
               canAssign={canAssign}
+              refreshKey={refreshKey}
               onMore={i === pages.length - 1 ? (cursor) => setPages((list) => [...list, cursor]) : null}
             />
           ))}
@@ -182,18 +187,21 @@ function TicketPage({
   after,
   staff,
   canAssign,
+  refreshKey,
   onMore,
 }: {
   filter: ReturnType<typeof toTicketFilter>;
   after: string | null;
   staff: readonly StaffMember[];
   canAssign: boolean;
+  refreshKey: number;
   onMore: ((cursor: string) => void) | null;
 }) {
   const { t, number } = useI18n();
   const [{ data, error, fetching }, reexecute] = useQuery({
     query: TicketListQuery,
     variables: { filter, first: PAGE_SIZE, after },
+    context: useFreshness(refreshKey),
   });
   if (error && !data) {
     return (

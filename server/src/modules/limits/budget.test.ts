@@ -57,28 +57,34 @@ if (redisReason)
 describe.runIf(!redisReason)("the Redis budget store", () => {
   const logger = createLogger("silent");
   const client = `test:${randomBytes(6).toString("hex")}`;
+  const namespace = randomBytes(6).toString("hex");
   afterAll(async () => {
-    await probe.del(`pantau:budget:${client}`);
+    await probe.del(`pantau:${namespace}:budget:${client}`);
     probe.disconnect();
   });
 
   it("shares one budget between stores and expires it once full again", async () => {
-    const a = await createRedisBudgetStore(REDIS_URL, logger);
-    const b = await createRedisBudgetStore(REDIS_URL, logger);
+    const a = await createRedisBudgetStore(REDIS_URL, namespace, logger);
+    const b = await createRedisBudgetStore(REDIS_URL, namespace, logger);
+    const elsewhere = await createRedisBudgetStore(REDIS_URL, `${namespace}-other`, logger);
     try {
       expect(await a.spend(client, tier, 60)).toMatchObject({ allowed: true, remaining: 40 });
       const refused = await b.spend(client, tier, 60);
       expect(refused).toMatchObject({ allowed: false });
       expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(2);
-      expect(await probe.pttl(`pantau:budget:${client}`)).toBeGreaterThan(0);
+      expect(await probe.pttl(`pantau:${namespace}:budget:${client}`)).toBeGreaterThan(0);
+      // Another deployment on the same Redis has a budget of its own.
+      expect(await elsewhere.spend(client, tier, 60)).toMatchObject({ allowed: true, remaining: 40 });
     } finally {
       await a.close();
       await b.close();
+      await probe.del(`pantau:${namespace}-other:budget:${client}`);
+      await elsewhere.close();
     }
   });
 
   it("falls back to the instance's own budget when Redis is away", async () => {
-    const store = await createRedisBudgetStore("redis://127.0.0.1:1", logger);
+    const store = await createRedisBudgetStore("redis://127.0.0.1:1", namespace, logger);
     try {
       expect(await store.spend(client, tier, 60)).toMatchObject({ allowed: true, remaining: 40 });
       expect(await store.spend(client, tier, 60)).toMatchObject({ allowed: false });

@@ -112,7 +112,11 @@ declare module "ioredis" {
   }
 }
 
-export async function createRedisBudgetStore(url: string, logger: Logger): Promise<BudgetStore> {
+/**
+ * Budgets in Redis, under the namespace of one database: the instances of one deployment share them, and
+ * another deployment on the same Redis (or a test database) never spends from them.
+ */
+export async function createRedisBudgetStore(url: string, namespace: string, logger: Logger): Promise<BudgetStore> {
   // Fail fast while Redis is away: the request falls back to this instance's own budget instead of waiting.
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
   redis.on("error", (error: Error) => logger.debug({ err: error }, "budget store: redis error"));
@@ -125,7 +129,7 @@ export async function createRedisBudgetStore(url: string, logger: Logger): Promi
     async spend(client, tier, cost) {
       try {
         const [allowed, tokensText] = await redis.pantauSpendBudget(
-          `pantau:budget:${client}`,
+          `pantau:${namespace}:budget:${client}`,
           tier.capacity,
           tier.refillPerSecond,
           cost,
