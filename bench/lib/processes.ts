@@ -140,12 +140,21 @@ async function stopChild(child: ChildProcess, exited: Promise<void>) {
   clearTimeout(timer);
 }
 
+// A load generator is one client spending far beyond any person's budget: every operation is still costed
+// and charged, but never refused, so the figures are the server's and not the limiter's.
+const UNLIMITED_BUDGETS = Object.fromEntries(
+  ["ANONYMOUS", "STAFF", "STANDARD", "PARTNER", "INTERNAL"].flatMap((tier) => [
+    [`PANTAU_BUDGET_${tier}_CAPACITY`, "10000000"],
+    [`PANTAU_BUDGET_${tier}_REFILL_PER_SECOND`, "1000000"],
+  ]),
+);
+
 /** The real Pantau server, as `node --import tsx src/main.ts`. */
 export function startPantau(env: Record<string, string>, options: { port: number; readyTimeoutMs?: number }) {
   return startChild({
     cwd: SERVER_DIR,
     script: "src/main.ts",
-    env: { LOG_LEVEL: "warn", PANTAU_SIMULATOR: "off", ...env },
+    env: { LOG_LEVEL: "warn", PANTAU_SIMULATOR: "off", ...UNLIMITED_BUDGETS, ...env },
     port: options.port,
     readyTimeoutMs: options.readyTimeoutMs,
   });
