@@ -83,7 +83,22 @@ describe("SharedFigures", () => {
     expect(await s.shared.get("k", s.compute)).toBe(1);
   });
 
-  it("forgets the least recently computed key beyond its size", async () => {
+  it("keeps the key in use while one-off keys come and go", async () => {
+    const s = setup();
+    const first = s.shared.get("common", s.compute);
+    s.finish(1);
+    await first;
+    for (const key of ["x", "y", "z"]) {
+      expect(await s.shared.get("common", s.compute)).toBe(1);
+      const once = s.shared.get(key, s.compute);
+      s.finish(0);
+      await once;
+    }
+    expect(await s.shared.get("common", s.compute)).toBe(1);
+    expect(s.computations()).toBe(4);
+  });
+
+  it("forgets the least recently used key beyond its size", async () => {
     const s = setup();
     for (const key of ["a", "b", "c"]) {
       const pending = s.shared.get(key, s.compute);

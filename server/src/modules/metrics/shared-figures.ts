@@ -9,7 +9,7 @@ export interface SharedFiguresOptions {
   freshMs: number;
   /** Up to this age a stored value is still served while a fresh one is computed behind it. */
   staleMs: number;
-  /** Distinct keys kept; the least recently computed goes first. */
+  /** Distinct keys kept; the least recently asked for goes first. */
   maxEntries: number;
   now?: () => number;
 }
@@ -31,6 +31,11 @@ export class SharedFigures<T> {
   get(key: string, compute: () => Promise<T>): Promise<T> {
     const entry = this.entries.get(key);
     const now = this.now();
+    // Kept in order of use, so a stream of one-off windows cannot push out the one everybody asks for.
+    if (entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
     if (entry?.value !== undefined) {
       const age = now - entry.computedAt;
       if (age <= this.options.freshMs) return Promise.resolve(entry.value);
