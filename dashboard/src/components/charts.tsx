@@ -27,8 +27,8 @@ export function TrendChart({ points, timeZone }: { points: readonly TrendPoint[]
       <ResponsiveContainer width="100%" height={240}>
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
-          <XAxis dataKey="label" tick={{ fontSize: 12 }} minTickGap={24} />
-          <YAxis tick={{ fontSize: 12 }} width={48} tickFormatter={(value: number) => number(value)} />
+          <XAxis dataKey="label" tick={{ fontSize: "0.75rem" }} minTickGap={24} />
+          <YAxis tick={{ fontSize: "0.75rem" }} width={48} tickFormatter={(value: number) => number(value)} />
           <Tooltip formatter={(value) => number(Number(value))} />
           <Legend />
           <Line
@@ -70,7 +70,7 @@ export function ChannelMix({
       <ResponsiveContainer width="100%" height={Math.max(160, data.length * 26)}>
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
           <XAxis type="number" hide />
-          <YAxis type="category" dataKey="name" width={130} tick={{ fontSize: 12 }} />
+          <YAxis type="category" dataKey="name" width={130} tick={{ fontSize: "0.75rem" }} />
           <Tooltip
             formatter={(value, _name, item) =>
               `${number(Number(value))} (${percent((item.payload as { share: number | null }).share)})`
