@@ -6,6 +6,8 @@ import { CREATE, newTicketInput } from "./support/documents.js";
 import { DEMO_PASSWORD, startServer, type TestServer } from "./support/server.js";
 
 const unavailable = browserUnavailableReason();
+// The first paint of a view waits for its lazily loaded code and its queries; on a busy machine that is seconds.
+const UI_WAIT = { timeout: 20_000 };
 if (unavailable) {
   const banner = `\n${"!".repeat(78)}\n!! Dashboard browser tests SKIPPED: ${unavailable}.\n${"!".repeat(78)}\n`;
   process.stdout.write(banner);
@@ -50,11 +52,11 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
     await page.waitForURL(/\/national/);
 
     const provinces = page.locator("[data-province]");
-    await expect.poll(() => provinces.count()).toBe(33);
-    await expect.poll(() => page.locator('[data-province][data-no-data="true"]').count()).toBe(0);
+    await expect.poll(() => provinces.count(), UI_WAIT).toBe(33);
+    await expect.poll(() => page.locator('[data-province][data-no-data="true"]').count(), UI_WAIT).toBe(0);
     const fills = await provinces.evaluateAll((paths) => paths.map((path) => path.getAttribute("data-fill")));
     expect(fills.every((fill) => /^#[0-9a-f]{6}$/i.test(fill ?? ""))).toBe(true);
-    await expect.poll(() => page.getByTestId("ranking").locator("tbody tr").count()).toBe(33);
+    await expect.poll(() => page.getByTestId("ranking").locator("tbody tr").count(), UI_WAIT).toBe(33);
     await page.getByTestId("live-status").filter({ hasText: "Langsung" }).waitFor();
     await screenshot(page, "national");
 
