@@ -2,8 +2,7 @@ import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 import { Sparkline } from "../../components/charts.js";
-import { ExportButton } from "../../components/export-button.js";
-import { type Crumb, PageHeader } from "../../components/layout.js";
+import type { Crumb } from "../../components/layout.js";
 import { EmptyState, ErrorMessage, Loading, Panel } from "../../components/ui.js";
 import { graphql, type ResultOf } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
@@ -13,7 +12,7 @@ import { complianceTone } from "../kpi-tiles.js";
 import { NationalOverviewQuery } from "../national/national-view.js";
 import { RegionMap } from "../national/region-map.js";
 import { usePeriod } from "../period.js";
-import { PeriodPicker } from "../period-picker.js";
+import { UnitHeader } from "../unit-header.js";
 import type { UnitInfo } from "../unit-page.js";
 import { UnitTrend } from "../unit-trend.js";
 import { compareOffices, type OfficeSortKey, parseSort } from "./office-sort.js";
@@ -66,7 +65,8 @@ export function RegionView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const { key: sortKey, direction } = parseSort(params.get("sort"));
-  const { days, from, to, setDays } = usePeriod();
+  const period = usePeriod();
+  const { from, to } = period;
   const [freshness, setFreshness] = useState(0);
   const refresh = useThrottledRefresh(() => setFreshness((n) => n + 1), FIGURES_REFRESH_MS);
   useTicketEvents(unit.code, refresh);
@@ -90,16 +90,7 @@ export function RegionView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
     );
   return (
     <>
-      <PageHeader
-        crumbs={crumbs}
-        title={unit.name}
-        actions={
-          <>
-            <PeriodPicker days={days} onChange={setDays} />
-            <ExportButton path="/export/unit-metrics.csv" params={{ code: unit.code, from, to, granularity: "DAY" }} />
-          </>
-        }
-      />
+      <UnitHeader unit={unit} crumbs={crumbs} period={period} />
       <UnitTrend
         code={unit.code}
         from={from}

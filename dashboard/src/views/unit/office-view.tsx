@@ -1,15 +1,14 @@
 import { useState } from "react";
 import { useQuery } from "urql";
 import { useViewer } from "../../auth/auth.js";
-import { ExportButton } from "../../components/export-button.js";
-import { type Crumb, PageHeader } from "../../components/layout.js";
+import type { Crumb } from "../../components/layout.js";
 import { Panel } from "../../components/ui.js";
 import { graphql } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { useThrottledRefresh, useTicketEvents } from "../../live/use-ticket-events.js";
 import { FIGURES_REFRESH_MS, LIST_REFRESH_MS } from "../freshness.js";
 import { usePeriod } from "../period.js";
-import { PeriodPicker } from "../period-picker.js";
+import { UnitHeader } from "../unit-header.js";
 import type { UnitInfo } from "../unit-page.js";
 import { UnitTrend } from "../unit-trend.js";
 import { QueueBoard } from "./queue-board.js";
@@ -28,7 +27,8 @@ const StaffQuery = graphql(`
 export function OfficeView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }) {
   const { t, label, number } = useI18n();
   const { viewer } = useViewer();
-  const { days, from, to, setDays } = usePeriod();
+  const period = usePeriod();
+  const { from, to } = period;
   const [freshness, setFreshness] = useState(0);
   const [listFreshness, setListFreshness] = useState(0);
   const refreshFigures = useThrottledRefresh(() => setFreshness((n) => n + 1), FIGURES_REFRESH_MS);
@@ -47,16 +47,7 @@ export function OfficeView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
     viewer?.role === "UNIT_SUPERVISOR" || viewer?.role === "REGIONAL_HEAD" || viewer?.role === "DIRECTORATE";
   return (
     <>
-      <PageHeader
-        crumbs={crumbs}
-        title={unit.name}
-        actions={
-          <>
-            <PeriodPicker days={days} onChange={setDays} />
-            <ExportButton path="/export/unit-metrics.csv" params={{ code: unit.code, from, to, granularity: "DAY" }} />
-          </>
-        }
-      />
+      <UnitHeader unit={unit} crumbs={crumbs} period={period} />
       <div className="grid-queue">
         <QueueBoard unitCode={unit.code} timeZone={unit.timeZone} />
         <Panel title={t("workloadTitle")}>

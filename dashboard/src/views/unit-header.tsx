@@ -1,0 +1,30 @@
+import { ExportButton } from "../components/export-button.js";
+import { type Crumb, PageHeader } from "../components/layout.js";
+import type { usePeriod } from "./period.js";
+import { PeriodPicker } from "./period-picker.js";
+import type { UnitInfo } from "./unit-page.js";
+
+/** A unit's title under its place in the tree, with the period and the CSV of its daily figures. */
+export function UnitHeader({
+  unit,
+  crumbs,
+  period,
+}: {
+  unit: UnitInfo;
+  crumbs: Crumb[];
+  period: ReturnType<typeof usePeriod>;
+}) {
+  const { days, from, to, setDays } = period;
+  return (
+    <PageHeader
+      crumbs={crumbs}
+      title={unit.name}
+      actions={
+        <>
+          <PeriodPicker days={days} onChange={setDays} />
+          <ExportButton path="/export/unit-metrics.csv" params={{ code: unit.code, from, to, granularity: "DAY" }} />
+        </>
+      }
+    />
+  );
+}
