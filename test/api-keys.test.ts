@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targets } from "./support/databases.js";
-import { CREATE, newTicketInput } from "./support/documents.js";
-import { collect, liveClient, TICKET_EVENTS } from "./support/live.js";
+import { expectStreamEndsWhenRevoked } from "./support/live.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) {
@@ -144,23 +143,9 @@ describe.each(await targets())("API keys on %s", (target) => {
 
   it("ends a revoked key's live stream at its next event", async () => {
     const { key, apiKey } = await created({});
-    const client = liveClient(server.url, key);
-    const stream = collect(client, TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const ticket = async () =>
-        (await server.gql(CREATE, { input: newTicketInput() }, directorate)).data?.createTicket.ticket.number as string;
-      const before = await ticket();
-      await stream.waitFor((items) => items.some((e) => e.ticket?.number === before), 15_000, "an event before");
-      await server.gql(REVOKE_KEY, { id: apiKey.id }, directorate);
-      const after = await ticket();
-      await stream.ended;
-      expect(stream.errors.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
-      expect(stream.items.some((e) => e.ticket?.number === after)).toBe(false);
-    } finally {
-      stream.stop();
-      await client.dispose();
-    }
+    await expectStreamEndsWhenRevoked(server, key, directorate, () =>
+      server.gql(REVOKE_KEY, { id: apiKey.id }, directorate),
+    );
   });
 
   it("gives a key the rate tier the directorate chose, which sets its query budget", async () => {

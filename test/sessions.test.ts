@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, postgresUnavailableReason } from "./support/databases.js";
-import { CREATE, newTicketInput } from "./support/documents.js";
 import { REDIS_URL, redisUnavailableReason } from "./support/instances.js";
-import { collect, liveClient, TICKET_EVENTS } from "./support/live.js";
+import { expectStreamEndsWhenRevoked } from "./support/live.js";
 import { DEMO_PASSWORD, startServer, type TestServer } from "./support/server.js";
 
 const LOGIN = `mutation($email: String!, $password: String!) {
@@ -123,23 +122,9 @@ describe("sessions", () => {
     const directorate = await server.login("direktorat@pantau.demo");
     const agent = await server.login("agen.malang@pantau.demo");
     const agentId = (await server.gql(`{ viewer { user { id } } }`, {}, agent)).data?.viewer.user.id;
-    const client = liveClient(server.url, agent);
-    const stream = collect(client, TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const ticket = async () =>
-        (await server.gql(CREATE, { input: newTicketInput() }, directorate)).data?.createTicket.ticket.number as string;
-      const before = await ticket();
-      await stream.waitFor((items) => items.some((e) => e.ticket?.number === before), 15_000, "an event before");
-      await server.gql(REVOKE, { userId: agentId }, directorate);
-      const after = await ticket();
-      await stream.ended;
-      expect(stream.errors.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
-      expect(stream.items.some((e) => e.ticket?.number === after)).toBe(false);
-    } finally {
-      stream.stop();
-      await client.dispose();
-    }
+    await expectStreamEndsWhenRevoked(server, agent, directorate, () =>
+      server.gql(REVOKE, { userId: agentId }, directorate),
+    );
   });
 
   it("lets the directorate end another person's sessions, and nobody else", async () => {

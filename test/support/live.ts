@@ -1,5 +1,8 @@
 import { type Client, createClient } from "graphql-ws";
+import { expect } from "vitest";
 import WebSocket from "ws";
+import { CREATE, newTicketInput } from "./documents.js";
+import type { TestServer } from "./server.js";
 
 export interface LiveError {
   message: string;
@@ -105,3 +108,32 @@ export const SLA_ALERTS = /* GraphQL */ `
 
 export const TICKET_UPDATES = /* GraphQL */ `
   subscription($id: ID!) { ticket(id: $id) { id number status assignee { name } } }`;
+
+/**
+ * Watches an office's events with `token`, withdraws it with `revoke` between two new tickets, and checks the
+ * stream ends with UNAUTHENTICATED at the next event and never carries the second ticket.
+ */
+export async function expectStreamEndsWhenRevoked(
+  server: TestServer,
+  token: string,
+  creator: string,
+  revoke: () => Promise<unknown>,
+): Promise<void> {
+  const client = liveClient(server.url, token);
+  const stream = collect(client, TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ticket = async () =>
+      (await server.gql(CREATE, { input: newTicketInput() }, creator)).data?.createTicket.ticket.number as string;
+    const before = await ticket();
+    await stream.waitFor((items) => items.some((e) => e.ticket?.number === before), 15_000, "an event before");
+    await revoke();
+    const after = await ticket();
+    await stream.ended;
+    expect(stream.errors.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    expect(stream.items.some((e) => e.ticket?.number === after)).toBe(false);
+  } finally {
+    stream.stop();
+    await client.dispose();
+  }
+}

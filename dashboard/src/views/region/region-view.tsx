@@ -4,17 +4,16 @@ import { useQuery } from "urql";
 import { Sparkline } from "../../components/charts.js";
 import type { Crumb } from "../../components/layout.js";
 import { EmptyState, ErrorMessage, Loading, Panel } from "../../components/ui.js";
-import { graphql, type ResultOf } from "../../graphql/graphql.js";
+import { graphql, type ResultOf, readFragment } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { useThrottledRefresh, useTicketEvents } from "../../live/use-ticket-events.js";
 import { FIGURES_REFRESH_MS, useFreshness } from "../freshness.js";
-import { complianceTone } from "../kpi-tiles.js";
-import { NationalOverviewQuery } from "../national/national-view.js";
+import { complianceTone, HeadlineFigures } from "../kpi-tiles.js";
 import { RegionMap } from "../national/region-map.js";
 import { usePeriod } from "../period.js";
 import { UnitHeader } from "../unit-header.js";
 import type { UnitInfo } from "../unit-page.js";
-import { UnitTrend } from "../unit-trend.js";
+import { UnitTrend, UnitTrendQuery } from "../unit-trend.js";
 import { compareOffices, type OfficeSortKey, parseSort } from "./office-sort.js";
 
 export const SubunitMetricsQuery = graphql(`
@@ -76,8 +75,10 @@ export function RegionView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
     variables: { code: unit.code, from, to },
     context,
   });
-  const [overview] = useQuery({ query: NationalOverviewQuery, variables: { from, to }, context });
-  const regionRows = (overview.data?.nationalOverview ?? []).filter((row) => row.unit.code === unit.code);
+  // The region's own totals colour its province: the same query as its KPI tiles, so urql sends it once.
+  const [trend] = useQuery({ query: UnitTrendQuery, variables: { code: unit.code, from, to }, context });
+  const totals = trend.data ? readFragment(HeadlineFigures, trend.data.unitMetrics.totals) : null;
+  const regionRows = totals ? [{ unit, figures: totals }] : [];
   const offices = [...(data?.subunitMetrics ?? [])].sort((a, b) => compareOffices(a, b, sortKey, direction));
   const sortBy = (key: OfficeSortKey) =>
     setParams(
