@@ -279,9 +279,9 @@ describe.each(await targets())("metrics on %s", (target) => {
     };
     expect(await count(["CREATED"])).toBe(office.totals.created);
     expect(await count(["REJECTED"])).toBe(office.totals.rejected);
-    // A ticket resolved twice in the period is one ticket behind two resolutions.
+    // A ticket resolved twice in the period is one ticket behind two resolutions, with a reopening between them.
     expect(await count(["RESOLVED"])).toBeLessThanOrEqual(office.totals.resolved);
-    expect(await count(["RESOLVED"])).toBeGreaterThan(office.totals.resolved * 0.9);
+    expect(await count(["RESOLVED"])).toBeGreaterThanOrEqual(office.totals.resolved - office.totals.reopened);
     expect(await count(["SLA_BREACHED"])).toBeLessThanOrEqual(office.totals.breaches);
     const bad = await server.gql(
       `query($filter: TicketFilter) { tickets(first: 1, filter: $filter) { totalCount } }`,
