@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BucketRangeError, bucketsFor, type Granularity } from "./buckets.js";
+import { BucketRangeError, bucketsFor, type Granularity, wholeRollupDays } from "./buckets.js";
 
 const iso = (d: Date) => d.toISOString();
 
@@ -67,5 +67,73 @@ describe("bucketsFor", () => {
     const at = new Date("2026-03-02T00:00:00Z");
     expect(() => bucketsFor(at, at, "DAY", "Asia/Jakarta")).toThrow(BucketRangeError);
     expect(() => bucketsFor(at, new Date("2027-03-02T00:00:00Z"), "HOUR", "Asia/Jakarta")).toThrow(BucketRangeError);
+  });
+});
+
+describe("wholeRollupDays", () => {
+  const now = new Date("2026-11-23T03:00:00Z"); // 10:00 WIB on 23 Nov
+  const range = (from: string, to: string, granularity: Granularity, zone: string) => {
+    const buckets = bucketsFor(new Date(from), new Date(to), granularity, zone);
+    return [...buckets.map((b) => b.start), (buckets[buckets.length - 1] as { end: Date }).end];
+  };
+  it.each<[string, (Date | null)[], [string, string] | null]>([
+    [
+      "WIB days: every day is read from the daily rollups",
+      range("2026-10-01T00:00:00+07:00", "2026-10-31T00:00:00+07:00", "DAY", "Asia/Jakarta"),
+      ["2026-09-30T17:00:00.000Z", "2026-10-30T17:00:00.000Z"],
+    ],
+    [
+      "WIB months: whole days inside each month",
+      range("2026-01-01T00:00:00+07:00", "2026-04-01T00:00:00+07:00", "MONTH", "Asia/Jakarta"),
+      ["2025-12-31T17:00:00.000Z", "2026-03-31T17:00:00.000Z"],
+    ],
+    [
+      "WITA days cut every WIB day: hourly rows only",
+      range("2026-10-01T00:00:00+08:00", "2026-10-31T00:00:00+08:00", "DAY", "Asia/Makassar"),
+      null,
+    ],
+    [
+      "hourly buckets: hourly rows only",
+      range("2026-10-01T00:00:00+07:00", "2026-10-03T00:00:00+07:00", "HOUR", "Asia/Jakarta"),
+      null,
+    ],
+    [
+      "one bucket in WITA: the WIB days inside it, hours at both edges",
+      [new Date("2026-10-01T00:00:00+08:00"), new Date("2026-10-31T00:00:00+08:00")],
+      ["2026-09-30T17:00:00.000Z", "2026-10-29T17:00:00.000Z"],
+    ],
+    ["a period shorter than a day", [new Date("2026-10-01T03:00:00Z"), new Date("2026-10-01T20:00:00Z")], null],
+    [
+      "unbounded end: capped at the end of today (WIB)",
+      [new Date("2026-11-20T17:00:00Z"), null],
+      ["2026-11-20T17:00:00.000Z", "2026-11-23T17:00:00.000Z"],
+    ],
+    [
+      "a period after now: nothing to read by day",
+      [new Date("2026-12-01T17:00:00Z"), new Date("2026-12-05T17:00:00Z")],
+      null,
+    ],
+  ])("%s", (_name, boundaries, expected) => {
+    const days = wholeRollupDays(boundaries, now);
+    expect(days && [iso(days.from), iso(days.to)]).toEqual(expected);
+  });
+
+  it("every day it returns lies inside one bucket, and every bucket boundary outside it", () => {
+    for (const [granularity, zone] of [
+      ["DAY", "Asia/Jakarta"],
+      ["WEEK", "Asia/Jakarta"],
+      ["MONTH", "Asia/Jayapura"],
+      ["WEEK", "Asia/Makassar"],
+    ] as [Granularity, string][]) {
+      const boundaries = range("2026-01-05T09:00:00Z", "2026-09-17T13:00:00Z", granularity, zone);
+      const days = wholeRollupDays(boundaries, now);
+      if (!days) continue;
+      for (const b of boundaries) {
+        const t = b.getTime();
+        expect(t <= days.from.getTime() || t >= days.to.getTime() || (t - days.from.getTime()) % 86_400_000 === 0).toBe(
+          true,
+        );
+      }
+    }
   });
 });

@@ -75,3 +75,38 @@ function stepLocal(localMs: number, granularity: Granularity): number {
     }
   }
 }
+
+/** The zone of the daily rollups (`metric_daily`): WIB, UTC+7, the zone of the national view. */
+export const ROLLUP_DAY_OFFSET_MS = 7 * HOUR_MS;
+
+/**
+ * The run of whole rollup days [from, to) that can be read from the daily rollups instead of the
+ * hourly ones for a query with these bucket boundaries (ascending; null as the last for no end): each day in
+ * the run lies inside a single bucket and the run is contiguous. The hours outside it are read from
+ * the hourly rollups. Null when no day fits, e.g. hourly buckets, or days in WITA/WIT (their
+ * boundaries cut through WIB days). Days after `now` hold nothing yet, so an unbounded end is capped
+ * at the end of the current day.
+ */
+export function wholeRollupDays(boundaries: readonly (Date | null)[], now: Date): { from: Date; to: Date } | null {
+  const first = boundaries[0]?.getTime();
+  const lastBoundary = boundaries[boundaries.length - 1];
+  const last = lastBoundary === null ? Number.POSITIVE_INFINITY : lastBoundary?.getTime();
+  if (first === undefined || last === undefined || !(first < last)) return null;
+  const dayStart = (ms: number) => Math.floor((ms + ROLLUP_DAY_OFFSET_MS) / DAY_MS) * DAY_MS - ROLLUP_DAY_OFFSET_MS;
+  const end = Math.min(last, dayStart(now.getTime()) + DAY_MS);
+  let day = dayStart(first) === first ? first : dayStart(first) + DAY_MS;
+  let next = 1; // boundaries[next] is the first boundary after `day`
+  let from: number | null = null;
+  let to: number | null = null;
+  for (; day + DAY_MS <= end; day += DAY_MS) {
+    while (next < boundaries.length && (boundaries[next]?.getTime() ?? last) <= day) next++;
+    const cut = next < boundaries.length && (boundaries[next]?.getTime() ?? last) < day + DAY_MS;
+    if (cut) {
+      if (from !== null) break;
+      continue;
+    }
+    if (from === null) from = day;
+    to = day + DAY_MS;
+  }
+  return from === null || to === null ? null : { from: new Date(from), to: new Date(to) };
+}

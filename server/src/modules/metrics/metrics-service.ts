@@ -1,7 +1,7 @@
 import type { Database } from "../../db/database.js";
 import type { ClockKind } from "../../generated/prisma/enums.js";
 import { OPEN_STATUSES } from "../tickets/status-machine.js";
-import type { Bucket } from "./buckets.js";
+import { type Bucket, wholeRollupDays } from "./buckets.js";
 
 /** Units whose figures are added together: a unit and its subtree, or a regional office and its UPTs. */
 export interface MetricsGroup {
@@ -162,11 +162,33 @@ const FLOWS_RAW = `
   )
   ${combineFlows("left_group")}`;
 
-/** The same figures from the hourly rollups (buckets are whole UTC hours in every Indonesian zone). */
+const ROLLUP_COLUMNS = `created, resolved, closed, rejected, reopened, first_response_met, first_response_breached,
+  resolution_met, resolution_breached, ratings, rating_sum, ratings_satisfied`;
+
+/**
+ * Rows of a rollup over the period: the daily table for the whole days in $5 ([from, to), or NULL for
+ * none; see wholeRollupDays), the hourly table for the hours before and after them. Three index range
+ * scans on (unit, instant), so a 30-day period reads 30 rows per unit rather than 720.
+ */
+const rollupRows = (hourly: string, daily: string, columns: string, filter: string) => `
+  SELECT ${columns}, r.hour AS at FROM ${hourly} r
+  WHERE ${filter} AND r.hour >= ${FIRST} AND r.hour < coalesce(($5::timestamptz[])[1], ${LAST})
+  UNION ALL
+  SELECT ${columns}, r.day FROM ${daily} r
+  WHERE ${filter} AND r.day >= ($5::timestamptz[])[1] AND r.day < ($5::timestamptz[])[2]
+  UNION ALL
+  SELECT ${columns}, r.hour FROM ${hourly} r
+  WHERE ${filter} AND r.hour >= ($5::timestamptz[])[2] AND r.hour < ${LAST}`;
+
+/**
+ * The same figures from the rollups (buckets are whole UTC hours in every Indonesian zone, and whole
+ * WIB days where wholeRollupDays says so). $5 as for rollupRows.
+ */
 const FLOWS_ROLLUP = `
   WITH ${SETS},
+  m AS (${rollupRows("metric_hourly", "metric_daily", `r.unit_id, ${ROLLUP_COLUMNS}`, "r.unit_id = ANY($1::int[])")}),
   own AS (
-    SELECT g.group_id, ${bucketOf("m.hour")} AS idx,
+    SELECT g.group_id, ${bucketOf("m.at")} AS idx,
            sum(m.created)::int AS created, sum(m.resolved)::int AS resolved, sum(m.closed)::int AS closed,
            sum(m.rejected)::int AS rejected, sum(m.reopened)::int AS reopened,
            sum(m.first_response_met)::int AS first_response_met,
@@ -174,25 +196,23 @@ const FLOWS_ROLLUP = `
            sum(m.resolution_met)::int AS resolution_met, sum(m.resolution_breached)::int AS resolution_breached,
            sum(m.ratings)::int AS ratings, sum(m.rating_sum)::int AS rating_sum,
            sum(m.ratings_satisfied)::int AS ratings_satisfied
-    FROM metric_hourly m JOIN g ON g.unit_id = m.unit_id
-    -- Repeated as a plain predicate so the (unit_id, hour) key can be used; the join alone hides it.
-    WHERE m.unit_id = ANY($1::int[]) AND m.hour >= ${FIRST} AND m.hour < ${LAST}
-    GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("m.hour")}), (g.group_id))
+    FROM m JOIN g ON g.unit_id = m.unit_id
+    GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("m.at")}), (g.group_id))
   ),
-  x AS (SELECT * FROM metric_transfer_hourly x WHERE x.hour >= ${FIRST} AND x.hour < ${LAST}),
+  x AS (${rollupRows("metric_transfer_hourly", "metric_transfer_daily", "r.from_unit_id, r.to_unit_id, r.transfers", "true")}),
   moved AS (
-    SELECT y.group_id, ${bucketOf("y.hour")} AS idx,
+    SELECT y.group_id, ${bucketOf("y.at")} AS idx,
            sum(y.transfers_in)::int AS transfers_in, sum(y.transfers_out)::int AS transfers_out
     FROM (
-      SELECT gt.group_id, x.hour, x.transfers AS transfers_in, 0 AS transfers_out
+      SELECT gt.group_id, x.at, x.transfers AS transfers_in, 0 AS transfers_out
       FROM x JOIN g gt ON gt.unit_id = x.to_unit_id
       WHERE NOT EXISTS (SELECT 1 FROM g gf WHERE gf.unit_id = x.from_unit_id AND gf.group_id = gt.group_id)
       UNION ALL
-      SELECT gf.group_id, x.hour, 0, x.transfers
+      SELECT gf.group_id, x.at, 0, x.transfers
       FROM x JOIN g gf ON gf.unit_id = x.from_unit_id
       WHERE NOT EXISTS (SELECT 1 FROM g gt WHERE gt.unit_id = x.to_unit_id AND gt.group_id = gf.group_id)
     ) y
-    GROUP BY GROUPING SETS ((y.group_id, ${bucketOf("y.hour")}), (y.group_id))
+    GROUP BY GROUPING SETS ((y.group_id, ${bucketOf("y.at")}), (y.group_id))
   )
   ${combineFlows("moved")}`;
 
@@ -317,6 +337,12 @@ function parameters({ groups, buckets, now = new Date() }: Params): unknown[] {
   ];
 }
 
+/** $5 of FLOWS_ROLLUP: the whole WIB days read from the daily rollups, or null. */
+function dayRun(boundaries: readonly (Date | null)[], now: Date): Date[] | null {
+  const days = wholeRollupDays(boundaries, now);
+  return days ? [days.from, days.to] : null;
+}
+
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 /**
@@ -336,17 +362,26 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
   // From the rollups the open count needs no scan of the log; the age bands still do.
   const readBacklog = raw || (params.want?.ageBands ?? true);
   const lastEnd = (params.buckets[params.buckets.length - 1] as Bucket).end;
+  const now = params.now ?? new Date();
   const [flows, spans, backlog, openNow, after] = await Promise.all([
-    db.sql.query<Record<string, number>>(raw ? FLOWS_RAW : FLOWS_ROLLUP, values),
+    raw
+      ? db.sql.query<Record<string, number>>(FLOWS_RAW, values)
+      : db.sql.query<Record<string, number>>(FLOWS_ROLLUP, [...values, dayRun(values[2] as Date[], now)]),
     wantDurations
       ? db.sql.query<Record<string, unknown>>(durations(raw ? DURATIONS_SOURCE_RAW : DURATIONS_SOURCE_ROLLUP), values)
       : Promise.resolve([]),
     readBacklog ? db.sql.query<Record<string, number>>(BACKLOG, values) : Promise.resolve([]),
     raw ? Promise.resolve([]) : db.sql.query<{ group_id: number; open: number }>(OPEN_NOW, values.slice(0, 2)),
     // What changed after the period, to read the backlog back from now.
-    raw || lastEnd.getTime() >= (params.now ?? new Date()).getTime()
+    raw || lastEnd.getTime() >= now.getTime()
       ? Promise.resolve([])
-      : db.sql.query<Record<string, number>>(FLOWS_ROLLUP, [values[0], values[1], [lastEnd, "infinity"], [lastEnd]]),
+      : db.sql.query<Record<string, number>>(FLOWS_ROLLUP, [
+          values[0],
+          values[1],
+          [lastEnd, "infinity"],
+          [lastEnd],
+          dayRun([lastEnd, null], now),
+        ]),
   ]);
   for (const row of flows) {
     const f = at(row.group_id as number, row.idx as number);

@@ -6,7 +6,7 @@ import { seedDemo, seedReferenceData } from "../seed/seed.js";
 import { seedSlaReferenceData } from "../sla/sla-reference-data.js";
 import { loadUnitTree } from "../units/unit-repository.js";
 import type { UnitTree } from "../units/unit-tree.js";
-import { bucketsFor, type Granularity } from "./buckets.js";
+import { type Bucket, bucketsFor, type Granularity } from "./buckets.js";
 import { computeFigures, type MetricsGroup } from "./metrics-service.js";
 
 const NOW = new Date("2026-03-20T05:00:00Z");
@@ -32,8 +32,17 @@ const groupOf = (code: string): MetricsGroup => {
   return { groupId: unit.id, unitIds: [...tree.subtree(unit.id)] };
 };
 
-async function compare(groups: MetricsGroup[], from: string, to: string, granularity: Granularity) {
-  const buckets = bucketsFor(new Date(from), new Date(to), granularity, "Asia/Jakarta");
+async function compare(
+  groups: MetricsGroup[],
+  from: string,
+  to: string,
+  granularity: Granularity,
+  timeZone = "Asia/Jakarta",
+) {
+  return compareBuckets(groups, bucketsFor(new Date(from), new Date(to), granularity, timeZone));
+}
+
+async function compareBuckets(groups: MetricsGroup[], buckets: Bucket[]) {
   const [fromRollups, fromScratch] = await Promise.all([
     computeFigures(db, { groups, buckets, now: NOW, source: "rollup" }),
     computeFigures(db, { groups, buckets, now: NOW, source: "raw" }),
@@ -48,8 +57,11 @@ describe("metrics rollups", () => {
     ["a region by week", "KANWIL-JI", "2026-02-01T00:00:00+07:00", "2026-03-21T00:00:00+07:00", "WEEK"],
     ["an office by hour", "KANIM-MALANG", "2026-03-16T00:00:00+07:00", "2026-03-20T12:00:00+07:00", "HOUR"],
     ["a WITA region by month", "KANWIL-BA", "2026-01-01T00:00:00+08:00", "2026-04-01T00:00:00+08:00", "MONTH"],
+    ["a WITA region by WITA day", "KANWIL-BA", "2026-02-10T00:00:00+08:00", "2026-03-21T00:00:00+08:00", "DAY"],
+    ["a region by day, the period over", "KANWIL-JI", "2026-02-10T00:00:00+07:00", "2026-03-01T00:00:00+07:00", "DAY"],
   ])("equal a computation from scratch: %s", async (_name, code, from, to, granularity) => {
-    const figures = await compare([groupOf(code)], from, to, granularity);
+    const zone = code === "KANWIL-BA" && granularity === "DAY" ? "Asia/Makassar" : "Asia/Jakarta";
+    const figures = await compare([groupOf(code)], from, to, granularity, zone);
     const [total] = figures.get(groupOf(code).groupId) ?? [];
     expect(total?.created).toBeGreaterThan(0);
     expect(total?.firstResponseWall.count).toBeGreaterThan(0);
@@ -63,6 +75,31 @@ describe("metrics rollups", () => {
     const figures = await compare(regions, "2026-02-10T00:00:00+07:00", "2026-03-21T00:00:00+07:00", "DAY");
     const moved = [...figures.values()].reduce((sum, [total]) => sum + (total?.transfersIn ?? 0), 0);
     expect(moved).toBeGreaterThan(0);
+  });
+
+  it("equal a computation from scratch over one bucket of whole WIB days with hours at both edges", async () => {
+    const figures = await compareBuckets(
+      [groupOf("IMI"), groupOf("KANWIL-JI")],
+      [{ start: new Date("2026-02-10T02:00:00Z"), end: new Date("2026-03-19T08:00:00Z") }],
+    );
+    expect(figures.get(groupOf("IMI").groupId)?.[0]?.created).toBeGreaterThan(0);
+  });
+
+  it("keep the daily rollups equal to the hourly ones summed by WIB day", async () => {
+    const differences = await db.sql.query(
+      `WITH h AS (
+         SELECT unit_id, date_trunc('day', hour, 'Asia/Jakarta') AS day, sum(created) AS created,
+                sum(resolved) AS resolved, sum(transfers_in) AS transfers_in, sum(transfers_out) AS transfers_out,
+                sum(resolution_breached) AS resolution_breached, sum(rating_sum) AS rating_sum
+         FROM metric_hourly GROUP BY 1, 2)
+       SELECT * FROM h FULL JOIN metric_daily d USING (unit_id, day)
+       WHERE h.created IS DISTINCT FROM d.created OR h.resolved IS DISTINCT FROM d.resolved
+          OR h.transfers_in IS DISTINCT FROM d.transfers_in OR h.transfers_out IS DISTINCT FROM d.transfers_out
+          OR h.resolution_breached IS DISTINCT FROM d.resolution_breached OR h.rating_sum IS DISTINCT FROM d.rating_sum`,
+    );
+    expect(differences).toEqual([]);
+    const [rows] = await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM metric_daily");
+    expect(rows?.n).toBeGreaterThan(0);
   });
 
   it("take live events once, when the relay orders them", async () => {

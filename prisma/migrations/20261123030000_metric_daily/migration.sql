@@ -1,0 +1,163 @@
+-- Daily sums of the hourly rollups, per WIB day (Asia/Jakarta, UTC+7, no daylight saving). A query over
+-- a long period reads one row per unit and day for the days that lie whole inside one of its buckets and
+-- hourly rows only at the edges: the 30-day national view reads 30 rows per unit instead of 720. Days
+-- are WIB days because the national view is bucketed in WIB; buckets in other zones keep the hourly rows.
+CREATE TABLE "metric_daily" (
+    "unit_id" INTEGER NOT NULL,
+    "day" TIMESTAMPTZ(3) NOT NULL,
+    "created" INTEGER NOT NULL DEFAULT 0,
+    "resolved" INTEGER NOT NULL DEFAULT 0,
+    "closed" INTEGER NOT NULL DEFAULT 0,
+    "rejected" INTEGER NOT NULL DEFAULT 0,
+    "reopened" INTEGER NOT NULL DEFAULT 0,
+    "transfers_in" INTEGER NOT NULL DEFAULT 0,
+    "transfers_out" INTEGER NOT NULL DEFAULT 0,
+    "first_response_met" INTEGER NOT NULL DEFAULT 0,
+    "first_response_breached" INTEGER NOT NULL DEFAULT 0,
+    "resolution_met" INTEGER NOT NULL DEFAULT 0,
+    "resolution_breached" INTEGER NOT NULL DEFAULT 0,
+    "ratings" INTEGER NOT NULL DEFAULT 0,
+    "rating_sum" INTEGER NOT NULL DEFAULT 0,
+    "ratings_satisfied" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "metric_daily_pkey" PRIMARY KEY ("unit_id","day")
+);
+
+CREATE TABLE "metric_transfer_daily" (
+    "from_unit_id" INTEGER NOT NULL,
+    "to_unit_id" INTEGER NOT NULL,
+    "day" TIMESTAMPTZ(3) NOT NULL,
+    "transfers" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "metric_transfer_daily_pkey" PRIMARY KEY ("from_unit_id","to_unit_id","day")
+);
+
+CREATE INDEX "metric_transfer_daily_day_idx" ON "metric_transfer_daily"("day");
+
+-- Transfers are read by instant across all pairs of units.
+CREATE INDEX "metric_transfer_hourly_hour_idx" ON "metric_transfer_hourly"("hour");
+
+-- What the hourly rollups already hold.
+INSERT INTO metric_daily (unit_id, day, created, resolved, closed, rejected, reopened, transfers_in, transfers_out, first_response_met, first_response_breached, resolution_met, resolution_breached, ratings, rating_sum, ratings_satisfied)
+SELECT unit_id, date_trunc('day', hour, 'Asia/Jakarta'), sum(created), sum(resolved), sum(closed), sum(rejected), sum(reopened), sum(transfers_in), sum(transfers_out), sum(first_response_met), sum(first_response_breached), sum(resolution_met), sum(resolution_breached), sum(ratings), sum(rating_sum), sum(ratings_satisfied)
+FROM metric_hourly GROUP BY unit_id, date_trunc('day', hour, 'Asia/Jakarta');
+
+INSERT INTO metric_transfer_daily (from_unit_id, to_unit_id, day, transfers)
+SELECT from_unit_id, to_unit_id, date_trunc('day', hour, 'Asia/Jakarta'), sum(transfers)
+FROM metric_transfer_hourly GROUP BY from_unit_id, to_unit_id, date_trunc('day', hour, 'Asia/Jakarta');
+
+-- The roll-up keeps both grains in the same statement.
+CREATE OR REPLACE FUNCTION "metric_roll_up"(seqs BIGINT[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  WITH x AS (
+    SELECT e.unit_id, date_trunc('hour', e.at, 'UTC') AS hour,
+           (e.type = 'CREATED')::int AS created, (e.type = 'RESOLVED')::int AS resolved,
+           (e.type = 'CLOSED')::int AS closed, (e.type = 'REJECTED')::int AS rejected,
+           (e.type = 'REOPENED')::int AS reopened, (e.type = 'TRANSFERRED')::int AS transfers_in, 0 AS transfers_out,
+           (e.type = 'SLA_MET' AND e.data->>'clock' = 'FIRST_RESPONSE')::int AS fr_met,
+           (e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'FIRST_RESPONSE')::int AS fr_breached,
+           (e.type = 'SLA_MET' AND e.data->>'clock' = 'RESOLUTION')::int AS res_met,
+           (e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'RESOLUTION')::int AS res_breached,
+           (e.type = 'RATED')::int AS ratings,
+           CASE WHEN e.type = 'RATED' THEN (e.data->>'rating')::int ELSE 0 END AS rating_sum,
+           (e.type = 'RATED' AND (e.data->>'rating')::int >= 4)::int AS ratings_satisfied
+    FROM ticket_event e
+    WHERE e.sequence = ANY(seqs)
+      AND e.type IN ('CREATED', 'RESOLVED', 'CLOSED', 'REJECTED', 'REOPENED', 'TRANSFERRED', 'SLA_MET', 'SLA_BREACHED',
+                     'RATED')
+    UNION ALL
+    SELECT fu.id, date_trunc('hour', e.at, 'UTC'), 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0
+    FROM ticket_event e JOIN unit fu ON fu.code = e.data->>'fromUnitCode'
+    WHERE e.sequence = ANY(seqs) AND e.type = 'TRANSFERRED'
+  ),
+  hourly AS (
+    INSERT INTO metric_hourly AS m (unit_id, hour, created, resolved, closed, rejected, reopened, transfers_in, transfers_out, first_response_met, first_response_breached, resolution_met, resolution_breached, ratings, rating_sum, ratings_satisfied)
+    SELECT x.unit_id, x.hour, sum(x.created), sum(x.resolved), sum(x.closed), sum(x.rejected), sum(x.reopened), sum(x.transfers_in), sum(x.transfers_out), sum(x.fr_met), sum(x.fr_breached), sum(x.res_met), sum(x.res_breached), sum(x.ratings), sum(x.rating_sum), sum(x.ratings_satisfied)
+    FROM x GROUP BY x.unit_id, x.hour
+    ON CONFLICT (unit_id, hour) DO UPDATE SET
+    created = m.created + EXCLUDED.created,
+    resolved = m.resolved + EXCLUDED.resolved,
+    closed = m.closed + EXCLUDED.closed,
+    rejected = m.rejected + EXCLUDED.rejected,
+    reopened = m.reopened + EXCLUDED.reopened,
+    transfers_in = m.transfers_in + EXCLUDED.transfers_in,
+    transfers_out = m.transfers_out + EXCLUDED.transfers_out,
+    first_response_met = m.first_response_met + EXCLUDED.first_response_met,
+    first_response_breached = m.first_response_breached + EXCLUDED.first_response_breached,
+    resolution_met = m.resolution_met + EXCLUDED.resolution_met,
+    resolution_breached = m.resolution_breached + EXCLUDED.resolution_breached,
+    ratings = m.ratings + EXCLUDED.ratings,
+    rating_sum = m.rating_sum + EXCLUDED.rating_sum,
+    ratings_satisfied = m.ratings_satisfied + EXCLUDED.ratings_satisfied
+  )
+  INSERT INTO metric_daily AS m (unit_id, day, created, resolved, closed, rejected, reopened, transfers_in, transfers_out, first_response_met, first_response_breached, resolution_met, resolution_breached, ratings, rating_sum, ratings_satisfied)
+  SELECT x.unit_id, date_trunc('day', x.hour, 'Asia/Jakarta'), sum(x.created), sum(x.resolved), sum(x.closed), sum(x.rejected), sum(x.reopened), sum(x.transfers_in), sum(x.transfers_out), sum(x.fr_met), sum(x.fr_breached), sum(x.res_met), sum(x.res_breached), sum(x.ratings), sum(x.rating_sum), sum(x.ratings_satisfied)
+  FROM x GROUP BY x.unit_id, date_trunc('day', x.hour, 'Asia/Jakarta')
+  ON CONFLICT (unit_id, day) DO UPDATE SET
+    created = m.created + EXCLUDED.created,
+    resolved = m.resolved + EXCLUDED.resolved,
+    closed = m.closed + EXCLUDED.closed,
+    rejected = m.rejected + EXCLUDED.rejected,
+    reopened = m.reopened + EXCLUDED.reopened,
+    transfers_in = m.transfers_in + EXCLUDED.transfers_in,
+    transfers_out = m.transfers_out + EXCLUDED.transfers_out,
+    first_response_met = m.first_response_met + EXCLUDED.first_response_met,
+    first_response_breached = m.first_response_breached + EXCLUDED.first_response_breached,
+    resolution_met = m.resolution_met + EXCLUDED.resolution_met,
+    resolution_breached = m.resolution_breached + EXCLUDED.resolution_breached,
+    ratings = m.ratings + EXCLUDED.ratings,
+    rating_sum = m.rating_sum + EXCLUDED.rating_sum,
+    ratings_satisfied = m.ratings_satisfied + EXCLUDED.ratings_satisfied;
+
+  -- Tickets open in each unit now: received, reopened or transferred in, less resolved, rejected or
+  -- transferred out (a ticket is closed only after being resolved).
+  INSERT INTO metric_open AS m (unit_id, open)
+  SELECT x.unit_id, sum(x.delta)
+  FROM (
+    SELECT e.unit_id, CASE WHEN e.type IN ('CREATED', 'REOPENED', 'TRANSFERRED') THEN 1 ELSE -1 END AS delta
+    FROM ticket_event e
+    WHERE e.sequence = ANY(seqs) AND e.type IN ('CREATED', 'REOPENED', 'TRANSFERRED', 'RESOLVED', 'REJECTED')
+    UNION ALL
+    SELECT fu.id, -1
+    FROM ticket_event e JOIN unit fu ON fu.code = e.data->>'fromUnitCode'
+    WHERE e.sequence = ANY(seqs) AND e.type = 'TRANSFERRED'
+  ) x
+  GROUP BY x.unit_id
+  ON CONFLICT (unit_id) DO UPDATE SET open = m.open + EXCLUDED.open;
+
+  WITH moved AS (
+    SELECT fu.id AS from_unit_id, e.unit_id AS to_unit_id, date_trunc('hour', e.at, 'UTC') AS hour
+    FROM ticket_event e JOIN unit fu ON fu.code = e.data->>'fromUnitCode'
+    WHERE e.sequence = ANY(seqs) AND e.type = 'TRANSFERRED'
+  ),
+  hourly AS (
+    INSERT INTO metric_transfer_hourly AS m (from_unit_id, to_unit_id, hour, transfers)
+    SELECT from_unit_id, to_unit_id, hour, count(*) FROM moved GROUP BY from_unit_id, to_unit_id, hour
+    ON CONFLICT (from_unit_id, to_unit_id, hour) DO UPDATE SET transfers = m.transfers + EXCLUDED.transfers
+  )
+  INSERT INTO metric_transfer_daily AS m (from_unit_id, to_unit_id, day, transfers)
+  SELECT from_unit_id, to_unit_id, date_trunc('day', hour, 'Asia/Jakarta'), count(*)
+  FROM moved GROUP BY from_unit_id, to_unit_id, date_trunc('day', hour, 'Asia/Jakarta')
+  ON CONFLICT (from_unit_id, to_unit_id, day) DO UPDATE SET transfers = m.transfers + EXCLUDED.transfers;
+
+  -- The first response is the reply (or the resolution) that set first_responded_at.
+  INSERT INTO metric_duration (event_sequence, ticket_id, kind, unit_id, at, wall_minutes, clock_minutes)
+  SELECT e.sequence, e.ticket_id, 'FIRST_RESPONSE', e.unit_id, e.at, extract(epoch FROM e.at - t.created_at) / 60,
+         c.elapsed_minutes
+  FROM ticket_event e
+  JOIN ticket t ON t.id = e.ticket_id
+  LEFT JOIN ticket_clock c ON c.ticket_id = e.ticket_id AND c.kind = 'FIRST_RESPONSE' AND c.met_at = e.at
+  WHERE e.sequence = ANY(seqs) AND e.type IN ('REPLIED', 'RESOLVED') AND e.at = t.first_responded_at
+  ON CONFLICT DO NOTHING;
+
+  INSERT INTO metric_duration (event_sequence, ticket_id, kind, unit_id, at, wall_minutes, clock_minutes)
+  SELECT e.sequence, e.ticket_id, 'RESOLUTION', e.unit_id, e.at, extract(epoch FROM e.at - t.created_at) / 60,
+         c.elapsed_minutes
+  FROM ticket_event e
+  JOIN ticket t ON t.id = e.ticket_id
+  LEFT JOIN ticket_clock c ON c.ticket_id = e.ticket_id AND c.kind = 'RESOLUTION' AND c.met_at = e.at
+  WHERE e.sequence = ANY(seqs) AND e.type = 'RESOLVED'
+  ON CONFLICT DO NOTHING;
+END;
+$$;
+
