@@ -45,6 +45,13 @@ const MAX_IN_FLIGHT = Number(process.env.BENCH_RT_MAX_IN_FLIGHT ?? 64);
 const SUBSCRIBERS = Number(process.env.BENCH_RT_SUBSCRIBERS ?? 1_000);
 const UNITS = Number(process.env.BENCH_RT_UNITS ?? 50);
 const RATE = Number(process.env.BENCH_RT_RATE ?? 500);
+/**
+ * Who makes the changes of the latency phase: "api" (createTicket over HTTP to the measured server) or
+ * "sql" (tickets with their CREATED events committed straight into PostgreSQL, as by other instances),
+ * which loads the event pipeline alone, beyond the createTicket rate one server thread accepts.
+ */
+const WRITER = (process.env.BENCH_RT_WRITER ?? "api") as "api" | "sql";
+if (WRITER !== "api" && WRITER !== "sql") throw new Error(`BENCH_RT_WRITER must be api or sql, not ${WRITER}`);
 /** How long subscribers may take to receive the last event of a window once the relay published it. */
 const CATCH_UP_MS = Number(process.env.BENCH_RT_CATCH_UP_MS ?? 30_000);
 
@@ -265,7 +272,8 @@ export interface LatencyRound {
 
 async function latencyPhase(pool: SubscriberPool, generator: ChangeGenerator) {
   banner(
-    `live delivery: ${SUBSCRIBERS} ticketEvents subscribers over ${UNITS} offices, createTicket at ${RATE}/s, ` +
+    `live delivery: ${SUBSCRIBERS} ticketEvents subscribers over ${UNITS} offices, ` +
+      `${WRITER === "sql" ? "tickets committed in PostgreSQL" : "createTicket"} at ${RATE}/s, ` +
       `${ROUNDS} × ${DURATION_S} s after ${WARMUP_S} s warm-up`,
   );
   const node = await startNode("latency");
@@ -300,6 +308,8 @@ async function latencyPhase(pool: SubscriberPool, generator: ChangeGenerator) {
       unitCodes: units,
       prefix,
       maxInFlight: MAX_IN_FLIGHT,
+      via: WRITER,
+      databaseUrl: node.databaseUrl,
     });
 
   // Warm-up doubles as the proof that every subscription is live: a window only counts as lossless
@@ -399,6 +409,7 @@ async function latencyPhase(pool: SubscriberPool, generator: ChangeGenerator) {
     perConnection: PER_CONNECTION,
     sockets: opened.sockets,
     targetChangesPerSecond: RATE,
+    writer: WRITER,
     rounds: ROUNDS,
     durationS: DURATION_S,
     medianChangesPerSecond: median(rounds.map((r) => r.changes.achievedPerSecond)),

@@ -2,9 +2,14 @@
  * Open-loop createTicket load at a fixed rate, in a process of its own. Requests are issued on a
  * schedule, not when the previous one answers, so a slow server does not lower the offered rate; the
  * schedule drops (and counts) a request rather than exceed the in-flight cap.
+ *
+ * `via: "sql"` writes each ticket and its CREATED event in one transaction straight into PostgreSQL, as
+ * another instance's createTicket would commit them, so the event pipeline (outbox trigger, relay, bus,
+ * fan-out) can be loaded beyond what this machine's one server thread can accept as mutations.
  */
 import { Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { CREATE_TICKET, TICKET_INPUT } from "../create-ticket.js";
 import { isEntryPoint } from "./cleanup.js";
 import { round } from "./stats.js";
@@ -21,6 +26,10 @@ export interface ChangeRunOptions {
   /** Idempotency keys are `<prefix>-<n>`: a round's tickets can be found in the database afterwards. */
   prefix: string;
   maxInFlight: number;
+  /** "api" (default): createTicket over HTTP. "sql": a ticket and its CREATED event committed in PostgreSQL. */
+  via?: "api" | "sql";
+  /** Required for via "sql". */
+  databaseUrl?: string;
 }
 
 export interface ChangeRun {
@@ -57,7 +66,45 @@ function nearestRank(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] as number;
 }
 
+// One statement, so one transaction: the ticket and its CREATED event commit together, as createTicket's do.
+const INSERT_TICKET = `
+  WITH t AS (
+    INSERT INTO ticket (number, subject, description, kind, channel, priority, unit_id, idempotency_key)
+    SELECT $2, 'Pertanyaan status permohonan paspor', 'Dibuat oleh pengukur beban langsung di basis data.',
+           'INFORMATION_REQUEST', 'WHATSAPP', 'NORMAL', u.id, $3
+    FROM unit u WHERE u.code = $1
+    RETURNING id, unit_id, created_at
+  )
+  INSERT INTO ticket_event (ticket_id, unit_id, type, actor_label, at, data)
+  SELECT id, unit_id, 'CREATED', 'bench', clock_timestamp(), '{}'::jsonb FROM t`;
+
+/** A request: resolves with an error payload sample (null when it succeeded), rejects on a socket error. */
+type Issue = (unitCode: string, key: string) => Promise<{ ok: boolean; status: number; sample: string | null }>;
+
+function sqlIssuer(options: ChangeRunOptions): { issue: Issue; close: () => Promise<void> } {
+  if (!options.databaseUrl) throw new Error("via sql needs databaseUrl");
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.min(options.maxInFlight, 16) });
+  return {
+    issue: async (unitCode, key) => {
+      const number = `B-${key}`.slice(0, 32);
+      const result = await pool.query(INSERT_TICKET, [unitCode, number, key]);
+      return result.rowCount === 1
+        ? { ok: true, status: 200, sample: null }
+        : { ok: false, status: 200, sample: `no ticket written for ${unitCode}` };
+    },
+    close: () => pool.end(),
+  };
+}
+
 async function run(options: ChangeRunOptions): Promise<ChangeRun> {
+  if (options.via === "sql") return runWith(options, sqlIssuer(options));
+  return runWith(options, null);
+}
+
+async function runWith(
+  options: ChangeRunOptions,
+  direct: { issue: Issue; close: () => Promise<void> } | null,
+): Promise<ChangeRun> {
   const target = new URL(`${options.url}/graphql`);
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxInFlight });
   const template = JSON.stringify({
@@ -84,6 +131,23 @@ async function run(options: ChangeRunOptions): Promise<ChangeRun> {
       inFlight -= 1;
       return true;
     };
+    if (direct) {
+      direct.issue(unitCode, `${options.prefix}-${n.toString(36)}`).then(
+        ({ ok, sample }) => {
+          if (!settle()) return;
+          responseMs.push(performance.now() - startedAt);
+          if (ok) stats.succeeded += 1;
+          else stats.errorPayloads += 1;
+          if (sample && samples.length < 5) samples.push(sample);
+        },
+        (error) => {
+          if (!settle()) return;
+          stats.socketErrors += 1;
+          if (samples.length < 5) samples.push(String(error));
+        },
+      );
+      return;
+    }
     const req = request(
       {
         agent,
@@ -149,6 +213,7 @@ async function run(options: ChangeRunOptions): Promise<ChangeRun> {
   while (inFlight > 0 && performance.now() < deadline) await sleep(10);
   const unanswered = inFlight;
   agent.destroy();
+  await direct?.close();
   responseMs.sort((a, b) => a - b);
   return {
     planned,

@@ -1,9 +1,11 @@
 import type { IncomingMessage, Server } from "node:http";
+import type { Socket } from "node:net";
 import { GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { YogaServerInstance } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../logger.js";
+import { coalesceWrites } from "./coalesced-writes.js";
 
 export interface WebSocketLimits {
   /** Largest frame accepted from a client; larger ones close the socket with 1009. */
@@ -49,6 +51,7 @@ export function attachWebSocket(options: {
 }) {
   const limits = { ...DEFAULT_WEBSOCKET_LIMITS, ...options.limits };
   const wss = new WebSocketServer({ server: options.server, path: "/graphql", maxPayload: limits.maxMessageBytes });
+  wss.on("connection", (socket, request) => coalesceWrites(socket, request.socket as Socket));
   const { yoga } = options;
   const disposable = useServer<Record<string, unknown>, { authorization: string | null }>(
     {
