@@ -1,7 +1,7 @@
 import type { Database } from "../../db/database.js";
 import type { Logger } from "../../logger.js";
 import type { Bus } from "./bus.js";
-import { markPublished, orderPending, publishedThrough, readStream, streamHead } from "./stream-store.js";
+import { markPublished, orderPending, readStream, relayCursor } from "./stream-store.js";
 
 /** PostgreSQL notification sent (at commit only) by the trigger that fills the outbox. */
 export const OUTBOX_CHANNEL = "event_outbox";
@@ -43,8 +43,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       if (count < batchSize) break;
     }
     let published = 0;
-    let from = await publishedThrough(db);
-    const head = await streamHead(db);
+    const cursor = await relayCursor(db);
+    let from = cursor.publishedThrough;
+    const head = cursor.head;
     while (from < head) {
       const entries = await readStream(db, from, batchSize, { through: head });
       if (!entries.length) break;

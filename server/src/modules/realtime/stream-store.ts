@@ -45,7 +45,9 @@ export async function orderPending(sql: Sql, limit: number, wait = true): Promis
     const [row] = await sql.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [STREAM_LOCK_KEY]);
     if (!row?.ok) return null;
   }
-  const rows = await sql.query<{ n: string }>(
+  // The metrics rollups take each event exactly once, in the statement that orders it (one round trip:
+  // the roll-up reads ticket_event and the clocks, which this statement does not change).
+  const [row] = await sql.query<{ n: number }>(
     `WITH pending AS (
        SELECT o.event_sequence FROM event_outbox o ORDER BY o.event_sequence LIMIT $1
      ), head AS (
@@ -57,14 +59,16 @@ export async function orderPending(sql: Sql, limit: number, wait = true): Promis
        CROSS JOIN head
        LEFT JOIN unit fu ON e.type = 'TRANSFERRED' AND fu.code = e.data->>'fromUnitCode'
        RETURNING event_sequence
+     ), taken AS (
+       DELETE FROM event_outbox o USING placed WHERE o.event_sequence = placed.event_sequence
+       RETURNING o.event_sequence
+     ), rolled AS (
+       SELECT metric_roll_up(array_agg(event_sequence)) FROM taken HAVING count(*) > 0
      )
-     DELETE FROM event_outbox o USING placed WHERE o.event_sequence = placed.event_sequence
-     RETURNING o.event_sequence::text AS n`,
+     SELECT (SELECT count(*) FROM taken)::int AS n, (SELECT count(*) FROM rolled) AS rolled`,
     [limit],
   );
-  // The metrics rollups take each event exactly once, in the same transaction that orders it.
-  if (rows.length) await sql.query("SELECT metric_roll_up($1::bigint[])", [rows.map((row) => row.n)]);
-  return rows.length;
+  return row?.n ?? 0;
 }
 
 /**
@@ -201,9 +205,13 @@ export async function streamId(db: Database): Promise<string> {
   return row.id;
 }
 
-export async function publishedThrough(db: Database): Promise<bigint> {
-  const [row] = await db.sql.query<{ p: string }>("SELECT published_through::text AS p FROM event_relay WHERE id = 1");
-  return BigInt(row?.p ?? "0");
+/** What the relay has published and how far the stream reaches, in one round trip. */
+export async function relayCursor(db: Database): Promise<{ publishedThrough: bigint; head: bigint }> {
+  const [row] = await db.sql.query<{ p: string; head: string }>(
+    `SELECT published_through::text AS p, (SELECT coalesce(max(position), 0) FROM event_stream)::text AS head
+     FROM event_relay WHERE id = 1`,
+  );
+  return { publishedThrough: BigInt(row?.p ?? "0"), head: BigInt(row?.head ?? "0") };
 }
 
 export async function markPublished(db: Database, through: bigint): Promise<void> {
