@@ -157,6 +157,55 @@ describe.each(await targets())("realtime subscriptions on %s", (target) => {
     for (const watcher of watchers) watcher.stop();
   });
 
+  it("executes an event once for subscribers with the same access, and never shares what they may not see", async () => {
+    const WITH_REPORTER = /* GraphQL */ `
+      subscription($unitCode: String!) {
+        ticketEvents(unitCode: $unitCode) { sequence type ticket { number reporter { name masked } } }
+      }`;
+    const supervisor = await server.login("kanim.malang@pantau.demo");
+    // Five screens of one regional head, one of the office's supervisor, all with the same document.
+    const heads = Array.from({ length: 5 }, () => liveClient(server.url, regionalHead));
+    const headStreams = heads.map((client) =>
+      collect(client, TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents"),
+    );
+    const maskedClient = liveClient(server.url, regionalHead);
+    const masked = collect(maskedClient, WITH_REPORTER, { unitCode: "KANIM-MALANG" }, "ticketEvents");
+    const entitledClient = liveClient(server.url, supervisor);
+    const entitled = [0, 1].map(() =>
+      collect(entitledClient, WITH_REPORTER, { unitCode: "KANIM-MALANG" }, "ticketEvents"),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const before = { ...server.app.subscriptionSharing };
+    const [logged] = await server.app.db.sql.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM personal_data_access WHERE transport = 'WEBSOCKET'",
+    );
+    const tickets = [await create(), await create(), await create()];
+    const last = tickets[2]?.number;
+    for (const stream of [...headStreams, masked, ...entitled]) {
+      await stream.waitFor((items) => items.some((e) => e.ticket?.number === last), 15_000, "third ticket");
+    }
+    const sharing = server.app.subscriptionSharing;
+    // Three events: the five identical subscriptions ran once each and reused the result four times.
+    expect(sharing.reused - before.reused).toBeGreaterThanOrEqual(12);
+    const firstHead = JSON.stringify(headStreams[0]?.items);
+    for (const stream of headStreams) expect(JSON.stringify(stream.items)).toBe(firstHead);
+    // A regional head sees the reporter masked, the supervisor in full, from the same document.
+    const created = (items: any[]) => items.filter((e) => tickets.some((t) => t.number === e.ticket?.number));
+    expect(created(masked.items).map((e) => e.ticket.reporter.masked)).toEqual([true, true, true]);
+    expect(created(masked.items)[0].ticket.reporter.name).not.toBe("Budi Santoso");
+    for (const stream of entitled) {
+      expect(created(stream.items).map((e) => e.ticket.reporter)).toEqual(
+        tickets.map(() => ({ name: "Budi Santoso", masked: false })),
+      );
+    }
+    // The supervisor's two subscriptions each read personal data: each read is logged, none is reused.
+    const [after] = await server.app.db.sql.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM personal_data_access WHERE transport = 'WEBSOCKET'",
+    );
+    expect((after?.n ?? 0) - (logged?.n ?? 0)).toBeGreaterThanOrEqual(6);
+    await Promise.all([...heads, maskedClient, entitledClient].map((client) => client.dispose()));
+  });
+
   it("pushes a ticket's new state to its detail page", async () => {
     const ticket = await create();
     const updates = collect(liveClient(server.url, agent), TICKET_UPDATES, { id: ticket.id }, "ticket");

@@ -25,6 +25,7 @@ import { documentLimitPlugins } from "./modules/limits/document-limits.js";
 import { useInputHygiene } from "./modules/limits/input-hygiene.js";
 import { createInProcessBus, createRedisBus } from "./modules/realtime/bus.js";
 import { Realtime } from "./modules/realtime/realtime.js";
+import { type SharingCounters, useSharedSubscriptionResults } from "./modules/realtime/shared-results.js";
 import { streamId } from "./modules/realtime/stream-store.js";
 import { seedDemo, seedReferenceData } from "./modules/seed/seed.js";
 import { startSimulator } from "./modules/simulator/simulator.js";
@@ -56,6 +57,8 @@ export interface App {
   readonly demo: DemoCredentials | null;
   /** Live delivery, once started. */
   readonly realtime: Realtime | null;
+  /** Subscription items executed, and executions reused for other subscribers. */
+  readonly subscriptionSharing: Readonly<SharingCounters>;
 }
 
 /** Wires the database, the GraphQL API and the HTTP server. Nothing runs until `start()`. */
@@ -113,6 +116,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     introspectionForAnonymous: config.http.introspectionForAnonymous,
   });
   const { corsOrigins } = config.http;
+  const sharing: SharingCounters = { executions: 0, reused: 0 };
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -146,6 +150,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         logger,
       }),
       personalDataAccessLog(db, logger),
+      ...(config.realtime.shareResults ? [useSharedSubscriptionResults(sharing)] : []),
     ],
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(" ")),
@@ -239,6 +244,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     get realtime() {
       return realtime;
     },
+    subscriptionSharing: sharing,
     async start() {
       await prepare();
       server = createServer((req, res) => {
