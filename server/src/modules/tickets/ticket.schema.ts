@@ -125,9 +125,6 @@ const ReporterRef = builder.objectRef<ReporterShape>("Reporter").implement({
 
 export const TicketRef = builder.prismaNode("Ticket", {
   id: { field: "id" },
-  // Only the columns the query asks for are read (a list page needs four of twenty-five); the sort key
-  // always, for cursors.
-  select: { id: true, createdAt: true },
   description: "An information request, complaint or other contact from a citizen, with its legal clock.",
   authScopes: { readTickets: true },
   nullable: true,
@@ -150,7 +147,6 @@ export const TicketRef = builder.prismaNode("Ticket", {
     reporter: t.field({
       type: ReporterRef,
       description: "Who submitted it; masked unless you are entitled to personal data.",
-      select: { reporterName: true, reporterEmail: true, reporterPhone: true },
       resolve: (ticket, _args, ctx) => {
         const entitled = canSeePersonalData(ctx.viewer);
         return {
@@ -181,7 +177,6 @@ export const TicketRef = builder.prismaNode("Ticket", {
     allowedActions: t.field({
       type: [TicketActionEnum],
       description: "Lifecycle actions the status allows now (your role may still refuse some).",
-      select: { status: true },
       resolve: (ticket) => allowedActions(ticket.status),
     }),
     events: t.relatedConnection("events", {
