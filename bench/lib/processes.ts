@@ -149,12 +149,27 @@ const UNLIMITED_BUDGETS = Object.fromEntries(
   ]),
 );
 
+/**
+ * Server settings to compare, e.g. BENCH_SERVER_ENV="PANTAU_SHARE_SUBSCRIPTION_RESULTS=off": space-separated
+ * KEY=VALUE pairs given to every server a benchmark starts (the benchmark's own environment is not passed on).
+ */
+function serverEnvOverrides(): Record<string, string> {
+  const pairs = (process.env.BENCH_SERVER_ENV ?? "").split(" ").filter(Boolean);
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf("=");
+      if (at < 1) throw new Error(`BENCH_SERVER_ENV: "${pair}" is not KEY=VALUE`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
 /** The real Pantau server, as `node --import tsx src/main.ts`. */
 export function startPantau(env: Record<string, string>, options: { port: number; readyTimeoutMs?: number }) {
   return startChild({
     cwd: SERVER_DIR,
     script: "src/main.ts",
-    env: { LOG_LEVEL: "warn", PANTAU_SIMULATOR: "off", ...UNLIMITED_BUDGETS, ...env },
+    env: { LOG_LEVEL: "warn", PANTAU_SIMULATOR: "off", ...UNLIMITED_BUDGETS, ...env, ...serverEnvOverrides() },
     port: options.port,
     readyTimeoutMs: options.readyTimeoutMs,
   });
