@@ -85,6 +85,40 @@ describe("metrics rollups", () => {
     expect(figures.get(groupOf("IMI").groupId)?.[0]?.created).toBeGreaterThan(0);
   });
 
+  it("give medians and p90s by linear interpolation over the durations, as percentile_cont defines them", async () => {
+    const group = groupOf("KANWIL-JI");
+    const buckets = bucketsFor(
+      new Date("2026-02-10T00:00:00+07:00"),
+      new Date("2026-03-21T00:00:00+07:00"),
+      "WEEK",
+      "Asia/Jakarta",
+    );
+    const figures = await computeFigures(db, { groups: [group], buckets, now: NOW });
+    const first = buckets[0] as Bucket;
+    const last = buckets[buckets.length - 1] as Bucket;
+    const rows = await db.sql.query<{ wall: number; clock: number | null }>(
+      `SELECT wall_minutes AS wall, clock_minutes AS clock FROM metric_duration
+       WHERE kind = 'RESOLUTION' AND unit_id = ANY($1::int[]) AND at >= $2 AND at < $3`,
+      [group.unitIds, first.start, last.end],
+    );
+    const quantile = (values: number[], p: number) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const at = (sorted.length - 1) * p;
+      const lo = Math.floor(at);
+      const hi = Math.ceil(at);
+      return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (at - lo);
+    };
+    const wall = rows.map((row) => Number(row.wall));
+    const clock = rows.flatMap((row) => (row.clock === null ? [] : [Number(row.clock)]));
+    expect(wall.length).toBeGreaterThan(100);
+    const total = figures.get(group.groupId)?.[0];
+    expect(total?.resolutionWall.count).toBe(wall.length);
+    expect(total?.resolutionWall.median).toBeCloseTo(quantile(wall, 0.5), 6);
+    expect(total?.resolutionWall.p90).toBeCloseTo(quantile(wall, 0.9), 6);
+    expect(total?.resolutionBusiness.median).toBeCloseTo(quantile(clock, 0.5), 6);
+    expect(total?.resolutionBusiness.p90).toBeCloseTo(quantile(clock, 0.9), 6);
+  });
+
   it("keep the daily rollups equal to the hourly ones summed by WIB day", async () => {
     const differences = await db.sql.query(
       `WITH h AS (
