@@ -240,9 +240,10 @@ const DURATIONS_SOURCE_ROLLUP = `
 const durations = (source: string) => `
   WITH ${SETS}, d AS (${source})
   SELECT g.group_id, coalesce(${bucketOf("d.at")}, 0)::int AS idx, d.kind, count(*)::int AS n,
-         -- One sort per column for both quantiles (the array form), not one per quantile.
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY d.wall_minutes) AS wall,
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY d.clock_minutes) AS business
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY d.wall_minutes) AS wall_p50,
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY d.wall_minutes) AS wall_p90,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY d.clock_minutes) AS business_p50,
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY d.clock_minutes) AS business_p90
   FROM d JOIN g ON g.unit_id = d.unit_id
   GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("d.at")}, d.kind), (g.group_id, d.kind))`;
 
@@ -406,10 +407,8 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
     if (!f) continue;
     const kind = row.kind as ClockKind;
     const n = Number(row.n);
-    const [wallP50, wallP90] = (row.wall as (number | null)[] | null) ?? [null, null];
-    const [businessP50, businessP90] = (row.business as (number | null)[] | null) ?? [null, null];
-    const wall = { count: n, median: num(wallP50), p90: num(wallP90) };
-    const business = { count: n, median: num(businessP50), p90: num(businessP90) };
+    const wall = { count: n, median: num(row.wall_p50), p90: num(row.wall_p90) };
+    const business = { count: n, median: num(row.business_p50), p90: num(row.business_p90) };
     if (kind === "FIRST_RESPONSE") {
       f.firstResponseWall = wall;
       f.firstResponseBusiness = business;
