@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targets } from "./support/databases.js";
+import { ASSIGN, CREATE, newTicketInput, TRIAGE } from "./support/documents.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 const STAFF = /* GraphQL */ `
@@ -16,6 +17,14 @@ describe.each(await targets())("what a supervisor needs to run a unit, on %s", (
   afterAll(() => server?.stop());
 
   it("lists the unit's staff with each person's open tickets", async () => {
+    // The seeded history may leave nobody with an open ticket at this hour: give an agent one.
+    const listed = await server.gql(STAFF, { code: "KANIM-MALANG" }, supervisor);
+    const agent = (listed.data?.unit.staff as { id: string; role: string }[]).find((m) => m.role === "AGENT");
+    const created = await server.gql(CREATE, { input: newTicketInput() }, supervisor);
+    const ticketId = created.data?.createTicket.ticket?.id;
+    await server.gql(TRIAGE, { input: { ticketId, category: "PASSPORT", priority: "HIGH" } }, supervisor);
+    const assigned = await server.gql(ASSIGN, { input: { ticketId, assigneeId: agent?.id } }, supervisor);
+    expect(assigned.data?.assignTicket.__typename, JSON.stringify(assigned)).toBe("AssignTicketSuccess");
     const result = await server.gql(STAFF, { code: "KANIM-MALANG" }, supervisor);
     expect(result.errors).toBeUndefined();
     const staff = result.data?.unit.staff as { id: string; name: string; role: string; openTicketCount: number }[];
