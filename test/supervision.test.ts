@@ -19,7 +19,8 @@ describe.each(await targets())("what a supervisor needs to run a unit, on %s", (
   it("lists the unit's staff with each person's open tickets", async () => {
     // The seeded history may leave nobody with an open ticket at this hour: give an agent one.
     const listed = await server.gql(STAFF, { code: "KANIM-MALANG" }, supervisor);
-    const agent = (listed.data?.unit.staff as { id: string; role: string }[]).find((m) => m.role === "AGENT");
+    const members = (listed.data?.unit.staff ?? []) as { id: string; role: string }[];
+    const agent = members.find((m) => m.role === "AGENT");
     const created = await server.gql(CREATE, { input: newTicketInput() }, supervisor);
     const ticketId = created.data?.createTicket.ticket?.id;
     await server.gql(TRIAGE, { input: { ticketId, category: "PASSPORT", priority: "HIGH" } }, supervisor);
