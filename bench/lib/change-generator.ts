@@ -97,14 +97,7 @@ function sqlIssuer(options: ChangeRunOptions): { issue: Issue; close: () => Prom
 }
 
 async function run(options: ChangeRunOptions): Promise<ChangeRun> {
-  if (options.via === "sql") return runWith(options, sqlIssuer(options));
-  return runWith(options, null);
-}
-
-async function runWith(
-  options: ChangeRunOptions,
-  direct: { issue: Issue; close: () => Promise<void> } | null,
-): Promise<ChangeRun> {
+  const direct = options.via === "sql" ? sqlIssuer(options) : null;
   const target = new URL(`${options.url}/graphql`);
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxInFlight });
   const template = JSON.stringify({

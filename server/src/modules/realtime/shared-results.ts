@@ -52,10 +52,12 @@ export function useSharedSubscriptionResults(counters?: SharingCounters): Plugin
       const key = [profile, args.operationName ?? "", JSON.stringify(args.variableValues ?? {}), source].join("\u0000");
 
       const run = (itemArgs: ExecutionArgs): Execution => {
-        const before = context.personalData.pending;
+        // The context the item executes with is the one whose reads are logged.
+        const reads = (itemArgs.contextValue as Context).personalData;
+        const before = reads.pending;
         if (counters) counters.executions += 1;
         const result = Promise.resolve(execute(itemArgs) as ExecutionResult | Promise<ExecutionResult>);
-        return { result, personal: result.then(() => context.personalData.pending > before) };
+        return { result, personal: result.then(() => reads.pending > before) };
       };
 
       const resultFor = async (payload: unknown, subscribeArgs: ExecutionArgs): Promise<ExecutionResult> => {

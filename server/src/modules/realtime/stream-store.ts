@@ -62,10 +62,10 @@ export async function orderPending(sql: Sql, limit: number, wait = true): Promis
      ), taken AS (
        DELETE FROM event_outbox o USING placed WHERE o.event_sequence = placed.event_sequence
        RETURNING o.event_sequence
-     ), rolled AS (
-       SELECT metric_roll_up(array_agg(event_sequence)) FROM taken HAVING count(*) > 0
+     ), ordered AS (
+       SELECT count(*)::int AS n, array_agg(event_sequence) AS seqs FROM taken
      )
-     SELECT (SELECT count(*) FROM taken)::int AS n, (SELECT count(*) FROM rolled) AS rolled`,
+     SELECT n, CASE WHEN n > 0 THEN metric_roll_up(seqs) END FROM ordered`,
     [limit],
   );
   return row?.n ?? 0;
