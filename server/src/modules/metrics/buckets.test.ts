@@ -118,6 +118,38 @@ describe("wholeRollupDays", () => {
     expect(days && [iso(days.from), iso(days.to)]).toEqual(expected);
   });
 
+  const WITA = 8 * 3_600_000;
+  const WIT = 9 * 3_600_000;
+  it.each<[string, (Date | null)[], number, [string, string] | null]>([
+    [
+      "WITA days by WITA days: every day",
+      range("2026-10-01T00:00:00+08:00", "2026-10-31T00:00:00+08:00", "DAY", "Asia/Makassar"),
+      WITA,
+      ["2026-09-30T16:00:00.000Z", "2026-10-30T16:00:00.000Z"],
+    ],
+    [
+      "WIT weeks by WIT days: whole weeks",
+      range("2026-10-05T00:00:00+09:00", "2026-10-19T00:00:00+09:00", "WEEK", "Asia/Jayapura"),
+      WIT,
+      ["2026-10-04T15:00:00.000Z", "2026-10-18T15:00:00.000Z"],
+    ],
+    [
+      "WIB days by WITA days: none fits",
+      range("2026-10-01T00:00:00+07:00", "2026-10-31T00:00:00+07:00", "DAY", "Asia/Jakarta"),
+      WITA,
+      null,
+    ],
+    [
+      "unbounded end in WIT: capped at the end of today there",
+      [new Date("2026-11-20T15:00:00Z"), null],
+      WIT,
+      ["2026-11-20T15:00:00.000Z", "2026-11-23T15:00:00.000Z"],
+    ],
+  ])("in another zone: %s", (_name, boundaries, offsetMs, expected) => {
+    const days = wholeRollupDays(boundaries, now, offsetMs);
+    expect(days && [iso(days.from), iso(days.to)]).toEqual(expected);
+  });
+
   it("every day it returns lies inside one bucket, and every bucket boundary outside it", () => {
     for (const [granularity, zone] of [
       ["DAY", "Asia/Jakarta"],

@@ -85,14 +85,18 @@ export const ROLLUP_DAY_OFFSET_MS = 7 * HOUR_MS;
  * the run lies inside a single bucket and the run is contiguous. The hours outside it are read from
  * the hourly rollups. Null when no day fits, e.g. hourly buckets, or days in WITA/WIT (their
  * boundaries cut through WIB days). Days after `now` hold nothing yet, so an unbounded end is capped
- * at the end of the current day.
+ * at the end of the current day. Days are WIB days unless another zone's offset is given.
  */
-export function wholeRollupDays(boundaries: readonly (Date | null)[], now: Date): { from: Date; to: Date } | null {
+export function wholeRollupDays(
+  boundaries: readonly (Date | null)[],
+  now: Date,
+  dayOffsetMs = ROLLUP_DAY_OFFSET_MS,
+): { from: Date; to: Date } | null {
   const first = boundaries[0]?.getTime();
   const lastBoundary = boundaries[boundaries.length - 1];
   const last = lastBoundary === null ? Number.POSITIVE_INFINITY : lastBoundary?.getTime();
   if (first === undefined || last === undefined || !(first < last)) return null;
-  const dayStart = (ms: number) => Math.floor((ms + ROLLUP_DAY_OFFSET_MS) / DAY_MS) * DAY_MS - ROLLUP_DAY_OFFSET_MS;
+  const dayStart = (ms: number) => Math.floor((ms + dayOffsetMs) / DAY_MS) * DAY_MS - dayOffsetMs;
   const end = Math.min(last, dayStart(now.getTime()) + DAY_MS);
   let day = dayStart(first) === first ? first : dayStart(first) + DAY_MS;
   let next = 1; // boundaries[next] is the first boundary after `day`

@@ -1,12 +1,19 @@
 import type { Database } from "../../db/database.js";
 import type { ClockKind } from "../../generated/prisma/enums.js";
+import { zoneOffsetMinutes } from "../sla/clock/calendar.js";
 import { OPEN_STATUSES } from "../tickets/status-machine.js";
 import { type Bucket, wholeRollupDays } from "./buckets.js";
+import { DurationSketch } from "./duration-sketch.js";
 
 /** Units whose figures are added together: a unit and its subtree, or a regional office and its UPTs. */
 export interface MetricsGroup {
   readonly groupId: number;
   readonly unitIds: readonly number[];
+  /**
+   * Set when the group is exactly the subtree of the unit `groupId`, to that unit's time zone: its
+   * durations are then read from the subtree's daily sketches where the buckets allow.
+   */
+  readonly subtreeTimeZone?: string;
 }
 
 export interface Quantiles {
@@ -221,7 +228,7 @@ const FLOWS_ROLLUP = `
  * resolution is each RESOLVED event. Wall minutes from receipt; clock minutes when the clock stopped
  * at that event.
  */
-const DURATIONS_SOURCE_RAW = `
+const DURATIONS_RAW = `
   SELECT e.unit_id, e.at, 'FIRST_RESPONSE' AS kind, extract(epoch FROM e.at - t.created_at) / 60 AS wall_minutes,
          c.elapsed_minutes AS clock_minutes
   FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id
@@ -233,19 +240,45 @@ const DURATIONS_SOURCE_RAW = `
   LEFT JOIN ticket_clock c ON c.ticket_id = e.ticket_id AND c.kind = 'RESOLUTION' AND c.met_at = e.at
   WHERE e.type = 'RESOLVED' AND e.at >= ${FIRST} AND e.at < ${LAST}`;
 
-const DURATIONS_SOURCE_ROLLUP = `
-  SELECT d.unit_id, d.at, d.kind::text AS kind, d.wall_minutes, d.clock_minutes
-  FROM metric_duration d WHERE d.unit_id = ANY($1::int[]) AND d.at >= ${FIRST} AND d.at < ${LAST}`;
+/** Durations (group_id, at, kind, wall_minutes, clock_minutes) as sketch rows (group_id, at, kind, bin, wall, business). */
+const binned = (durations: string) => `
+  SELECT d.group_id, d.at, d.kind, v.bin, v.wall, v.business
+  FROM (${durations}) d
+  CROSS JOIN LATERAL (VALUES (metric_duration_bin(d.wall_minutes), 1, 0),
+                             (metric_duration_bin(d.clock_minutes), 0, 1)) AS v(bin, wall, business)
+  WHERE v.bin IS NOT NULL`;
 
-const durations = (source: string) => `
-  WITH ${SETS}, d AS (${source})
-  SELECT g.group_id, coalesce(${bucketOf("d.at")}, 0)::int AS idx, d.kind, count(*)::int AS n,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY d.wall_minutes) AS wall_p50,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY d.wall_minutes) AS wall_p90,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY d.clock_minutes) AS business_p50,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY d.clock_minutes) AS business_p90
-  FROM d JOIN g ON g.unit_id = d.unit_id
-  GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("d.at")}, d.kind), (g.group_id, d.kind))`;
+const DURATION_BINS_RAW = binned(`
+  SELECT g.group_id, d.at, d.kind, d.wall_minutes, d.clock_minutes
+  FROM (${DURATIONS_RAW}) d JOIN g ON g.unit_id = d.unit_id`);
+
+/**
+ * The same sketches from the rollups: a group that is one unit's subtree reads that subtree's sketches
+ * for its run of whole local days ($5 groups, $6 and $7 the run's first and end day; an empty run at the
+ * period's end when none fits, see wholeRollupDays), and the durations before and after that run
+ * from metric_duration, binned on the fly (the edges of a period, or all of it for hourly buckets).
+ */
+const DURATION_BINS_ROLLUP = `
+  SELECT s.unit_id AS group_id, s.day AS at, s.kind::text AS kind, s.bin, s.wall, s.business
+  FROM runs r JOIN metric_duration_sketch s ON s.unit_id = r.group_id AND s.day >= r.day_from AND s.day < r.day_to
+  UNION ALL
+  ${binned(`
+    SELECT g.group_id, d.at, d.kind::text AS kind, d.wall_minutes, d.clock_minutes
+    FROM g JOIN runs r ON r.group_id = g.group_id
+    JOIN metric_duration d ON d.unit_id = g.unit_id AND d.at >= ${FIRST} AND d.at < r.day_from
+    UNION ALL
+    SELECT g.group_id, d.at, d.kind::text, d.wall_minutes, d.clock_minutes
+    FROM g JOIN runs r ON r.group_id = g.group_id
+    JOIN metric_duration d ON d.unit_id = g.unit_id AND d.at >= r.day_to AND d.at < ${LAST}`)}`;
+
+/** Counts per group, bucket, kind and bin; a group's whole period is merged from its buckets. */
+const durationBins = (source: string) => `
+  WITH ${SETS},
+  runs AS (SELECT * FROM unnest($5::int[], $6::timestamptz[], $7::timestamptz[]) AS r(group_id, day_from, day_to)),
+  d AS (${source})
+  SELECT d.group_id, ${bucketOf("d.at")} AS idx, d.kind, d.bin, sum(d.wall)::int AS wall, sum(d.business)::int AS business
+  FROM d
+  GROUP BY 1, 2, 3, 4`;
 
 /**
  * Open tickets at each bucket's reading instant, by age. A ticket is open in a unit from its CREATED,
@@ -343,7 +376,82 @@ function dayRun(boundaries: readonly (Date | null)[], now: Date): Date[] | null 
   return days ? [days.from, days.to] : null;
 }
 
-const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+/**
+ * $5–$7 of the duration bins: per group, the run of whole local days read from its subtree's sketches,
+ * or an empty run at the period's end.
+ */
+function sketchRuns(groups: readonly MetricsGroup[], boundaries: readonly Date[], now: Date): unknown[] {
+  const last = boundaries[boundaries.length - 1] as Date;
+  const days = groups.map((group) =>
+    group.subtreeTimeZone ? wholeRollupDays(boundaries, now, zoneOffsetMinutes(group.subtreeTimeZone) * 60_000) : null,
+  );
+  return [
+    groups.map((group) => group.groupId),
+    days.map((run) => run?.from ?? last),
+    days.map((run) => run?.to ?? last),
+  ];
+}
+
+interface DurationBinRow {
+  group_id: number;
+  idx: number;
+  kind: ClockKind;
+  bin: number;
+  wall: number;
+  business: number;
+}
+
+type DurationFigures = Pick<
+  Figures,
+  "firstResponseWall" | "firstResponseBusiness" | "resolutionWall" | "resolutionBusiness"
+>;
+
+/** Per group: the whole period's durations (merged from its buckets), then each bucket's. */
+function durationQuantiles(rows: readonly DurationBinRow[], buckets: number): Map<number, DurationFigures[]> {
+  const sketches = new Map<number, Record<`${ClockKind}:${"wall" | "business"}`, DurationSketch>[]>();
+  const fresh = () => ({
+    "FIRST_RESPONSE:wall": new DurationSketch(),
+    "FIRST_RESPONSE:business": new DurationSketch(),
+    "RESOLUTION:wall": new DurationSketch(),
+    "RESOLUTION:business": new DurationSketch(),
+  });
+  for (const row of rows) {
+    let perBucket = sketches.get(row.group_id);
+    if (!perBucket) {
+      perBucket = Array.from({ length: buckets + 1 }, fresh);
+      sketches.set(row.group_id, perBucket);
+    }
+    const bucket = perBucket[row.idx];
+    if (!bucket) continue;
+    bucket[`${row.kind}:wall`].add(row.bin, row.wall);
+    bucket[`${row.kind}:business`].add(row.bin, row.business);
+  }
+  const result = new Map<number, DurationFigures[]>();
+  for (const [groupId, perBucket] of sketches) {
+    const total = perBucket[0] as ReturnType<typeof fresh>;
+    for (const bucket of perBucket.slice(1)) {
+      for (const key of Object.keys(total) as (keyof typeof total)[]) total[key].merge(bucket[key]);
+    }
+    result.set(
+      groupId,
+      perBucket.map((bucket) => {
+        // Business time is counted only where a clock stopped at the event; the count is of durations.
+        const quantiles = (kind: ClockKind, measure: "wall" | "business") => ({
+          count: bucket[`${kind}:wall`].count,
+          median: bucket[`${kind}:${measure}`].quantile(0.5),
+          p90: bucket[`${kind}:${measure}`].quantile(0.9),
+        });
+        return {
+          firstResponseWall: quantiles("FIRST_RESPONSE", "wall"),
+          firstResponseBusiness: quantiles("FIRST_RESPONSE", "business"),
+          resolutionWall: quantiles("RESOLUTION", "wall"),
+          resolutionBusiness: quantiles("RESOLUTION", "business"),
+        };
+      }),
+    );
+  }
+  return result;
+}
 
 /**
  * The figures of every group, exactly from the log and the clocks: per group, the whole period first
@@ -368,7 +476,10 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
       ? db.sql.query<Record<string, number>>(FLOWS_RAW, values)
       : db.sql.query<Record<string, number>>(FLOWS_ROLLUP, [...values, dayRun(values[2] as Date[], now)]),
     wantDurations
-      ? db.sql.query<Record<string, unknown>>(durations(raw ? DURATIONS_SOURCE_RAW : DURATIONS_SOURCE_ROLLUP), values)
+      ? db.sql.query<DurationBinRow>(durationBins(raw ? DURATION_BINS_RAW : DURATION_BINS_ROLLUP), [
+          ...values,
+          ...sketchRuns(params.groups, values[2] as Date[], now),
+        ])
       : Promise.resolve([]),
     readBacklog ? db.sql.query<Record<string, number>>(BACKLOG, values) : Promise.resolve([]),
     raw ? Promise.resolve([]) : db.sql.query<{ group_id: number; open: number }>(OPEN_NOW, values.slice(0, 2)),
@@ -402,20 +513,11 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
       { clock: "RESOLUTION", ...judged(row.resolution_met ?? 0, row.resolution_breached ?? 0) },
     ];
   }
-  for (const row of spans) {
-    const f = at(row.group_id as number, row.idx as number);
-    if (!f) continue;
-    const kind = row.kind as ClockKind;
-    const n = Number(row.n);
-    const wall = { count: n, median: num(row.wall_p50), p90: num(row.wall_p90) };
-    const business = { count: n, median: num(row.business_p50), p90: num(row.business_p90) };
-    if (kind === "FIRST_RESPONSE") {
-      f.firstResponseWall = wall;
-      f.firstResponseBusiness = business;
-    } else {
-      f.resolutionWall = wall;
-      f.resolutionBusiness = business;
-    }
+  for (const [groupId, figures] of durationQuantiles(spans, params.buckets.length)) {
+    figures.forEach((durations, idx) => {
+      const f = at(groupId, idx);
+      if (f) Object.assign(f, durations);
+    });
   }
   for (const row of backlog) {
     const f = at(row.group_id as number, row.idx as number);

@@ -10,6 +10,7 @@ import { UnitRef } from "../units/unit.schema.js";
 import { unitRow } from "../units/unit-repository.js";
 import type { UnitNode } from "../units/unit-tree.js";
 import { type Bucket, BucketRangeError, bucketsFor, type Granularity } from "./buckets.js";
+import { RELATIVE_ACCURACY } from "./duration-sketch.js";
 import {
   averageRating,
   type CareIndex,
@@ -52,15 +53,22 @@ const MetricStatusEnum = builder.enumType("MetricStatus", {
 });
 
 const QuantilesRef = builder.objectRef<Quantiles>("DurationQuantiles").implement({
-  description: "A duration distribution in minutes. Medians do not add: a region's median is over all its tickets.",
+  description:
+    "A duration distribution in minutes. Medians do not add: a region's median is over all its tickets. Quantiles " +
+    `come from log-scale histograms that merge exactly across units and days (DDSketch): each is within ${RELATIVE_ACCURACY * 100}% ` +
+    "of the duration at its rank, q·(count − 1) of the sorted durations; durations under a second count as 0.",
   fields: (t) => ({
     count: t.exposeInt("count", { description: "Tickets measured." }),
     median: t.float({
       nullable: true,
-      description: "Median (50th percentile, interpolated).",
+      description: "Median: the duration at rank 0.5·(count − 1), the lower of the two middle ones for an even count.",
       resolve: (q) => q.median,
     }),
-    p90: t.float({ nullable: true, description: "90th percentile (interpolated).", resolve: (q) => q.p90 }),
+    p90: t.float({
+      nullable: true,
+      description: "90th percentile: the duration at rank 0.9·(count − 1), rounded down.",
+      resolve: (q) => q.p90,
+    }),
   }),
 });
 
@@ -354,7 +362,11 @@ async function metricsOf(
     if (error instanceof BucketRangeError) throw badInput(error.message, "granularity");
     throw error;
   }
-  const groups = units.map((unit) => ({ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }));
+  const groups = units.map((unit) => ({
+    groupId: unit.id,
+    unitIds: [...ctx.units.subtree(unit.id)],
+    subtreeTimeZone: unit.timeZone,
+  }));
   const [figures, breakdown] = await Promise.all([
     computeFigures(ctx.db, { groups, buckets, want: wanted(info) }),
     selectsField(info, "breakdown") ? computeBreakdown(ctx.db, { groups, buckets }) : new Map<number, BreakdownRow[]>(),
@@ -404,7 +416,11 @@ async function regionFigures(
     .filter((unit) => unit.type === "REGIONAL_OFFICE")
     .sort((a, b) => a.code.localeCompare(b.code));
   if (!regions.length) return [];
-  const groups = regions.map((unit) => ({ groupId: unit.id, unitIds: [...ctx.units.subtree(unit.id)] }));
+  const groups = regions.map((unit) => ({
+    groupId: unit.id,
+    unitIds: [...ctx.units.subtree(unit.id)],
+    subtreeTimeZone: unit.timeZone,
+  }));
   const figures = await computeFigures(ctx.db, { groups, buckets: days, want });
   return regions.map((unit) => {
     const [totals, ...daily] = figures.get(unit.id) as Figures[];
