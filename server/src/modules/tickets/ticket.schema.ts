@@ -1,4 +1,5 @@
 import { queryFromInfo } from "@pothos/plugin-prisma";
+import type { GraphQLResolveInfo } from "graphql";
 import type { Ticket } from "../../generated/prisma/client.js";
 import {
   Channel,
@@ -10,7 +11,7 @@ import {
 } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
 import type { Context } from "../../graphql/context.js";
-import { selectsField } from "../../graphql/selection.js";
+import { fieldsAt, selectsField } from "../../graphql/selection.js";
 import { canReadTickets, canSeePersonalData, nodeUnitIds, uuidOrNone } from "../auth/viewer.js";
 import { SlaStateEnum } from "../sla/sla-enums.schema.js";
 import { UnitRef } from "../units/unit.schema.js";
@@ -310,6 +311,52 @@ const TicketFilterInput = builder.inputType("TicketFilter", {
   }),
 });
 
+/**
+ * The columns each Ticket field reads, so that a list reads only what its page shows (a page of numbers
+ * and statuses need not carry every description). Relations are loaded as queryFromInfo plans them.
+ * A field not listed here makes the list read whole rows, so a new field is never left without its data.
+ */
+const TICKET_FIELD_COLUMNS: Readonly<Record<string, readonly (keyof Ticket)[]>> = {
+  __typename: [],
+  id: [],
+  number: ["number"],
+  subject: ["subject"],
+  description: ["description"],
+  kind: ["kind"],
+  channel: ["channel"],
+  category: ["categoryId"],
+  priority: ["priority"],
+  status: ["status"],
+  unit: [],
+  assignee: ["assigneeId"],
+  externalRef: ["externalRef"],
+  reporter: ["reporterName", "reporterEmail", "reporterPhone"],
+  reopenCount: ["reopenCount"],
+  transferCount: ["transferCount"],
+  createdAt: [],
+  updatedAt: ["updatedAt"],
+  triagedAt: ["triagedAt"],
+  firstRespondedAt: ["firstRespondedAt"],
+  resolvedAt: ["resolvedAt"],
+  closedAt: ["closedAt"],
+  allowedActions: ["status"],
+  events: [],
+  messages: [],
+  sla: [],
+};
+/** Read for every listed ticket: the node id, the cursor (createdAt, id) and the owning unit. */
+const TICKET_KEY_COLUMNS: readonly (keyof Ticket)[] = ["id", "createdAt", "unitId"];
+
+function pageQuery(ctx: Context, info: GraphQLResolveInfo) {
+  const planned = queryFromInfo({ context: ctx, info, typeName: "Ticket", path: ["edges", "node"] }) as {
+    include?: Record<string, unknown>;
+  };
+  const fields = fieldsAt(info, ["edges", "node"]);
+  if (!fields || [...fields].some((field) => !(field in TICKET_FIELD_COLUMNS))) return planned;
+  const columns = [...TICKET_KEY_COLUMNS, ...[...fields].flatMap((field) => TICKET_FIELD_COLUMNS[field] ?? [])];
+  return { select: { ...Object.fromEntries(columns.map((column) => [column, true])), ...planned.include } };
+}
+
 builder.queryFields((t) => ({
   ticket: t.prismaField({
     type: "Ticket",
@@ -347,7 +394,7 @@ builder.queryFields((t) => ({
           plan.size === 0
             ? []
             : await ctx.db.prisma.ticket.findMany({
-                ...queryFromInfo({ context: ctx, info, typeName: "Ticket", path: ["edges", "node"] }),
+                ...pageQuery(ctx, info),
                 where: plan.cursor ? { AND: [where, keysetAfter(plan.cursor, plan.readDirection)] } : where,
                 orderBy: [{ createdAt: order }, { id: order }],
                 take: plan.size + 1,
