@@ -21,6 +21,51 @@ CREATE TABLE "metric_duration_sketch" (
     CONSTRAINT "metric_duration_sketch_pkey" PRIMARY KEY ("unit_id","day","kind","bin")
 );
 
+-- The median and p90 bins of each sketch, in wall and in business time, so a series of days reads one
+-- row per day: the bin holding the duration at rank floor(q·(n − 1)) of the sorted durations, as
+-- DurationSketch.quantile picks it. NULL when the sketch holds no duration of that measure.
+CREATE TABLE "metric_duration_day" (
+    "unit_id" INTEGER NOT NULL,
+    "day" TIMESTAMPTZ(3) NOT NULL,
+    "kind" "ClockKind" NOT NULL,
+    "wall_count" INTEGER NOT NULL,
+    "wall_p50_bin" INTEGER,
+    "wall_p90_bin" INTEGER,
+    "business_count" INTEGER NOT NULL,
+    "business_p50_bin" INTEGER,
+    "business_p90_bin" INTEGER,
+
+    CONSTRAINT "metric_duration_day_pkey" PRIMARY KEY ("unit_id","day","kind")
+);
+
+-- The quantile bins of the given sketches (all of them for NULL), from their bins in order.
+CREATE FUNCTION "metric_duration_day_of"(units INTEGER[], days TIMESTAMPTZ[], kinds "ClockKind"[]) RETURNS TABLE (
+  unit_id INTEGER, day TIMESTAMPTZ, kind "ClockKind", wall_count INTEGER, wall_p50_bin INTEGER, wall_p90_bin INTEGER,
+  business_count INTEGER, business_p50_bin INTEGER, business_p90_bin INTEGER
+) LANGUAGE sql STABLE AS $$
+  WITH s AS (
+    SELECT s.* FROM metric_duration_sketch s WHERE units IS NULL
+    UNION ALL
+    SELECT s.* FROM unnest(units, days, kinds) AS k(unit_id, day, kind)
+    JOIN metric_duration_sketch s ON s.unit_id = k.unit_id AND s.day = k.day AND s.kind = k.kind
+  ),
+  c AS (
+    SELECT s.unit_id, s.day, s.kind, s.bin,
+           sum(s.wall) OVER w AS wall_seen, sum(s.wall) OVER a AS wall_n,
+           sum(s.business) OVER w AS business_seen, sum(s.business) OVER a AS business_n
+    FROM s
+    WINDOW w AS (PARTITION BY s.unit_id, s.day, s.kind ORDER BY s.bin),
+           a AS (PARTITION BY s.unit_id, s.day, s.kind)
+  )
+  SELECT c.unit_id, c.day, c.kind, max(c.wall_n)::int,
+         min(c.bin) FILTER (WHERE c.wall_seen > (c.wall_n - 1) / 2),
+         min(c.bin) FILTER (WHERE c.wall_seen > (c.wall_n - 1) * 9 / 10),
+         max(c.business_n)::int,
+         min(c.bin) FILTER (WHERE c.business_n > 0 AND c.business_seen > (c.business_n - 1) / 2),
+         min(c.bin) FILTER (WHERE c.business_n > 0 AND c.business_seen > (c.business_n - 1) * 9 / 10)
+  FROM c GROUP BY c.unit_id, c.day, c.kind
+$$;
+
 -- The bin of a duration in minutes; NULL for none. Kept in one place: the trigger, the backfill and the
 -- queries that bin durations on the fly all call it.
 CREATE FUNCTION "metric_duration_bin"(minutes DOUBLE PRECISION) RETURNS INTEGER
@@ -52,6 +97,18 @@ BEGIN
   WHERE v.bin IS NOT NULL
   GROUP BY 1, 2, 3, 4
   ON CONFLICT (unit_id, day, kind, bin) DO UPDATE SET wall = s.wall + EXCLUDED.wall, business = s.business + EXCLUDED.business;
+
+  INSERT INTO metric_duration_day AS q
+  SELECT d.* FROM (
+    SELECT array_agg(k.root_id) AS units, array_agg(k.day) AS days, array_agg(k.kind) AS kinds
+    FROM (SELECT DISTINCT r.root_id, date_trunc('day', a.at, r.root_time_zone) AS day, a.kind
+          FROM added a JOIN unit_subtree_roots() r ON r.unit_id = a.unit_id) k
+  ) keys
+  CROSS JOIN LATERAL metric_duration_day_of(coalesce(keys.units, '{}'), keys.days, keys.kinds) d
+  ON CONFLICT (unit_id, day, kind) DO UPDATE SET
+    wall_count = EXCLUDED.wall_count, wall_p50_bin = EXCLUDED.wall_p50_bin, wall_p90_bin = EXCLUDED.wall_p90_bin,
+    business_count = EXCLUDED.business_count, business_p50_bin = EXCLUDED.business_p50_bin,
+    business_p90_bin = EXCLUDED.business_p90_bin;
   RETURN NULL;
 END;
 $$;
@@ -70,3 +127,5 @@ CROSS JOIN LATERAL (VALUES (metric_duration_bin(d.wall_minutes), 1, 0),
                            (metric_duration_bin(d.clock_minutes), 0, 1)) AS v(bin, wall, business)
 WHERE v.bin IS NOT NULL
 GROUP BY 1, 2, 3, 4;
+
+INSERT INTO metric_duration_day SELECT * FROM metric_duration_day_of(NULL, NULL, NULL);

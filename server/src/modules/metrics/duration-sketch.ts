@@ -51,7 +51,8 @@ export class DurationSketch {
    */
   quantile(q: number): number | null {
     if (this.total === 0) return null;
-    const rank = Math.floor(q * (this.total - 1));
+    // As metric_duration_day_of computes it in integers: q·(n − 1) rounded down (0.9·70 is 62.99… in floats).
+    const rank = Math.floor(q * (this.total - 1) + 1e-6);
     const bins = [...this.counts.keys()].sort((a, b) => a - b);
     let seen = 0;
     for (const bin of bins) {

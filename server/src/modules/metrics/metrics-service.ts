@@ -3,7 +3,7 @@ import type { ClockKind } from "../../generated/prisma/enums.js";
 import { zoneOffsetMinutes } from "../sla/clock/calendar.js";
 import { OPEN_STATUSES } from "../tickets/status-machine.js";
 import { type Bucket, wholeRollupDays } from "./buckets.js";
-import { DurationSketch } from "./duration-sketch.js";
+import { binValue, DurationSketch } from "./duration-sketch.js";
 
 /** Units whose figures are added together: a unit and its subtree, or a regional office and its UPTs. */
 export interface MetricsGroup {
@@ -271,14 +271,28 @@ const DURATION_BINS_ROLLUP = `
     FROM g JOIN runs r ON r.group_id = g.group_id
     JOIN metric_duration d ON d.unit_id = g.unit_id AND d.at >= r.day_to AND d.at < ${LAST}`)}`;
 
-/** Counts per group, bucket, kind and bin; a group's whole period is merged from its buckets. */
+/**
+ * Counts per group, kind and bin over the whole period (idx 0) and per bucket, except the buckets that
+ * are one day of the group's sketches ($8 groups, $9 bucket numbers): those are read as DURATION_DAYS.
+ */
 const durationBins = (source: string) => `
   WITH ${SETS},
   runs AS (SELECT * FROM unnest($5::int[], $6::timestamptz[], $7::timestamptz[]) AS r(group_id, day_from, day_to)),
-  d AS (${source})
-  SELECT d.group_id, ${bucketOf("d.at")} AS idx, d.kind, d.bin, sum(d.wall)::int AS wall, sum(d.business)::int AS business
-  FROM d
-  GROUP BY 1, 2, 3, 4`;
+  summarised AS (SELECT * FROM unnest($8::int[], $9::int[]) AS m(group_id, idx)),
+  d AS MATERIALIZED (SELECT d.*, ${bucketOf("d.at")} AS idx FROM (${source}) d)
+  SELECT d.group_id, 0 AS idx, d.kind, d.bin, sum(d.wall)::int AS wall, sum(d.business)::int AS business
+  FROM d GROUP BY d.group_id, d.kind, d.bin
+  UNION ALL
+  SELECT d.group_id, d.idx, d.kind, d.bin, sum(d.wall)::int, sum(d.business)::int
+  FROM d WHERE NOT EXISTS (SELECT 1 FROM summarised m WHERE m.group_id = d.group_id AND m.idx = d.idx)
+  GROUP BY d.group_id, d.idx, d.kind, d.bin`;
+
+/** The quantile bins of the buckets that are one day of a group's sketches ($8, $9 as above). */
+const DURATION_DAYS = `
+  SELECT m.group_id, m.idx, q.kind, q.wall_count, q.wall_p50_bin, q.wall_p90_bin, q.business_count,
+         q.business_p50_bin, q.business_p90_bin
+  FROM unnest($2::int[], $3::int[]) AS m(group_id, idx)
+  JOIN metric_duration_day q ON q.unit_id = m.group_id AND q.day = ($1::timestamptz[])[m.idx]`;
 
 /**
  * Open tickets at each bucket's reading instant, by age. A ticket is open in a unit from its CREATED,
@@ -377,20 +391,38 @@ function dayRun(boundaries: readonly (Date | null)[], now: Date): Date[] | null 
 }
 
 /**
- * $5–$7 of the duration bins: per group, the run of whole local days read from its subtree's sketches,
- * or an empty run at the period's end.
+ * Where each group's durations are read from: the run of whole local days its subtree's sketches
+ * cover (or an empty run at the period's end), and which of its buckets are one of those days.
  */
-function sketchRuns(groups: readonly MetricsGroup[], boundaries: readonly Date[], now: Date): unknown[] {
+function sketchPlan(
+  groups: readonly MetricsGroup[],
+  buckets: readonly Bucket[],
+  boundaries: readonly Date[],
+  now: Date,
+) {
   const last = boundaries[boundaries.length - 1] as Date;
-  const days = groups.map((group) =>
-    group.subtreeTimeZone ? wholeRollupDays(boundaries, now, zoneOffsetMinutes(group.subtreeTimeZone) * 60_000) : null,
-  );
-  return [
-    groups.map((group) => group.groupId),
-    days.map((run) => run?.from ?? last),
-    days.map((run) => run?.to ?? last),
-  ];
+  const runs = { groupIds: [] as number[], from: [] as Date[], to: [] as Date[] };
+  const days = { groupIds: [] as number[], idx: [] as number[] };
+  for (const group of groups) {
+    const run = group.subtreeTimeZone
+      ? wholeRollupDays(boundaries, now, zoneOffsetMinutes(group.subtreeTimeZone) * 60_000)
+      : null;
+    runs.groupIds.push(group.groupId);
+    runs.from.push(run?.from ?? last);
+    runs.to.push(run?.to ?? last);
+    if (!run) continue;
+    buckets.forEach((bucket, i) => {
+      const oneDay = bucket.end.getTime() - bucket.start.getTime() === DAY_MS;
+      if (oneDay && bucket.start >= run.from && bucket.end <= run.to) {
+        days.groupIds.push(group.groupId);
+        days.idx.push(i + 1);
+      }
+    });
+  }
+  return { runs: [runs.groupIds, runs.from, runs.to], days: [days.groupIds, days.idx] };
 }
+
+const DAY_MS = 86_400_000;
 
 interface DurationBinRow {
   group_id: number;
@@ -401,56 +433,75 @@ interface DurationBinRow {
   business: number;
 }
 
+interface DurationDayRow {
+  group_id: number;
+  idx: number;
+  kind: ClockKind;
+  wall_count: number;
+  wall_p50_bin: number | null;
+  wall_p90_bin: number | null;
+  business_count: number;
+  business_p50_bin: number | null;
+  business_p90_bin: number | null;
+}
+
 type DurationFigures = Pick<
   Figures,
   "firstResponseWall" | "firstResponseBusiness" | "resolutionWall" | "resolutionBusiness"
 >;
 
-/** Per group: the whole period's durations (merged from its buckets), then each bucket's. */
-function durationQuantiles(rows: readonly DurationBinRow[], buckets: number): Map<number, DurationFigures[]> {
-  const sketches = new Map<number, Record<`${ClockKind}:${"wall" | "business"}`, DurationSketch>[]>();
-  const fresh = () => ({
-    "FIRST_RESPONSE:wall": new DurationSketch(),
-    "FIRST_RESPONSE:business": new DurationSketch(),
-    "RESOLUTION:wall": new DurationSketch(),
-    "RESOLUTION:business": new DurationSketch(),
-  });
-  for (const row of rows) {
-    let perBucket = sketches.get(row.group_id);
-    if (!perBucket) {
-      perBucket = Array.from({ length: buckets + 1 }, fresh);
-      sketches.set(row.group_id, perBucket);
+const DURATION_FIELDS: Record<ClockKind, { wall: keyof DurationFigures; business: keyof DurationFigures }> = {
+  FIRST_RESPONSE: { wall: "firstResponseWall", business: "firstResponseBusiness" },
+  RESOLUTION: { wall: "resolutionWall", business: "resolutionBusiness" },
+};
+
+const quantileOf = (bin: number | null) => (bin === null ? null : binValue(bin));
+
+/** Sets the durations of each group's period (idx 0) and buckets from sketch bins and day rows. */
+function applyDurations(
+  at: (groupId: number, idx: number) => Figures | undefined,
+  bins: readonly DurationBinRow[],
+  days: readonly DurationDayRow[],
+) {
+  const sketches = new Map<
+    string,
+    { figures: Figures; kind: ClockKind; wall: DurationSketch; business: DurationSketch }
+  >();
+  for (const row of bins) {
+    const key = `${row.group_id}:${row.idx}:${row.kind}`;
+    let entry = sketches.get(key);
+    if (!entry) {
+      const figures = at(row.group_id, row.idx);
+      if (!figures) continue;
+      entry = { figures, kind: row.kind, wall: new DurationSketch(), business: new DurationSketch() };
+      sketches.set(key, entry);
     }
-    const bucket = perBucket[row.idx];
-    if (!bucket) continue;
-    bucket[`${row.kind}:wall`].add(row.bin, row.wall);
-    bucket[`${row.kind}:business`].add(row.bin, row.business);
+    entry.wall.add(row.bin, row.wall);
+    entry.business.add(row.bin, row.business);
   }
-  const result = new Map<number, DurationFigures[]>();
-  for (const [groupId, perBucket] of sketches) {
-    const total = perBucket[0] as ReturnType<typeof fresh>;
-    for (const bucket of perBucket.slice(1)) {
-      for (const key of Object.keys(total) as (keyof typeof total)[]) total[key].merge(bucket[key]);
-    }
-    result.set(
-      groupId,
-      perBucket.map((bucket) => {
-        // Business time is counted only where a clock stopped at the event; the count is of durations.
-        const quantiles = (kind: ClockKind, measure: "wall" | "business") => ({
-          count: bucket[`${kind}:wall`].count,
-          median: bucket[`${kind}:${measure}`].quantile(0.5),
-          p90: bucket[`${kind}:${measure}`].quantile(0.9),
-        });
-        return {
-          firstResponseWall: quantiles("FIRST_RESPONSE", "wall"),
-          firstResponseBusiness: quantiles("FIRST_RESPONSE", "business"),
-          resolutionWall: quantiles("RESOLUTION", "wall"),
-          resolutionBusiness: quantiles("RESOLUTION", "business"),
-        };
-      }),
-    );
+  // Business time is counted only where a clock stopped at the event; the count is of durations.
+  for (const { figures, kind, wall, business } of sketches.values()) {
+    figures[DURATION_FIELDS[kind].wall] = { count: wall.count, median: wall.quantile(0.5), p90: wall.quantile(0.9) };
+    figures[DURATION_FIELDS[kind].business] = {
+      count: wall.count,
+      median: business.quantile(0.5),
+      p90: business.quantile(0.9),
+    };
   }
-  return result;
+  for (const row of days) {
+    const figures = at(row.group_id, row.idx);
+    if (!figures) continue;
+    figures[DURATION_FIELDS[row.kind].wall] = {
+      count: row.wall_count,
+      median: quantileOf(row.wall_p50_bin),
+      p90: quantileOf(row.wall_p90_bin),
+    };
+    figures[DURATION_FIELDS[row.kind].business] = {
+      count: row.wall_count,
+      median: quantileOf(row.business_p50_bin),
+      p90: quantileOf(row.business_p90_bin),
+    };
+  }
 }
 
 /**
@@ -471,15 +522,21 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
   const readBacklog = raw || (params.want?.ageBands ?? true);
   const lastEnd = (params.buckets[params.buckets.length - 1] as Bucket).end;
   const now = params.now ?? new Date();
-  const [flows, spans, backlog, openNow, after] = await Promise.all([
+  // The oracle bins every duration of the log itself.
+  const sketches = sketchPlan(raw ? [] : params.groups, params.buckets, values[2] as Date[], now);
+  const [flows, spans, spanDays, backlog, openNow, after] = await Promise.all([
     raw
       ? db.sql.query<Record<string, number>>(FLOWS_RAW, values)
       : db.sql.query<Record<string, number>>(FLOWS_ROLLUP, [...values, dayRun(values[2] as Date[], now)]),
     wantDurations
       ? db.sql.query<DurationBinRow>(durationBins(raw ? DURATION_BINS_RAW : DURATION_BINS_ROLLUP), [
           ...values,
-          ...sketchRuns(params.groups, values[2] as Date[], now),
+          ...sketches.runs,
+          ...sketches.days,
         ])
+      : Promise.resolve([]),
+    wantDurations && !raw && (sketches.days[0] as number[]).length
+      ? db.sql.query<DurationDayRow>(DURATION_DAYS, [values[2], ...sketches.days])
       : Promise.resolve([]),
     readBacklog ? db.sql.query<Record<string, number>>(BACKLOG, values) : Promise.resolve([]),
     raw ? Promise.resolve([]) : db.sql.query<{ group_id: number; open: number }>(OPEN_NOW, values.slice(0, 2)),
@@ -513,12 +570,7 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
       { clock: "RESOLUTION", ...judged(row.resolution_met ?? 0, row.resolution_breached ?? 0) },
     ];
   }
-  for (const [groupId, figures] of durationQuantiles(spans, params.buckets.length)) {
-    figures.forEach((durations, idx) => {
-      const f = at(groupId, idx);
-      if (f) Object.assign(f, durations);
-    });
-  }
+  applyDurations(at, spans, spanDays);
   for (const row of backlog) {
     const f = at(row.group_id as number, row.idx as number);
     if (!f) continue;

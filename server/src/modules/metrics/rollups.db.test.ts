@@ -145,6 +145,12 @@ describe("metrics rollups", () => {
        WHERE scratch.wall IS DISTINCT FROM s.wall OR scratch.business IS DISTINCT FROM s.business`,
     );
     expect(differences).toEqual([]);
+    // The quantile bins kept per day are those of the sketches as they stand.
+    const stale = await db.sql.query(
+      `SELECT * FROM metric_duration_day_of(NULL, NULL, NULL) f FULL JOIN metric_duration_day q USING (unit_id, day, kind)
+       WHERE row(f.*) IS DISTINCT FROM row(q.*)`,
+    );
+    expect(stale).toEqual([]);
     // The national root's sketch counts every duration once.
     const [root] = await db.sql.query<{ sketched: number; durations: number }>(
       `SELECT (SELECT sum(wall)::int FROM metric_duration_sketch WHERE unit_id = $1) AS sketched,
