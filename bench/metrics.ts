@@ -19,7 +19,7 @@ import pg from "pg";
 import { type Database, openDatabase } from "../server/src/db/database.js";
 import { newSessionToken, sha256Hex } from "../server/src/modules/auth/tokens.js";
 import { bucketsFor } from "../server/src/modules/metrics/buckets.js";
-import { computeBreakdown, computeFigures, type MetricsGroup } from "../server/src/modules/metrics/metrics-service.js";
+import { computeFigures, type MetricsGroup } from "../server/src/modules/metrics/metrics-service.js";
 import { loadUnitTree } from "../server/src/modules/units/unit-repository.js";
 import type { UnitNode, UnitTree } from "../server/src/modules/units/unit-tree.js";
 import { startChangeGenerator } from "./lib/change-generator.js";
@@ -570,12 +570,13 @@ async function measureQueries(
 // --- Where the time of a metrics query goes. The server's pool and this file share one `pg`, so wrapping
 // its Client times every statement the metrics service sends, without touching the server code.
 
-type StatementKind = "flows" | "openNow" | "durations" | "backlogAges" | "breakdown";
+type StatementKind = "flows" | "openNow" | "durations" | "durationDays" | "backlogAges" | "breakdown";
 
 function statementKind(text: string): StatementKind | null {
   if (text.includes("FROM metric_hourly")) return "flows";
   if (text.includes("metric_open")) return "openNow";
-  if (text.includes("FROM metric_duration")) return "durations";
+  if (text.includes("JOIN metric_duration_day ")) return "durationDays";
+  if (text.includes("metric_duration_sketch")) return "durations";
   if (text.includes("lead(e.at) OVER")) return "backlogAges";
   if (text.includes("('CHANNEL', t.channel::text)")) return "breakdown";
   return null;
@@ -637,6 +638,7 @@ async function explainMetrics(database: Database, sql: pg.Client, tree: UnitTree
         const groups: MetricsGroup[] = regions.map((unit) => ({
           groupId: unit.id,
           unitIds: [...tree.subtree(unit.id)],
+          subtreeTimeZone: unit.timeZone,
         }));
         const buckets = bucketsFor(new Date(now.getTime() - 30 * DAY_MS), now, "DAY", "Asia/Jakarta");
         return computeFigures(database, { groups, buckets, now, want: NATIONAL_WANTS });
@@ -645,12 +647,11 @@ async function explainMetrics(database: Database, sql: pg.Client, tree: UnitTree
     {
       name: "unitMetrics",
       run: () => {
-        const groups = [{ groupId: target.id, unitIds: [...tree.subtree(target.id)] }];
+        const groups = [
+          { groupId: target.id, unitIds: [...tree.subtree(target.id)], subtreeTimeZone: target.timeZone },
+        ];
         const buckets = bucketsFor(new Date(now.getTime() - 90 * DAY_MS), now, "DAY", target.timeZone);
-        return Promise.all([
-          computeFigures(database, { groups, buckets, now, want: UNIT_WANTS }),
-          computeBreakdown(database, { groups, buckets, now }),
-        ]);
+        return computeFigures(database, { groups, buckets, now, want: UNIT_WANTS });
       },
     },
   ];
