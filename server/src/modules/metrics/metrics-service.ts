@@ -206,7 +206,7 @@ const FLOWS_ROLLUP = `
     FROM m JOIN g ON g.unit_id = m.unit_id
     GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("m.at")}), (g.group_id))
   ),
-  x AS (${rollupRows("metric_transfer_hourly", "metric_transfer_daily", "r.from_unit_id, r.to_unit_id, r.transfers", "true")}),
+  x AS (${rollupRows("metric_transfer_hourly", "metric_transfer_daily", "r.from_unit_id, r.to_unit_id, r.transfers", "(r.from_unit_id = ANY($1::int[]) OR r.to_unit_id = ANY($1::int[]))")}),
   moved AS (
     SELECT y.group_id, ${bucketOf("y.at")} AS idx,
            sum(y.transfers_in)::int AS transfers_in, sum(y.transfers_out)::int AS transfers_out
@@ -263,13 +263,16 @@ const DURATION_BINS_ROLLUP = `
   FROM runs r JOIN metric_duration_sketch s ON s.unit_id = r.group_id AND s.day >= r.day_from AND s.day < r.day_to
   UNION ALL
   ${binned(`
-    SELECT g.group_id, d.at, d.kind::text AS kind, d.wall_minutes, d.clock_minutes
+    SELECT g.group_id, d.at, d.kind, d.wall_minutes, d.clock_minutes
     FROM g JOIN runs r ON r.group_id = g.group_id
-    JOIN metric_duration d ON d.unit_id = g.unit_id AND d.at >= ${FIRST} AND d.at < r.day_from
-    UNION ALL
-    SELECT g.group_id, d.at, d.kind::text, d.wall_minutes, d.clock_minutes
-    FROM g JOIN runs r ON r.group_id = g.group_id
-    JOIN metric_duration d ON d.unit_id = g.unit_id AND d.at >= r.day_to AND d.at < ${LAST}`)}`;
+    -- Laterally, so both ends of each edge bound the index range (joined plainly, one was a filter).
+    CROSS JOIN LATERAL (
+      SELECT d.at, d.kind::text AS kind, d.wall_minutes, d.clock_minutes FROM metric_duration d
+      WHERE d.unit_id = g.unit_id AND d.at >= ${FIRST} AND d.at < r.day_from
+      UNION ALL
+      SELECT d.at, d.kind::text, d.wall_minutes, d.clock_minutes FROM metric_duration d
+      WHERE d.unit_id = g.unit_id AND d.at >= r.day_to AND d.at < ${LAST}
+    ) d`)}`;
 
 /**
  * Counts per group, kind and bin over the whole period (idx 0) and per bucket, except the buckets that
