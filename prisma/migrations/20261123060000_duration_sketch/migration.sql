@@ -21,6 +21,22 @@ CREATE TABLE "metric_duration_sketch" (
     CONSTRAINT "metric_duration_sketch_pkey" PRIMARY KEY ("unit_id","day","kind","bin")
 );
 
+-- The same per local week (from Monday, as date_trunc('week') counts), so a long period reads a row per
+-- bin and week rather than per bin and day.
+CREATE TABLE "metric_duration_sketch_week" (
+    "unit_id" INTEGER NOT NULL,
+    "week" TIMESTAMPTZ(3) NOT NULL,
+    "kind" "ClockKind" NOT NULL,
+    "bin" INTEGER NOT NULL,
+    "wall" INTEGER NOT NULL DEFAULT 0,
+    "business" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "metric_duration_sketch_week_pkey" PRIMARY KEY ("unit_id","week","kind","bin")
+);
+
+CREATE INDEX "metric_duration_sketch_week_read_idx" ON "metric_duration_sketch_week"("unit_id", "week", "kind", "bin")
+INCLUDE ("wall", "business");
+
 -- Periods read a subtree's bins for a run of days; with the counts in the index that is an index-only
 -- scan instead of a visit to every heap page the updates spread the rows over.
 CREATE INDEX "metric_duration_sketch_read_idx" ON "metric_duration_sketch"("unit_id", "day", "kind", "bin")
@@ -93,15 +109,23 @@ $$;
 -- sketches in the same transaction, from the rows that statement really inserted.
 CREATE FUNCTION "metric_duration_sketch_add"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO metric_duration_sketch AS s (unit_id, day, kind, bin, wall, business)
-  SELECT r.root_id, date_trunc('day', a.at, r.root_time_zone), a.kind, v.bin, sum(v.wall), sum(v.business)
-  FROM added a
-  JOIN unit_subtree_roots() r ON r.unit_id = a.unit_id
-  CROSS JOIN LATERAL (VALUES (metric_duration_bin(a.wall_minutes), 1, 0),
-                             (metric_duration_bin(a.clock_minutes), 0, 1)) AS v(bin, wall, business)
-  WHERE v.bin IS NOT NULL
-  GROUP BY 1, 2, 3, 4
-  ON CONFLICT (unit_id, day, kind, bin) DO UPDATE SET wall = s.wall + EXCLUDED.wall, business = s.business + EXCLUDED.business;
+  WITH x AS (
+    SELECT r.root_id AS unit_id, date_trunc('day', a.at, r.root_time_zone) AS day,
+           date_trunc('week', a.at, r.root_time_zone) AS week, a.kind, v.bin, v.wall, v.business
+    FROM added a
+    JOIN unit_subtree_roots() r ON r.unit_id = a.unit_id
+    CROSS JOIN LATERAL (VALUES (metric_duration_bin(a.wall_minutes), 1, 0),
+                               (metric_duration_bin(a.clock_minutes), 0, 1)) AS v(bin, wall, business)
+    WHERE v.bin IS NOT NULL
+  ),
+  daily AS (
+    INSERT INTO metric_duration_sketch AS s (unit_id, day, kind, bin, wall, business)
+    SELECT unit_id, day, kind, bin, sum(wall), sum(business) FROM x GROUP BY 1, 2, 3, 4
+    ON CONFLICT (unit_id, day, kind, bin) DO UPDATE SET wall = s.wall + EXCLUDED.wall, business = s.business + EXCLUDED.business
+  )
+  INSERT INTO metric_duration_sketch_week AS s (unit_id, week, kind, bin, wall, business)
+  SELECT unit_id, week, kind, bin, sum(wall), sum(business) FROM x GROUP BY 1, 2, 3, 4
+  ON CONFLICT (unit_id, week, kind, bin) DO UPDATE SET wall = s.wall + EXCLUDED.wall, business = s.business + EXCLUDED.business;
 
   INSERT INTO metric_duration_day AS q
   SELECT d.* FROM (
@@ -134,3 +158,8 @@ WHERE v.bin IS NOT NULL
 GROUP BY 1, 2, 3, 4;
 
 INSERT INTO metric_duration_day SELECT * FROM metric_duration_day_of(NULL, NULL, NULL);
+
+INSERT INTO metric_duration_sketch_week (unit_id, week, kind, bin, wall, business)
+SELECT s.unit_id, date_trunc('week', s.day, u.time_zone), s.kind, s.bin, sum(s.wall), sum(s.business)
+FROM metric_duration_sketch s JOIN unit u ON u.id = s.unit_id
+GROUP BY 1, 2, 3, 4;

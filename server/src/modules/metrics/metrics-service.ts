@@ -253,44 +253,53 @@ const DURATION_BINS_RAW = binned(`
   FROM (${DURATIONS_RAW}) d JOIN g ON g.unit_id = d.unit_id`);
 
 /**
- * The same sketches from the rollups: a group that is one unit's subtree reads that subtree's sketches
- * for its run of whole local days ($5 groups, $6 and $7 the run's first and end day; an empty run at the
- * period's end when none fits, see wholeRollupDays), and the durations before and after that run
- * from metric_duration, binned on the fly (the edges of a period, or all of it for hourly buckets).
+ * The durations a group's sketches do not cover, binned on the fly: before and after its run of whole
+ * local days ($10 groups, $11 and $12 the run's first and end day; an empty run at the period's end
+ * when none fits, see wholeRollupDays): the ragged edges of a period, or all of it for hourly buckets.
  */
-const DURATION_BINS_ROLLUP = `
-  SELECT s.unit_id AS group_id, s.day AS at, s.kind::text AS kind, s.bin, s.wall, s.business
-  FROM runs r JOIN metric_duration_sketch s ON s.unit_id = r.group_id AND s.day >= r.day_from AND s.day < r.day_to
-  UNION ALL
-  ${binned(`
-    SELECT g.group_id, d.at, d.kind, d.wall_minutes, d.clock_minutes
-    FROM g JOIN runs r ON r.group_id = g.group_id
-    -- Laterally, so both ends of each edge bound the index range (joined plainly, one was a filter).
-    CROSS JOIN LATERAL (
-      SELECT d.at, d.kind::text AS kind, d.wall_minutes, d.clock_minutes FROM metric_duration d
-      WHERE d.unit_id = g.unit_id AND d.at >= ${FIRST} AND d.at < r.day_from
-      UNION ALL
-      SELECT d.at, d.kind::text, d.wall_minutes, d.clock_minutes FROM metric_duration d
-      WHERE d.unit_id = g.unit_id AND d.at >= r.day_to AND d.at < ${LAST}
-    ) d`)}`;
+const DURATION_BINS_EDGES = binned(`
+  SELECT g.group_id, d.at, d.kind, d.wall_minutes, d.clock_minutes
+  FROM g JOIN unnest($10::int[], $11::timestamptz[], $12::timestamptz[]) AS r(group_id, day_from, day_to)
+    ON r.group_id = g.group_id
+  -- Laterally, so both ends of each edge bound the index range (joined plainly, one was a filter).
+  CROSS JOIN LATERAL (
+    SELECT d.at, d.kind::text AS kind, d.wall_minutes, d.clock_minutes FROM metric_duration d
+    WHERE d.unit_id = g.unit_id AND d.at >= ${FIRST} AND d.at < r.day_from
+    UNION ALL
+    SELECT d.at, d.kind::text, d.wall_minutes, d.clock_minutes FROM metric_duration d
+    WHERE d.unit_id = g.unit_id AND d.at >= r.day_to AND d.at < ${LAST}
+  ) d`);
 
 /**
- * Counts per group, kind and bin over the whole period (idx 0) and per bucket, except the buckets that
- * are one day of the group's sketches ($8 groups, $9 bucket numbers): those are read as DURATION_DAYS.
+ * Counts per group, kind and bin over the whole period (idx 0) and per bucket. Sketch pieces ($5
+ * group, $6 'day' or 'week', $7 and $8 the range, $9 whether the piece counts for the whole period or
+ * for the buckets it falls in) cover the run of whole local days, in whole weeks where they fit for the
+ * period; the durations outside the runs come from `edges`. Buckets that are one sketch day are not
+ * pieces: they are read as DURATION_DAYS.
  */
-const durationBins = (source: string) => `
+const durationBins = (edges: string) => `
   WITH ${SETS},
-  runs AS (SELECT * FROM unnest($5::int[], $6::timestamptz[], $7::timestamptz[]) AS r(group_id, day_from, day_to)),
-  summarised AS (SELECT * FROM unnest($8::int[], $9::int[]) AS m(group_id, idx)),
-  d AS MATERIALIZED (SELECT d.*, ${bucketOf("d.at")} AS idx FROM (${source}) d)
-  SELECT d.group_id, 0 AS idx, d.kind, d.bin, sum(d.wall)::int AS wall, sum(d.business)::int AS business
-  FROM d GROUP BY d.group_id, d.kind, d.bin
-  UNION ALL
-  SELECT d.group_id, d.idx, d.kind, d.bin, sum(d.wall)::int, sum(d.business)::int
-  FROM d WHERE NOT EXISTS (SELECT 1 FROM summarised m WHERE m.group_id = d.group_id AND m.idx = d.idx)
-  GROUP BY d.group_id, d.idx, d.kind, d.bin`;
+  pieces AS (SELECT * FROM unnest($5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::boolean[])
+             AS p(group_id, grain, day_from, day_to, whole_period)),
+  edges AS MATERIALIZED (${edges}),
+  d AS (
+    SELECT p.group_id, CASE WHEN p.whole_period THEN 0 ELSE ${bucketOf("s.day")} END AS idx, s.kind::text AS kind,
+           s.bin, s.wall, s.business
+    FROM pieces p JOIN metric_duration_sketch s
+      ON p.grain = 'day' AND s.unit_id = p.group_id AND s.day >= p.day_from AND s.day < p.day_to
+    UNION ALL
+    SELECT p.group_id, 0, s.kind::text, s.bin, s.wall, s.business
+    FROM pieces p JOIN metric_duration_sketch_week s
+      ON p.grain = 'week' AND s.unit_id = p.group_id AND s.week >= p.day_from AND s.week < p.day_to
+    UNION ALL
+    SELECT e.group_id, 0, e.kind, e.bin, e.wall, e.business FROM edges e
+    UNION ALL
+    SELECT e.group_id, ${bucketOf("e.at")}, e.kind, e.bin, e.wall, e.business FROM edges e
+  )
+  SELECT d.group_id, d.idx, d.kind, d.bin, sum(d.wall)::int AS wall, sum(d.business)::int AS business
+  FROM d GROUP BY d.group_id, d.idx, d.kind, d.bin`;
 
-/** The quantile bins of the buckets that are one day of a group's sketches ($8, $9 as above). */
+/** The quantile bins of the buckets that are one day of a group's sketches ($2 groups, $3 bucket numbers). */
 const DURATION_DAYS = `
   SELECT m.group_id, m.idx, q.kind, q.wall_count, q.wall_p50_bin, q.wall_p90_bin, q.business_count,
          q.business_p50_bin, q.business_p90_bin
@@ -395,7 +404,9 @@ function dayRun(boundaries: readonly (Date | null)[], now: Date): Date[] | null 
 
 /**
  * Where each group's durations are read from: the run of whole local days its subtree's sketches
- * cover (or an empty run at the period's end), and which of its buckets are one of those days.
+ * cover (or an empty run at the period's end), which of its buckets are one of those days (read from
+ * their quantile rows), and the sketch pieces of the rest: the run in whole weeks and days for the
+ * whole period, and the days of the other buckets.
  */
 function sketchPlan(
   groups: readonly MetricsGroup[],
@@ -406,23 +417,63 @@ function sketchPlan(
   const last = boundaries[boundaries.length - 1] as Date;
   const runs = { groupIds: [] as number[], from: [] as Date[], to: [] as Date[] };
   const days = { groupIds: [] as number[], idx: [] as number[] };
+  const pieces = {
+    groupIds: [] as number[],
+    grains: [] as ("day" | "week")[],
+    from: [] as Date[],
+    to: [] as Date[],
+    wholePeriod: [] as boolean[],
+  };
+  const piece = (groupId: number, grain: "day" | "week", from: number, to: number, wholePeriod: boolean) => {
+    if (!(from < to)) return;
+    pieces.groupIds.push(groupId);
+    pieces.grains.push(grain);
+    pieces.from.push(new Date(from));
+    pieces.to.push(new Date(to));
+    pieces.wholePeriod.push(wholePeriod);
+  };
   for (const group of groups) {
-    const run = group.subtreeTimeZone
-      ? wholeRollupDays(boundaries, now, zoneOffsetMinutes(group.subtreeTimeZone) * 60_000)
-      : null;
+    const offsetMs = group.subtreeTimeZone ? zoneOffsetMinutes(group.subtreeTimeZone) * 60_000 : 0;
+    const run = group.subtreeTimeZone ? wholeRollupDays(boundaries, now, offsetMs) : null;
     runs.groupIds.push(group.groupId);
     runs.from.push(run?.from ?? last);
     runs.to.push(run?.to ?? last);
     if (!run) continue;
+    const [from, to] = [run.from.getTime(), run.to.getTime()];
+    const weeks = wholeWeeks(from, to, offsetMs);
+    if (weeks) {
+      piece(group.groupId, "day", from, weeks.from, true);
+      piece(group.groupId, "week", weeks.from, weeks.to, true);
+      piece(group.groupId, "day", weeks.to, to, true);
+    } else piece(group.groupId, "day", from, to, true);
     buckets.forEach((bucket, i) => {
-      const oneDay = bucket.end.getTime() - bucket.start.getTime() === DAY_MS;
-      if (oneDay && bucket.start >= run.from && bucket.end <= run.to) {
+      const start = Math.max(bucket.start.getTime(), from);
+      const end = Math.min(bucket.end.getTime(), to);
+      if (
+        bucket.end.getTime() - bucket.start.getTime() === DAY_MS &&
+        start === bucket.start.getTime() &&
+        end === bucket.end.getTime()
+      ) {
         days.groupIds.push(group.groupId);
         days.idx.push(i + 1);
-      }
+      } else piece(group.groupId, "day", start, end, false);
     });
   }
-  return { runs: [runs.groupIds, runs.from, runs.to], days: [days.groupIds, days.idx] };
+  return {
+    pieces: [pieces.groupIds, pieces.grains, pieces.from, pieces.to, pieces.wholePeriod],
+    runs: [runs.groupIds, runs.from, runs.to],
+    days: [days.groupIds, days.idx],
+  };
+}
+
+/** The local weeks (Monday to Monday, as date_trunc('week') counts them) wholly inside [from, to), if any. */
+function wholeWeeks(from: number, to: number, offsetMs: number): { from: number; to: number } | null {
+  const WEEK_MS = 7 * DAY_MS;
+  // 1970-01-05 was a Monday.
+  const monday = (ms: number) => Math.floor((ms + offsetMs - 4 * DAY_MS) / WEEK_MS) * WEEK_MS + 4 * DAY_MS - offsetMs;
+  const first = monday(from) === from ? from : monday(from) + WEEK_MS;
+  const end = monday(to);
+  return first < end ? { from: first, to: end } : null;
 }
 
 const DAY_MS = 86_400_000;
@@ -532,10 +583,11 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
       ? db.sql.query<Record<string, number>>(FLOWS_RAW, values)
       : db.sql.query<Record<string, number>>(FLOWS_ROLLUP, [...values, dayRun(values[2] as Date[], now)]),
     wantDurations
-      ? db.sql.query<DurationBinRow>(durationBins(raw ? DURATION_BINS_RAW : DURATION_BINS_ROLLUP), [
+      ? db.sql.query<DurationBinRow>(durationBins(raw ? DURATION_BINS_RAW : DURATION_BINS_EDGES), [
           ...values,
-          ...sketches.runs,
-          ...sketches.days,
+          ...sketches.pieces,
+          // The oracle reads no runs, and PostgreSQL refuses parameters it cannot type.
+          ...(raw ? [] : sketches.runs),
         ])
       : Promise.resolve([]),
     wantDurations && !raw && (sketches.days[0] as number[]).length

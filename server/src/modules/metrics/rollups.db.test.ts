@@ -145,6 +145,16 @@ describe("metrics rollups", () => {
        WHERE scratch.wall IS DISTINCT FROM s.wall OR scratch.business IS DISTINCT FROM s.business`,
     );
     expect(differences).toEqual([]);
+    // The weekly sketches are the daily ones summed by local week.
+    const weeks = await db.sql.query(
+      `WITH w AS (
+         SELECT s.unit_id, date_trunc('week', s.day, u.time_zone) AS week, s.kind, s.bin,
+                sum(s.wall)::int AS wall, sum(s.business)::int AS business
+         FROM metric_duration_sketch s JOIN unit u ON u.id = s.unit_id GROUP BY 1, 2, 3, 4)
+       SELECT * FROM w FULL JOIN metric_duration_sketch_week k USING (unit_id, week, kind, bin)
+       WHERE w.wall IS DISTINCT FROM k.wall OR w.business IS DISTINCT FROM k.business`,
+    );
+    expect(weeks).toEqual([]);
     // The quantile bins kept per day are those of the sketches as they stand.
     const stale = await db.sql.query(
       `SELECT * FROM metric_duration_day_of(NULL, NULL, NULL) f FULL JOIN metric_duration_day q USING (unit_id, day, kind)
