@@ -273,8 +273,8 @@ const DURATION_BINS_EDGES = binned(`
 /**
  * Counts per group, kind and bin over the whole period (idx 0) and per bucket. Sketch pieces ($5
  * group, $6 'day' or 'week', $7 and $8 the range, $9 whether the piece counts for the whole period or
- * for the buckets it falls in) cover the run of whole local days, in whole weeks where they fit for the
- * period; the durations outside the runs come from `edges`. Buckets that are one sketch day are not
+ * for the bucket it falls in) cover the run of whole local days, in whole weeks where they fit; the
+ * durations outside the runs come from `edges`. Buckets that are one sketch day are not
  * pieces: they are read as DURATION_DAYS.
  */
 const durationBins = (edges: string) => `
@@ -288,7 +288,8 @@ const durationBins = (edges: string) => `
     FROM pieces p JOIN metric_duration_sketch s
       ON p.grain = 'day' AND s.unit_id = p.group_id AND s.day >= p.day_from AND s.day < p.day_to
     UNION ALL
-    SELECT p.group_id, 0, s.kind::text, s.bin, s.wall, s.business
+    SELECT p.group_id, CASE WHEN p.whole_period THEN 0 ELSE ${bucketOf("s.week")} END, s.kind::text, s.bin, s.wall,
+           s.business
     FROM pieces p JOIN metric_duration_sketch_week s
       ON p.grain = 'week' AND s.unit_id = p.group_id AND s.week >= p.day_from AND s.week < p.day_to
     UNION ALL
@@ -405,8 +406,8 @@ function dayRun(boundaries: readonly (Date | null)[], now: Date): Date[] | null 
 /**
  * Where each group's durations are read from: the run of whole local days its subtree's sketches
  * cover (or an empty run at the period's end), which of its buckets are one of those days (read from
- * their quantile rows), and the sketch pieces of the rest: the run in whole weeks and days for the
- * whole period, and the days of the other buckets.
+ * their quantile rows), and the sketch pieces of the rest: the run for the whole period and each
+ * other bucket's part of it, in whole weeks and the days around them.
  */
 function sketchPlan(
   groups: readonly MetricsGroup[],
@@ -439,24 +440,24 @@ function sketchPlan(
     runs.from.push(run?.from ?? last);
     runs.to.push(run?.to ?? last);
     if (!run) continue;
+    // Whole weeks where they fit, days around them.
+    const span = (from: number, to: number, wholePeriod: boolean) => {
+      const weeks = wholeWeeks(from, to, offsetMs);
+      if (!weeks) return piece(group.groupId, "day", from, to, wholePeriod);
+      piece(group.groupId, "day", from, weeks.from, wholePeriod);
+      piece(group.groupId, "week", weeks.from, weeks.to, wholePeriod);
+      piece(group.groupId, "day", weeks.to, to, wholePeriod);
+    };
     const [from, to] = [run.from.getTime(), run.to.getTime()];
-    const weeks = wholeWeeks(from, to, offsetMs);
-    if (weeks) {
-      piece(group.groupId, "day", from, weeks.from, true);
-      piece(group.groupId, "week", weeks.from, weeks.to, true);
-      piece(group.groupId, "day", weeks.to, to, true);
-    } else piece(group.groupId, "day", from, to, true);
+    span(from, to, true);
     buckets.forEach((bucket, i) => {
       const start = Math.max(bucket.start.getTime(), from);
       const end = Math.min(bucket.end.getTime(), to);
-      if (
-        bucket.end.getTime() - bucket.start.getTime() === DAY_MS &&
-        start === bucket.start.getTime() &&
-        end === bucket.end.getTime()
-      ) {
+      const whole = start === bucket.start.getTime() && end === bucket.end.getTime();
+      if (whole && end - start === DAY_MS) {
         days.groupIds.push(group.groupId);
         days.idx.push(i + 1);
-      } else piece(group.groupId, "day", start, end, false);
+      } else if (start < end) span(start, end, false);
     });
   }
   return {

@@ -58,6 +58,7 @@ describe("metrics rollups", () => {
     ["a region by week", "KANWIL-JI", "2026-02-01T00:00:00+07:00", "2026-03-21T00:00:00+07:00", "WEEK"],
     ["an office by hour", "KANIM-MALANG", "2026-03-16T00:00:00+07:00", "2026-03-20T12:00:00+07:00", "HOUR"],
     ["a WITA region by month", "KANWIL-BA", "2026-01-01T00:00:00+08:00", "2026-04-01T00:00:00+08:00", "MONTH"],
+    ["a region by month", "KANWIL-JI", "2026-01-01T00:00:00+07:00", "2026-04-01T00:00:00+07:00", "MONTH"],
     ["a WITA region by WITA day", "KANWIL-BA", "2026-02-10T00:00:00+08:00", "2026-03-21T00:00:00+08:00", "DAY"],
     ["a region by day, the period over", "KANWIL-JI", "2026-02-10T00:00:00+07:00", "2026-03-01T00:00:00+07:00", "DAY"],
   ])("equal a computation from scratch: %s", async (_name, code, from, to, granularity) => {
