@@ -59,14 +59,13 @@ CREATE TABLE "metric_duration_day" (
     CONSTRAINT "metric_duration_day_pkey" PRIMARY KEY ("unit_id","day","kind")
 );
 
--- The quantile bins of the given sketches (all of them for NULL), from their bins in order.
+-- The quantile bins of the given sketches, from their bins in order. By key only: an "all of them"
+-- branch would be a scan of the whole table whenever the planner cannot rule it out beforehand.
 CREATE FUNCTION "metric_duration_day_of"(units INTEGER[], days TIMESTAMPTZ[], kinds "ClockKind"[]) RETURNS TABLE (
   unit_id INTEGER, day TIMESTAMPTZ, kind "ClockKind", wall_count INTEGER, wall_p50_bin INTEGER, wall_p90_bin INTEGER,
   business_count INTEGER, business_p50_bin INTEGER, business_p90_bin INTEGER
 ) LANGUAGE sql STABLE AS $$
   WITH s AS (
-    SELECT s.* FROM metric_duration_sketch s WHERE units IS NULL
-    UNION ALL
     SELECT s.* FROM unnest(units, days, kinds) AS k(unit_id, day, kind)
     JOIN metric_duration_sketch s ON s.unit_id = k.unit_id AND s.day = k.day AND s.kind = k.kind
   ),
@@ -157,7 +156,12 @@ CROSS JOIN LATERAL (VALUES (metric_duration_bin(d.wall_minutes), 1, 0),
 WHERE v.bin IS NOT NULL
 GROUP BY 1, 2, 3, 4;
 
-INSERT INTO metric_duration_day SELECT * FROM metric_duration_day_of(NULL, NULL, NULL);
+INSERT INTO metric_duration_day
+SELECT d.* FROM (
+  SELECT array_agg(unit_id) AS units, array_agg(day) AS days, array_agg(kind) AS kinds
+  FROM (SELECT DISTINCT unit_id, day, kind FROM metric_duration_sketch) k
+) keys
+CROSS JOIN LATERAL metric_duration_day_of(coalesce(keys.units, '{}'), keys.days, keys.kinds) d;
 
 INSERT INTO metric_duration_sketch_week (unit_id, week, kind, bin, wall, business)
 SELECT s.unit_id, date_trunc('week', s.day, u.time_zone), s.kind, s.bin, sum(s.wall), sum(s.business)

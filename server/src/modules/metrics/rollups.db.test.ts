@@ -158,7 +158,11 @@ describe("metrics rollups", () => {
     expect(weeks).toEqual([]);
     // The quantile bins kept per day are those of the sketches as they stand.
     const stale = await db.sql.query(
-      `SELECT * FROM metric_duration_day_of(NULL, NULL, NULL) f FULL JOIN metric_duration_day q USING (unit_id, day, kind)
+      `WITH f AS (
+         SELECT d.* FROM (SELECT array_agg(unit_id) AS u, array_agg(day) AS d, array_agg(kind) AS k
+                          FROM (SELECT DISTINCT unit_id, day, kind FROM metric_duration_sketch) keys) a
+         CROSS JOIN LATERAL metric_duration_day_of(a.u, a.d, a.k) d)
+       SELECT * FROM f FULL JOIN metric_duration_day q USING (unit_id, day, kind)
        WHERE row(f.*) IS DISTINCT FROM row(q.*)`,
     );
     expect(stale).toEqual([]);
