@@ -34,7 +34,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPostgres(connectionString: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max });
+  // Requests are short reads (a page of 50, a few thousand rollup rows): starting parallel workers costs
+  // more than they save. Measured on the 10 M dataset: the ticket page's query took 43 ms with a parallel
+  // plan the planner preferred for it, 15–20 ms without (BENCHMARKS.md §8).
+  const pool = new pg.Pool({ connectionString, max, options: "-c max_parallel_workers_per_gather=0" });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
