@@ -19,7 +19,7 @@ import pg from "pg";
 import { type Database, openDatabase } from "../server/src/db/database.js";
 import { newSessionToken, sha256Hex } from "../server/src/modules/auth/tokens.js";
 import { bucketsFor } from "../server/src/modules/metrics/buckets.js";
-import { computeFigures, type MetricsGroup } from "../server/src/modules/metrics/metrics-service.js";
+import { computeFigures, subtreeGroup } from "../server/src/modules/metrics/metrics-service.js";
 import { loadUnitTree } from "../server/src/modules/units/unit-repository.js";
 import type { UnitNode, UnitTree } from "../server/src/modules/units/unit-tree.js";
 import { startChangeGenerator } from "./lib/change-generator.js";
@@ -635,11 +635,7 @@ async function explainMetrics(database: Database, sql: pg.Client, tree: UnitTree
     {
       name: "nationalOverview",
       run: () => {
-        const groups: MetricsGroup[] = regions.map((unit) => ({
-          groupId: unit.id,
-          unitIds: [...tree.subtree(unit.id)],
-          subtreeTimeZone: unit.timeZone,
-        }));
+        const groups = regions.map((unit) => subtreeGroup(tree, unit));
         const buckets = bucketsFor(new Date(now.getTime() - 30 * DAY_MS), now, "DAY", "Asia/Jakarta");
         return computeFigures(database, { groups, buckets, now, want: NATIONAL_WANTS });
       },
@@ -647,9 +643,7 @@ async function explainMetrics(database: Database, sql: pg.Client, tree: UnitTree
     {
       name: "unitMetrics",
       run: () => {
-        const groups = [
-          { groupId: target.id, unitIds: [...tree.subtree(target.id)], subtreeTimeZone: target.timeZone },
-        ];
+        const groups = [subtreeGroup(tree, target)];
         const buckets = bucketsFor(new Date(now.getTime() - 90 * DAY_MS), now, "DAY", target.timeZone);
         return computeFigures(database, { groups, buckets, now, want: UNIT_WANTS });
       },

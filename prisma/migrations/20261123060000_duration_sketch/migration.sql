@@ -87,10 +87,19 @@ CREATE FUNCTION "metric_duration_day_of"(units INTEGER[], days TIMESTAMPTZ[], ki
 $$;
 
 -- The bin of a duration in minutes; NULL for none. Kept in one place: the trigger, the backfill and the
--- queries that bin durations on the fly all call it.
+-- queries that bin durations on the fly all call it (through metric_duration_bins).
 CREATE FUNCTION "metric_duration_bin"(minutes DOUBLE PRECISION) RETURNS INTEGER
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN minutes < 1.0 / 60 THEN -32768 ELSE ceil(ln(minutes) / ln(1.02 / 0.98))::int END
+$$;
+
+-- A duration as sketch counts: one in the bin of its wall time, one in the bin of its business time
+-- (when a clock counted it).
+CREATE FUNCTION "metric_duration_bins"(wall_minutes DOUBLE PRECISION, clock_minutes DOUBLE PRECISION)
+RETURNS TABLE (bin INTEGER, wall INTEGER, business INTEGER) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT v.bin, v.wall, v.business
+  FROM (VALUES (metric_duration_bin(wall_minutes), 1, 0), (metric_duration_bin(clock_minutes), 0, 1)) AS v(bin, wall, business)
+  WHERE v.bin IS NOT NULL
 $$;
 
 -- Each unit with itself and every ancestor: the subtrees it counts in.
@@ -113,9 +122,7 @@ BEGIN
            date_trunc('week', a.at, r.root_time_zone) AS week, a.kind, v.bin, v.wall, v.business
     FROM added a
     JOIN unit_subtree_roots() r ON r.unit_id = a.unit_id
-    CROSS JOIN LATERAL (VALUES (metric_duration_bin(a.wall_minutes), 1, 0),
-                               (metric_duration_bin(a.clock_minutes), 0, 1)) AS v(bin, wall, business)
-    WHERE v.bin IS NOT NULL
+    CROSS JOIN LATERAL metric_duration_bins(a.wall_minutes, a.clock_minutes) v
   ),
   daily AS (
     INSERT INTO metric_duration_sketch AS s (unit_id, day, kind, bin, wall, business)
@@ -151,9 +158,7 @@ INSERT INTO metric_duration_sketch (unit_id, day, kind, bin, wall, business)
 SELECT r.root_id, date_trunc('day', d.at, r.root_time_zone), d.kind, v.bin, sum(v.wall), sum(v.business)
 FROM metric_duration d
 JOIN unit_subtree_roots() r ON r.unit_id = d.unit_id
-CROSS JOIN LATERAL (VALUES (metric_duration_bin(d.wall_minutes), 1, 0),
-                           (metric_duration_bin(d.clock_minutes), 0, 1)) AS v(bin, wall, business)
-WHERE v.bin IS NOT NULL
+CROSS JOIN LATERAL metric_duration_bins(d.wall_minutes, d.clock_minutes) v
 GROUP BY 1, 2, 3, 4;
 
 INSERT INTO metric_duration_day

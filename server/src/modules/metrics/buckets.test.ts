@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BucketRangeError, bucketsFor, type Granularity, wholeRollupDays } from "./buckets.js";
+import { BucketRangeError, bucketsFor, type Granularity, wholeRollupDays, wholeWeeks } from "./buckets.js";
 
 const iso = (d: Date) => d.toISOString();
 
@@ -167,5 +167,38 @@ describe("wholeRollupDays", () => {
         );
       }
     }
+  });
+});
+
+describe("wholeWeeks", () => {
+  const at = (iso: string) => new Date(iso).getTime();
+  const WIB = 7 * 3_600_000;
+  const WIT = 9 * 3_600_000;
+  it.each<[string, string, string, number, [string, string] | null]>([
+    [
+      "Monday to Monday in WIB",
+      "2026-11-01T17:00:00Z", // Monday 2 Nov 00:00 WIB
+      "2026-11-15T17:00:00Z",
+      WIB,
+      ["2026-11-01T17:00:00.000Z", "2026-11-15T17:00:00.000Z"],
+    ],
+    [
+      "days on both sides are left out",
+      "2026-10-29T17:00:00Z", // Friday
+      "2026-11-18T17:00:00Z", // Thursday
+      WIB,
+      ["2026-11-01T17:00:00.000Z", "2026-11-15T17:00:00.000Z"],
+    ],
+    ["less than a week", "2026-11-03T17:00:00Z", "2026-11-08T17:00:00Z", WIB, null],
+    [
+      "WIT Mondays start at 15:00 UTC",
+      "2026-11-01T15:00:00Z",
+      "2026-11-08T15:00:00Z",
+      WIT,
+      ["2026-11-01T15:00:00.000Z", "2026-11-08T15:00:00.000Z"],
+    ],
+  ])("%s", (_name, from, to, offsetMs, expected) => {
+    const weeks = wholeWeeks(at(from), at(to), offsetMs);
+    expect(weeks && [iso(new Date(weeks.from)), iso(new Date(weeks.to))]).toEqual(expected);
   });
 });

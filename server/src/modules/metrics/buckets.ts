@@ -17,7 +17,7 @@ export class BucketRangeError extends Error {
 }
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+export const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Buckets covering [from, to) on the unit's local calendar: hours, days, ISO weeks (from Monday) or
@@ -113,4 +113,12 @@ export function wholeRollupDays(
     to = day + DAY_MS;
   }
   return from === null || to === null ? null : { from: new Date(from), to: new Date(to) };
+}
+
+/** The local weeks (Monday to Monday, as date_trunc('week') counts them) wholly inside [from, to), if any. */
+export function wholeWeeks(from: number, to: number, offsetMs: number): { from: number; to: number } | null {
+  const monday = (ms: number) => floorLocal(ms + offsetMs, "WEEK") - offsetMs;
+  const first = monday(from) === from ? from : monday(from) + 7 * DAY_MS;
+  const end = monday(to);
+  return first < end ? { from: first, to: end } : null;
 }

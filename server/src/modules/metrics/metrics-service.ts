@@ -2,7 +2,8 @@ import type { Database } from "../../db/database.js";
 import type { ClockKind } from "../../generated/prisma/enums.js";
 import { zoneOffsetMinutes } from "../sla/clock/calendar.js";
 import { OPEN_STATUSES } from "../tickets/status-machine.js";
-import { type Bucket, wholeRollupDays } from "./buckets.js";
+import type { UnitNode, UnitTree } from "../units/unit-tree.js";
+import { type Bucket, DAY_MS, wholeRollupDays, wholeWeeks } from "./buckets.js";
 import { binValue, DurationSketch } from "./duration-sketch.js";
 
 /** Units whose figures are added together: a unit and its subtree, or a regional office and its UPTs. */
@@ -14,6 +15,11 @@ export interface MetricsGroup {
    * durations are then read from the subtree's daily sketches where the buckets allow.
    */
   readonly subtreeTimeZone?: string;
+}
+
+/** A unit with all its descendants, as one group. */
+export function subtreeGroup(tree: UnitTree, unit: UnitNode): MetricsGroup {
+  return { groupId: unit.id, unitIds: [...tree.subtree(unit.id)], subtreeTimeZone: unit.timeZone };
 }
 
 export interface Quantiles {
@@ -243,10 +249,7 @@ const DURATIONS_RAW = `
 /** Durations (group_id, at, kind, wall_minutes, clock_minutes) as sketch rows (group_id, at, kind, bin, wall, business). */
 const binned = (durations: string) => `
   SELECT d.group_id, d.at, d.kind, v.bin, v.wall, v.business
-  FROM (${durations}) d
-  CROSS JOIN LATERAL (VALUES (metric_duration_bin(d.wall_minutes), 1, 0),
-                             (metric_duration_bin(d.clock_minutes), 0, 1)) AS v(bin, wall, business)
-  WHERE v.bin IS NOT NULL`;
+  FROM (${durations}) d CROSS JOIN LATERAL metric_duration_bins(d.wall_minutes, d.clock_minutes) v`;
 
 const DURATION_BINS_RAW = binned(`
   SELECT g.group_id, d.at, d.kind, d.wall_minutes, d.clock_minutes
@@ -434,7 +437,7 @@ function sketchPlan(
     pieces.wholePeriod.push(wholePeriod);
   };
   for (const group of groups) {
-    const offsetMs = group.subtreeTimeZone ? zoneOffsetMinutes(group.subtreeTimeZone) * 60_000 : 0;
+    const offsetMs = zoneOffsetMinutes(group.subtreeTimeZone ?? "Asia/Jakarta") * 60_000;
     const run = group.subtreeTimeZone ? wholeRollupDays(boundaries, now, offsetMs) : null;
     runs.groupIds.push(group.groupId);
     runs.from.push(run?.from ?? last);
@@ -467,18 +470,6 @@ function sketchPlan(
   };
 }
 
-/** The local weeks (Monday to Monday, as date_trunc('week') counts them) wholly inside [from, to), if any. */
-function wholeWeeks(from: number, to: number, offsetMs: number): { from: number; to: number } | null {
-  const WEEK_MS = 7 * DAY_MS;
-  // 1970-01-05 was a Monday.
-  const monday = (ms: number) => Math.floor((ms + offsetMs - 4 * DAY_MS) / WEEK_MS) * WEEK_MS + 4 * DAY_MS - offsetMs;
-  const first = monday(from) === from ? from : monday(from) + WEEK_MS;
-  const end = monday(to);
-  return first < end ? { from: first, to: end } : null;
-}
-
-const DAY_MS = 86_400_000;
-
 interface DurationBinRow {
   group_id: number;
   idx: number;
@@ -510,14 +501,17 @@ const DURATION_FIELDS: Record<ClockKind, { wall: keyof DurationFigures; business
   RESOLUTION: { wall: "resolutionWall", business: "resolutionBusiness" },
 };
 
-const quantileOf = (bin: number | null) => (bin === null ? null : binValue(bin));
-
 /** Sets the durations of each group's period (idx 0) and buckets from sketch bins and day rows. */
 function applyDurations(
   at: (groupId: number, idx: number) => Figures | undefined,
   bins: readonly DurationBinRow[],
   days: readonly DurationDayRow[],
 ) {
+  // Business time is counted only where a clock stopped at the event; the count is of durations.
+  const set = (figures: Figures, kind: ClockKind, count: number, wall: Quantiles, business: Quantiles) => {
+    figures[DURATION_FIELDS[kind].wall] = { ...wall, count };
+    figures[DURATION_FIELDS[kind].business] = { ...business, count };
+  };
   const sketches = new Map<
     string,
     { figures: Figures; kind: ClockKind; wall: DurationSketch; business: DurationSketch }
@@ -534,28 +528,29 @@ function applyDurations(
     entry.wall.add(row.bin, row.wall);
     entry.business.add(row.bin, row.business);
   }
-  // Business time is counted only where a clock stopped at the event; the count is of durations.
+  const quantiles = (sketch: DurationSketch): Quantiles => ({
+    count: sketch.count,
+    median: sketch.quantile(0.5),
+    p90: sketch.quantile(0.9),
+  });
   for (const { figures, kind, wall, business } of sketches.values()) {
-    figures[DURATION_FIELDS[kind].wall] = { count: wall.count, median: wall.quantile(0.5), p90: wall.quantile(0.9) };
-    figures[DURATION_FIELDS[kind].business] = {
-      count: wall.count,
-      median: business.quantile(0.5),
-      p90: business.quantile(0.9),
-    };
+    set(figures, kind, wall.count, quantiles(wall), quantiles(business));
   }
+  const fromBins = (count: number, p50: number | null, p90: number | null): Quantiles => ({
+    count,
+    median: p50 === null ? null : binValue(p50),
+    p90: p90 === null ? null : binValue(p90),
+  });
   for (const row of days) {
     const figures = at(row.group_id, row.idx);
     if (!figures) continue;
-    figures[DURATION_FIELDS[row.kind].wall] = {
-      count: row.wall_count,
-      median: quantileOf(row.wall_p50_bin),
-      p90: quantileOf(row.wall_p90_bin),
-    };
-    figures[DURATION_FIELDS[row.kind].business] = {
-      count: row.wall_count,
-      median: quantileOf(row.business_p50_bin),
-      p90: quantileOf(row.business_p90_bin),
-    };
+    set(
+      figures,
+      row.kind,
+      row.wall_count,
+      fromBins(row.wall_count, row.wall_p50_bin, row.wall_p90_bin),
+      fromBins(row.business_count, row.business_p50_bin, row.business_p90_bin),
+    );
   }
 }
 

@@ -34,6 +34,7 @@ import {
   computeFigures,
   type Figures,
   type Quantiles,
+  subtreeGroup,
 } from "./metrics-service.js";
 import { SharedFigures } from "./shared-figures.js";
 
@@ -362,11 +363,7 @@ async function metricsOf(
     if (error instanceof BucketRangeError) throw badInput(error.message, "granularity");
     throw error;
   }
-  const groups = units.map((unit) => ({
-    groupId: unit.id,
-    unitIds: [...ctx.units.subtree(unit.id)],
-    subtreeTimeZone: unit.timeZone,
-  }));
+  const groups = units.map((unit) => subtreeGroup(ctx.units, unit));
   const [figures, breakdown] = await Promise.all([
     computeFigures(ctx.db, { groups, buckets, want: wanted(info) }),
     selectsField(info, "breakdown") ? computeBreakdown(ctx.db, { groups, buckets }) : new Map<number, BreakdownRow[]>(),
@@ -416,11 +413,7 @@ async function regionFigures(
     .filter((unit) => unit.type === "REGIONAL_OFFICE")
     .sort((a, b) => a.code.localeCompare(b.code));
   if (!regions.length) return [];
-  const groups = regions.map((unit) => ({
-    groupId: unit.id,
-    unitIds: [...ctx.units.subtree(unit.id)],
-    subtreeTimeZone: unit.timeZone,
-  }));
+  const groups = regions.map((unit) => subtreeGroup(ctx.units, unit));
   const figures = await computeFigures(ctx.db, { groups, buckets: days, want });
   return regions.map((unit) => {
     const [totals, ...daily] = figures.get(unit.id) as Figures[];

@@ -8,7 +8,7 @@ import { loadUnitTree } from "../units/unit-repository.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { type Bucket, bucketsFor, type Granularity } from "./buckets.js";
 import { binOf, RELATIVE_ACCURACY } from "./duration-sketch.js";
-import { computeFigures, type MetricsGroup } from "./metrics-service.js";
+import { computeFigures, type MetricsGroup, subtreeGroup } from "./metrics-service.js";
 
 const NOW = new Date("2026-03-20T05:00:00Z");
 let db: Database;
@@ -30,7 +30,7 @@ afterAll(async () => {
 const groupOf = (code: string): MetricsGroup => {
   const unit = tree.byCode(code);
   if (!unit) throw new Error(code);
-  return { groupId: unit.id, unitIds: [...tree.subtree(unit.id)], subtreeTimeZone: unit.timeZone };
+  return subtreeGroup(tree, unit);
 };
 
 async function compare(
