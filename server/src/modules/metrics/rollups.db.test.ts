@@ -175,6 +175,26 @@ describe("metrics rollups", () => {
     expect(root?.sketched).toBe(root?.durations);
   });
 
+  it("rebuild the sketches from the durations to what the trigger kept", async () => {
+    const snapshot = async () =>
+      Promise.all([
+        db.sql.query("SELECT * FROM metric_duration_sketch ORDER BY unit_id, day, kind, bin"),
+        db.sql.query("SELECT * FROM metric_duration_sketch_week ORDER BY unit_id, week, kind, bin"),
+        db.sql.query("SELECT * FROM metric_duration_day ORDER BY unit_id, day, kind"),
+      ]);
+    const kept = await snapshot();
+    expect(kept.map((rows) => rows.length > 0)).toEqual([true, true, true]);
+    // What a changed unit tree leaves behind: counts that no longer match the durations.
+    await db.sql.query(
+      "UPDATE metric_duration_sketch SET wall = wall + 1 WHERE bin = (SELECT min(bin) FROM metric_duration_sketch)",
+    );
+    await db.sql.query("DELETE FROM metric_duration_sketch_week WHERE kind = 'FIRST_RESPONSE'");
+    await db.sql.query("UPDATE metric_duration_day SET wall_p50_bin = wall_p50_bin + 7");
+    expect(await snapshot()).not.toEqual(kept);
+    await db.sql.query("SELECT metric_duration_sketch_rebuild()");
+    expect(await snapshot()).toEqual(kept);
+  });
+
   it("keep the daily rollups equal to the hourly ones summed by WIB day", async () => {
     const differences = await db.sql.query(
       `WITH h AS (
