@@ -9,6 +9,7 @@ import type { Config } from "./config/env.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate, pendingMigrations } from "./db/migrator.js";
 import { DomainError } from "./errors.js";
+import type { Unit } from "./generated/prisma/client.js";
 import type { Context } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { csvExports } from "./http/csv-export.js";
@@ -65,7 +66,7 @@ export interface App {
 export async function buildApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await openDatabase(config.database);
-  let units: UnitTree | null = null;
+  let units: UnitTree<Unit> | null = null;
   let calendars: CalendarDirectory | null = null;
   let server: Server | null = null;
   let ready = false;
@@ -177,7 +178,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       },
     },
     context: async (initial): Promise<Context> => {
-      const tree = ticketDeps.units();
+      const tree = loadedUnits();
       const overWebSocket = "websocket" in initial;
       const authorization = overWebSocket
         ? initial.websocket.authorization

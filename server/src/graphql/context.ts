@@ -1,4 +1,5 @@
 import type { Database } from "../db/database.js";
+import type { Unit } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import type { LoginThrottle } from "../modules/auth/login-throttle.js";
 import type { Viewer } from "../modules/auth/viewer.js";
@@ -11,7 +12,8 @@ import type { UnitTree } from "../modules/units/unit-tree.js";
 /** Built once per operation; everything a resolver may touch. */
 export interface Context {
   readonly db: Database;
-  readonly units: UnitTree;
+  /** The unit tree with each unit's whole row. */
+  readonly units: UnitTree<Unit>;
   readonly viewer: Viewer;
   /** The credential the viewer was read from, for re-checking long-lived subscriptions. */
   readonly authorization: string | null;

@@ -554,6 +554,8 @@ function applyDurations(
   }
 }
 
+const judged = (met: number, breached: number) => ({ met, breached, judged: met + breached });
+
 /**
  * The figures of every group, exactly from the log and the clocks: per group, the whole period first
  * (all buckets together), then each bucket in order.
@@ -615,7 +617,6 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
     f.ratings = row.ratings ?? 0;
     f.ratingSum = row.rating_sum ?? 0;
     f.ratingsSatisfied = row.ratings_satisfied ?? 0;
-    const judged = (met: number, breached: number) => ({ met, breached, judged: met + breached });
     f.clocks = [
       { clock: "FIRST_RESPONSE", ...judged(row.first_response_met ?? 0, row.first_response_breached ?? 0) },
       { clock: "RESOLUTION", ...judged(row.resolution_met ?? 0, row.resolution_breached ?? 0) },

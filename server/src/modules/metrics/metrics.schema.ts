@@ -232,7 +232,7 @@ const UnitMetricsRef = builder.objectRef<UnitMetricsResult>("UnitMetrics").imple
     unit: t.field({
       type: UnitRef,
       description: "The unit.",
-      resolve: (m, _args, ctx) => unitRow(ctx.db, m.unit.id),
+      resolve: (m, _args, ctx) => unitRow(ctx.units, m.unit.id),
     }),
     timeZone: t.string({ description: "The IANA zone buckets follow.", resolve: (m) => m.unit.timeZone }),
     granularity: t.field({ type: GranularityEnum, description: "Bucket size.", resolve: (m) => m.granularity }),
@@ -295,7 +295,7 @@ const RegionRowRef = builder.objectRef<RegionRow>("RegionalOverview").implement(
     unit: t.field({
       type: UnitRef,
       description: "The regional office; `provinceCode` places it on the map.",
-      resolve: (r, _args, ctx) => unitRow(ctx.db, r.unit.id),
+      resolve: (r, _args, ctx) => unitRow(ctx.units, r.unit.id),
     }),
     figures: t.field({ type: FiguresRef, description: "Headline figures.", resolve: (r) => r.figures }),
     status: t.field({ type: MetricStatusEnum, description: "Map colour.", resolve: (r) => r.status }),

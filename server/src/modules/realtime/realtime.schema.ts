@@ -46,7 +46,7 @@ const QueueSnapshotRef = builder.objectRef<QueueSnapshot>("QueueSnapshot").imple
     unit: t.field({
       type: UnitRef,
       description: "The unit watched.",
-      resolve: (snapshot, _args, ctx) => unitRow(ctx.db, snapshot.unitId),
+      resolve: (snapshot, _args, ctx) => unitRow(ctx.units, snapshot.unitId),
     }),
     computedAt: t.field({
       type: "DateTime",

@@ -241,7 +241,7 @@ export const TicketEventRef = builder.prismaNode("TicketEvent", {
       type: UnitRef,
       description: "The unit that owned the ticket when it happened (for a transfer, the receiving unit).",
       // Units are public within the API and few; by id, so an event from another scope still names its unit.
-      resolve: (event, _args, ctx) => unitRow(ctx.db, event.unitId),
+      resolve: (event, _args, ctx) => unitRow(ctx.units, event.unitId),
     }),
     data: t.expose("data", {
       type: "JSON",

@@ -1,19 +1,19 @@
 import type { Database } from "../../db/database.js";
+import type { Unit } from "../../generated/prisma/client.js";
 import { UnitTree } from "./unit-tree.js";
 
-export async function loadUnitTree(db: Database): Promise<UnitTree> {
-  const rows = await db.prisma.unit.findMany({
-    select: { id: true, code: true, name: true, type: true, parentId: true, timeZone: true },
-  });
-  return new UnitTree(rows);
+/** The units with their whole rows: a few hundred, read once at start. */
+export async function loadUnitTree(db: Database): Promise<UnitTree<Unit>> {
+  return new UnitTree(await db.prisma.unit.findMany());
 }
 
 /**
- * One unit's row. Prisma batches the findUnique calls of one tick into one query, so the many
- * resolvers that name a unit (overview rows, streamed events, queue snapshots) share it.
+ * One unit's row, from the tree in memory: the many resolvers that name a unit (overview rows,
+ * streamed events, queue snapshots) would otherwise each ask the database for reference data that
+ * changes a few times a year and is already held there for the scope checks.
  */
-export async function unitRow(db: Database, id: number) {
-  const unit = await db.prisma.unit.findUnique({ where: { id } });
+export function unitRow(tree: UnitTree<Unit>, id: number): Unit {
+  const unit = tree.get(id);
   if (!unit) throw new Error(`unit ${id} does not exist`);
   return unit;
 }

@@ -13,13 +13,13 @@ export interface UnitNode {
  * The organisation held in memory: about two hundred units that change a few times a year. Scope
  * checks and subtree filters are set lookups here instead of recursive queries on every request.
  */
-export class UnitTree {
-  private readonly byId = new Map<number, UnitNode>();
-  private readonly byCodeMap = new Map<string, UnitNode>();
+export class UnitTree<N extends UnitNode = UnitNode> {
+  private readonly byId = new Map<number, N>();
+  private readonly byCodeMap = new Map<string, N>();
   private readonly childrenOf = new Map<number, number[]>();
   private readonly subtreeCache = new Map<number, ReadonlySet<number>>();
 
-  constructor(units: readonly UnitNode[]) {
+  constructor(units: readonly N[]) {
     for (const unit of units) {
       this.byId.set(unit.id, unit);
       this.byCodeMap.set(unit.code, unit);
@@ -35,17 +35,17 @@ export class UnitTree {
     return this.byId.size;
   }
 
-  get(id: number): UnitNode | undefined {
+  get(id: number): N | undefined {
     return this.byId.get(id);
   }
 
-  byCode(code: string): UnitNode | undefined {
+  byCode(code: string): N | undefined {
     return this.byCodeMap.get(code);
   }
 
   /** The units directly below. */
-  children(unitId: number): UnitNode[] {
-    return (this.childrenOf.get(unitId) ?? []).map((id) => this.byId.get(id) as UnitNode);
+  children(unitId: number): N[] {
+    return (this.childrenOf.get(unitId) ?? []).map((id) => this.byId.get(id) as N);
   }
 
   /** The unit itself and every unit below it. */
@@ -68,8 +68,8 @@ export class UnitTree {
   }
 
   /** The path from the root down to the unit. */
-  ancestry(unitId: number): UnitNode[] {
-    const path: UnitNode[] = [];
+  ancestry(unitId: number): N[] {
+    const path: N[] = [];
     let current = this.byId.get(unitId);
     while (current) {
       path.unshift(current);
