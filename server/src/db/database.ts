@@ -8,6 +8,12 @@ import { PrismaClient } from "../generated/prisma/client.js";
 /** Plain SQL access for what Prisma cannot say well: migrations, bulk seeding, locking reads. */
 export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * The same for a fixed statement run often with different values: each connection prepares it once
+   * under `name`, and PostgreSQL stops planning it again once a generic plan proves no costlier than
+   * the plans it made for the values seen. `name` must always go with the same `text`.
+   */
+  prepared<Row = Record<string, unknown>>(name: string, text: string, params: readonly unknown[]): Promise<Row[]>;
   /** Runs one or more statements without parameters. */
   exec(text: string): Promise<void>;
 }
@@ -43,6 +49,7 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql: Sql = {
     query: async (text, params) => (await pool.query(text, params as unknown[] | undefined)).rows,
+    prepared: async (name, text, params) => (await pool.query({ name, text, values: params as unknown[] })).rows,
     exec: async (text) => {
       await pool.query(text);
     },
@@ -57,6 +64,8 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
         await client.query("BEGIN");
         const result = await work({
           query: async (text, params) => (await client.query(text, params as unknown[] | undefined)).rows,
+          prepared: async (name, text, params) =>
+            (await client.query({ name, text, values: params as unknown[] })).rows,
           exec: async (text) => {
             await client.query(text);
           },
@@ -84,6 +93,8 @@ async function openPglite(dataDir: string): Promise<Database> {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const sql: Sql = {
     query: async (text, params) => (await pglite.query(text, params as unknown[] | undefined)).rows as never[],
+    // One in-process connection, planned each time; nothing to gain from naming.
+    prepared: async (_name, text, params) => (await pglite.query(text, params as unknown[])).rows as never[],
     exec: async (text) => {
       await pglite.exec(text);
     },
@@ -96,6 +107,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       pglite.transaction((tx) =>
         work({
           query: async (text, params) => (await tx.query(text, params as unknown[] | undefined)).rows as never[],
+          prepared: async (_name, text, params) => (await tx.query(text, params as unknown[])).rows as never[],
           exec: async (text) => {
             await tx.exec(text);
           },

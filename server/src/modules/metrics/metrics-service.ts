@@ -303,6 +303,8 @@ const durationBins = (edges: string) => `
   SELECT d.group_id, d.idx, d.kind, d.bin, sum(d.wall)::int AS wall, sum(d.business)::int AS business
   FROM d GROUP BY d.group_id, d.idx, d.kind, d.bin`;
 
+const DURATION_BINS_ROLLUP = durationBins(DURATION_BINS_EDGES);
+
 /** The quantile bins of the buckets that are one day of a group's sketches ($2 groups, $3 bucket numbers). */
 const DURATION_DAYS = `
   SELECT m.group_id, m.idx, q.kind, q.wall_count, q.wall_p50_bin, q.wall_p90_bin, q.business_count,
@@ -579,24 +581,30 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
   const [flows, spans, spanDays, backlog, openNow, after] = await Promise.all([
     raw
       ? db.sql.query<Record<string, number>>(FLOWS_RAW, values)
-      : db.sql.query<Record<string, number>>(FLOWS_ROLLUP, [...values, dayRun(values[2] as Date[], now)]),
-    wantDurations
-      ? db.sql.query<DurationBinRow>(durationBins(raw ? DURATION_BINS_RAW : DURATION_BINS_EDGES), [
+      : db.sql.prepared<Record<string, number>>("metrics_flows", FLOWS_ROLLUP, [
           ...values,
-          ...sketches.pieces,
-          // The oracle reads no runs, and PostgreSQL refuses parameters it cannot type.
-          ...(raw ? [] : sketches.runs),
-        ])
-      : Promise.resolve([]),
+          dayRun(values[2] as Date[], now),
+        ]),
+    !wantDurations
+      ? Promise.resolve([])
+      : raw
+        ? db.sql.query<DurationBinRow>(durationBins(DURATION_BINS_RAW), [...values, ...sketches.pieces])
+        : db.sql.prepared<DurationBinRow>("metrics_duration_bins", DURATION_BINS_ROLLUP, [
+            ...values,
+            ...sketches.pieces,
+            ...sketches.runs,
+          ]),
     wantDurations && !raw && (sketches.days[0] as number[]).length
-      ? db.sql.query<DurationDayRow>(DURATION_DAYS, [values[2], ...sketches.days])
+      ? db.sql.prepared<DurationDayRow>("metrics_duration_days", DURATION_DAYS, [values[2], ...sketches.days])
       : Promise.resolve([]),
-    readBacklog ? db.sql.query<Record<string, number>>(BACKLOG, values) : Promise.resolve([]),
-    raw ? Promise.resolve([]) : db.sql.query<{ group_id: number; open: number }>(OPEN_NOW, values.slice(0, 2)),
+    readBacklog ? db.sql.prepared<Record<string, number>>("metrics_backlog", BACKLOG, values) : Promise.resolve([]),
+    raw
+      ? Promise.resolve([])
+      : db.sql.prepared<{ group_id: number; open: number }>("metrics_open_now", OPEN_NOW, values.slice(0, 2)),
     // What changed after the period, to read the backlog back from now.
     raw || lastEnd.getTime() >= now.getTime()
       ? Promise.resolve([])
-      : db.sql.query<Record<string, number>>(FLOWS_ROLLUP, [
+      : db.sql.prepared<Record<string, number>>("metrics_flows", FLOWS_ROLLUP, [
           values[0],
           values[1],
           [lastEnd, "infinity"],
