@@ -95,7 +95,8 @@ export async function authenticate(
   const hash = sha256Hex(token);
   if (token.startsWith(SESSION_TOKEN_PREFIX)) {
     // One round trip on every request: the session and its user together.
-    const [session] = await db.sql.query<SessionRow>(
+    const [session] = await db.sql.prepared<SessionRow>(
+      "auth_session",
       `SELECT s.id AS "sessionId", s.expires_at AS "expiresAt", s.revoked_at AS "revokedAt", u.id AS "userId",
               u.email, u.name, u.role::text AS role, u.unit_id AS "unitId", u.active
        FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = $1`,
