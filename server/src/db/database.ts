@@ -47,13 +47,7 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const sql: Sql = {
-    query: async (text, params) => (await pool.query(text, params as unknown[] | undefined)).rows,
-    prepared: async (name, text, params) => (await pool.query({ name, text, values: params as unknown[] })).rows,
-    exec: async (text) => {
-      await pool.query(text);
-    },
-  };
+  const sql = postgresSql(pool);
   return {
     kind: "postgres",
     prisma,
@@ -62,14 +56,7 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        const result = await work({
-          query: async (text, params) => (await client.query(text, params as unknown[] | undefined)).rows,
-          prepared: async (name, text, params) =>
-            (await client.query({ name, text, values: params as unknown[] })).rows,
-          exec: async (text) => {
-            await client.query(text);
-          },
-        });
+        const result = await work(postgresSql(client));
         await client.query("COMMIT");
         return result;
       } catch (error) {
@@ -87,32 +74,38 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   };
 }
 
+/** Sql over the pool (a connection per statement) or over one connection (a transaction's). */
+function postgresSql(queryable: pg.Pool | pg.PoolClient): Sql {
+  return {
+    query: async (text, params) => (await queryable.query(text, params as unknown[] | undefined)).rows,
+    prepared: async (name, text, params) => (await queryable.query({ name, text, values: params as unknown[] })).rows,
+    exec: async (text) => {
+      await queryable.query(text);
+    },
+  };
+}
+
+/** Sql over PGlite or one of its transactions. */
+function pgliteSql(queryable: Pick<PGlite, "query" | "exec">): Sql {
+  return {
+    query: async (text, params) => (await queryable.query(text, params as unknown[] | undefined)).rows as never[],
+    // One in-process connection, planned each time; nothing to gain from naming.
+    prepared: async (_name, text, params) => (await queryable.query(text, params as unknown[])).rows as never[],
+    exec: async (text) => {
+      await queryable.exec(text);
+    },
+  };
+}
+
 async function openPglite(dataDir: string): Promise<Database> {
   if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  const sql: Sql = {
-    query: async (text, params) => (await pglite.query(text, params as unknown[] | undefined)).rows as never[],
-    // One in-process connection, planned each time; nothing to gain from naming.
-    prepared: async (_name, text, params) => (await pglite.query(text, params as unknown[])).rows as never[],
-    exec: async (text) => {
-      await pglite.exec(text);
-    },
-  };
   return {
     kind: "pglite",
     prisma,
-    sql,
-    transaction: (work) =>
-      pglite.transaction((tx) =>
-        work({
-          query: async (text, params) => (await tx.query(text, params as unknown[] | undefined)).rows as never[],
-          prepared: async (_name, text, params) => (await tx.query(text, params as unknown[])).rows as never[],
-          exec: async (text) => {
-            await tx.exec(text);
-          },
-        }),
-      ),
+    sql: pgliteSql(pglite),
+    transaction: (work) => pglite.transaction((tx) => work(pgliteSql(tx))),
     listen: (channel, listener) => pglite.listen(channel, listener),
     async close() {
       await prisma.$disconnect();
