@@ -157,6 +157,35 @@ describe.each(await targets())("migrated %s database matches schema.prisma", (ta
     }
   });
 
+  it("casts text to every enum through an immutable function, so Prisma's enum parameters fold into constants", async () => {
+    const rows = await db.sql.query<{ enum: string; volatility: string }>(
+      `SELECT t.typname AS enum, p.provolatile AS volatility
+       FROM pg_cast c JOIN pg_type t ON t.oid = c.casttarget JOIN pg_proc p ON p.oid = c.castfunc
+       WHERE c.castsource = 'text'::regtype AND t.typtype = 'e'`,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.enum, r.volatility]))).toEqual(
+      Object.fromEntries(enums.map((e) => [e.name, "i"])),
+    );
+    // The statement as Prisma writes it: the list becomes one constant array instead of a conversion per row.
+    const plan = await db.sql.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM ticket
+       WHERE status IN (CAST($1::text AS "TicketStatus"), CAST($2::text AS "TicketStatus"))`,
+      ["NEW", "CLOSED"],
+    );
+    const text = plan.map((row) => row["QUERY PLAN"]).join("\n");
+    expect(text).toContain(`'{NEW,CLOSED}'::"TicketStatus"[]`);
+    expect(text).not.toContain("cstring");
+    // The conversion is the enum's own: same values, same error for an unknown label, NULL stays NULL.
+    const [converted] = await db.sql.query<{ status: string; none: string | null }>(
+      `SELECT CAST($1::text AS "TicketStatus")::text AS status, CAST(NULL::text AS "ClockState") AS none`,
+      ["WAITING_ON_CITIZEN"],
+    );
+    expect(converted).toEqual({ status: "WAITING_ON_CITIZEN", none: null });
+    await expect(db.sql.query(`SELECT CAST($1::text AS "TicketStatus")`, ["OPEN"])).rejects.toThrow(
+      /invalid input value for enum "TicketStatus": "OPEN"/,
+    );
+  });
+
   it("has a foreign key for every relation", async () => {
     const rows = await db.sql.query<{ name: string; definition: string }>(
       `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE contype = 'f'`,
