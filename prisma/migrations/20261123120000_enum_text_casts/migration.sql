@@ -15,19 +15,18 @@
 -- the same cast; a test checks that every enum has one.
 DO $$
 DECLARE
-  enum_type regtype;
-  function_name text;
+  enum_type record;
 BEGIN
   FOR enum_type IN
-    SELECT t.oid::regtype FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    SELECT t.oid::regtype AS name, quote_ident('enum_from_text_' || t.typname) AS cast_function
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE t.typtype = 'e' AND n.nspname = current_schema()
   LOOP
-    function_name := quote_ident('enum_from_text_' || (SELECT typname FROM pg_type WHERE oid = enum_type));
     EXECUTE format(
       'CREATE FUNCTION %s(label text) RETURNS %s LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
        AS $body$ BEGIN RETURN label::varchar::%s; END $body$',
-      function_name, enum_type, enum_type);
-    EXECUTE format('CREATE CAST (text AS %s) WITH FUNCTION %s(text)', enum_type, function_name);
+      enum_type.cast_function, enum_type.name, enum_type.name);
+    EXECUTE format('CREATE CAST (text AS %s) WITH FUNCTION %s(text)', enum_type.name, enum_type.cast_function);
   END LOOP;
 END;
 $$;
