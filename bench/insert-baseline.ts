@@ -6,9 +6,9 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { TICKET_INPUT } from "./create-ticket.js";
 import { deferCleanup, isEntryPoint, runAsScript, stopping } from "./lib/cleanup.js";
-import { createBenchDatabase, foreignActivity } from "./lib/database.js";
+import { backendCpuMeter, createBenchDatabase, foreignActivity } from "./lib/database.js";
 import { DEMO_PASSWORD } from "./lib/graphql.js";
-import { CONNECTIONS, DURATION_S, ROUNDS, WARMUP_S } from "./lib/load.js";
+import { DEFAULT_PLAN, type LoadPlan } from "./lib/load.js";
 import { coresUsed, cpuSnapshot, freePort, startPantau } from "./lib/processes.js";
 import { banner, printTable, writeResult } from "./lib/report.js";
 import { median, round, summarize } from "./lib/stats.js";
@@ -72,7 +72,7 @@ async function insertOne(pool: pg.Pool, target: Target, key: string) {
 }
 
 /** CONNECTIONS workers, each one transaction at a time, like autocannon's connections. */
-async function drive(pool: pg.Pool, target: Target, prefix: string, seconds: number) {
+async function drive(pool: pg.Pool, target: Target, prefix: string, seconds: number, connections: number) {
   const latencies: number[] = [];
   const errors: string[] = [];
   let sequence = 0;
@@ -91,13 +91,13 @@ async function drive(pool: pg.Pool, target: Target, prefix: string, seconds: num
       }
     }
   };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  await Promise.all(Array.from({ length: connections }, worker));
   const durationS = (performance.now() - started) / 1000;
   return { durationS, latencies, errors };
 }
 
-export async function benchInsertBaseline() {
-  banner(`raw SQL insert (pg): ${CONNECTIONS} connections, ${ROUNDS} × ${DURATION_S} s after ${WARMUP_S} s warm-up`);
+/** A fresh database with the server's schema and reference data, and a pool of `connections` to it. */
+export async function startInsertBaseline(connections: number) {
   const db = await createBenchDatabase("insert");
   // The server creates the schema and the reference data exactly as for the GraphQL measure, then leaves.
   const server = await startPantau(
@@ -106,7 +106,7 @@ export async function benchInsertBaseline() {
   );
   await server.stop();
 
-  const pool = new pg.Pool({ connectionString: db.url, max: CONNECTIONS });
+  const pool = new pg.Pool({ connectionString: db.url, max: connections });
   // pool.end() resolves before every backend has gone; DROP DATABASE … FORCE then terminates the
   // stragglers, and an unhandled 'error' on an idle client would abort the whole run.
   pool.on("error", () => {});
@@ -119,20 +119,36 @@ export async function benchInsertBaseline() {
   const first = rows[0];
   if (!first) throw new Error("seeded unit or demo agent is missing");
   const target: Target = { unitId: first.unit_id, actorId: first.actor_id };
-  const runId = Date.now().toString(36);
+  return {
+    db,
+    pool,
+    target,
+    stop: async () => {
+      await endPool();
+      await db.drop();
+    },
+  };
+}
+export type InsertBaseline = Awaited<ReturnType<typeof startInsertBaseline>>;
 
-  const warmup = await drive(pool, target, `raw-${runId}-warmup`, WARMUP_S);
+/** The raw transactions under `plan`: committed per second and PostgreSQL CPU per insert. */
+export async function measureInsertBaseline({ db, pool, target }: InsertBaseline, plan: LoadPlan) {
+  const runId = Date.now().toString(36);
+  const warmup = await drive(pool, target, `raw-${runId}-warmup`, plan.warmupS, plan.connections);
   console.log(`warm-up: ${warmup.latencies.length} transactions`);
 
   const rounds = [];
-  for (let index = 1; index <= ROUNDS; index++) {
+  for (let index = 1; index <= plan.rounds; index++) {
     const prefix = `raw-${runId}-r${index}`;
     const otherActiveSessions = await foreignActivity(db.name);
+    const backendCpu = await backendCpuMeter(db.name);
     const cpuBefore = cpuSnapshot(null);
-    const run = await drive(pool, target, prefix, DURATION_S);
+    const run = await drive(pool, target, prefix, plan.durationS, plan.connections);
     const cores = coresUsed(cpuBefore, cpuSnapshot(null));
+    const backendCpuS = await backendCpu();
     const committed: CommitCheck = await checkCommitted(db.url, prefix);
     const latency = summarize(run.latencies);
+    const inserts = Math.max(1, committed.tickets);
     const result = {
       round: index,
       durationS: round(run.durationS, 3),
@@ -148,28 +164,42 @@ export async function benchInsertBaseline() {
         others: cores.others,
         machineBusyPercent: cores.machineBusyPercent,
       },
+      /** Every postgres process on the machine: other databases and the background writers included. */
+      postgresCpuMsPerInsert: round((cores.postgres * 1000 * run.durationS) / inserts, 3),
+      /** The backends of the bench's database only. */
+      backendCpuMsPerInsert: round((backendCpuS * 1000) / inserts, 3),
       otherActiveSessions,
     };
     rounds.push(result);
     console.log(
       `round ${index}: ${result.committedPerSecond} committed tickets/s, p50 ${latency.medianMs} ms, p99 ${latency.p99Ms} ms, ` +
-        `errors ${result.errors}, consistent=${committed.consistent}; cores postgres ${cores.postgres} client ${cores.loadGenerator}`,
+        `errors ${result.errors}, consistent=${committed.consistent}; cores postgres ${cores.postgres} client ${cores.loadGenerator}; ` +
+        `PostgreSQL CPU ms/insert ${result.postgresCpuMsPerInsert} (own backends ${result.backendCpuMsPerInsert})`,
     );
   }
-  await endPool();
-  await db.drop();
-
   const summary = {
     measure: "raw SQL insert (pg)",
-    connections: CONNECTIONS,
-    durationS: DURATION_S,
-    rounds: ROUNDS,
+    connections: plan.connections,
+    durationS: plan.durationS,
+    rounds: plan.rounds,
     medianCommittedPerSecond: median(rounds.map((r) => r.committedPerSecond)),
     medianLatencyP50Ms: median(rounds.map((r) => r.latency.medianMs)),
     medianLatencyP99Ms: median(rounds.map((r) => r.latency.p99Ms)),
+    medianPostgresCpuMsPerInsert: median(rounds.map((r) => r.postgresCpuMsPerInsert)),
+    medianBackendCpuMsPerInsert: median(rounds.map((r) => r.backendCpuMsPerInsert)),
     allConsistent: rounds.every((r) => r.committed.consistent),
     totalErrors: rounds.reduce((n, r) => n + r.errors, 0),
   };
+  return { summary, warmup: { transactions: warmup.latencies.length, errors: warmup.errors.length }, rounds };
+}
+
+export async function benchInsertBaseline(plan: LoadPlan = DEFAULT_PLAN) {
+  banner(
+    `raw SQL insert (pg): ${plan.connections} connections, ${plan.rounds} × ${plan.durationS} s after ${plan.warmupS} s warm-up`,
+  );
+  const baseline = await startInsertBaseline(plan.connections);
+  const { summary, warmup, rounds } = await measureInsertBaseline(baseline, plan);
+  await baseline.stop();
   printTable(
     "raw SQL insert (pg)",
     rounds.map((r) => ({
@@ -182,11 +212,12 @@ export async function benchInsertBaseline() {
       "pg cores": r.cores.postgres,
       "client cores": r.cores.client,
       "other cores": r.cores.others,
+      "pg CPU ms/insert": r.postgresCpuMsPerInsert,
+      "own backends ms/insert": r.backendCpuMsPerInsert,
     })),
   );
-  const data = { summary, warmup: { transactions: warmup.latencies.length, errors: warmup.errors.length }, rounds };
-  console.log(`written ${writeResult("insert-baseline", data)}`);
+  console.log(`written ${writeResult("insert-baseline", { summary, warmup, rounds })}`);
   return summary;
 }
 
-if (isEntryPoint(import.meta.url)) runAsScript(benchInsertBaseline);
+if (isEntryPoint(import.meta.url)) runAsScript(() => benchInsertBaseline());

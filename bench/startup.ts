@@ -13,7 +13,7 @@ import { median } from "./lib/stats.js";
 
 const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 3);
 
-interface Start {
+export interface Start {
   readyMs: number;
   /** What the server itself reports: migrations, reference data and seed, without process boot. */
   databaseReadyMs: number | null;
@@ -29,7 +29,8 @@ function logField(server: ChildServer, msg: string, field: string): number | nul
   return null;
 }
 
-async function startOnce(dataDir: string): Promise<Start> {
+/** The server on PGlite in `dataDir`, with the default demo history; the start as the server and this process saw it. */
+export async function startOnPglite(dataDir: string): Promise<{ server: ChildServer; start: Start }> {
   // info, not warn: the server's own timing of its database preparation is logged at info.
   const server = await startPantau(
     { PANTAU_DATA_DIR: dataDir, DEMO_PASSWORD, LOG_LEVEL: "info" },
@@ -40,25 +41,13 @@ async function startOnce(dataDir: string): Promise<Start> {
     databaseReadyMs: logField(server, "database ready", "ms"),
     ticketsSeeded: logField(server, "demo history seeded", "tickets"),
   };
-  await server.stop();
-  return start;
+  return { server, start };
 }
 
-export async function benchStartup() {
-  banner(`start-up on PGlite: ${ROUNDS} × (fresh, warm), default seed volume`);
-  const fresh: Start[] = [];
-  const warm: Start[] = [];
-  for (let index = 1; index <= ROUNDS; index++) {
-    const dataDir = mkdtempSync(join(tmpdir(), "pantau-bench-startup-"));
-    const remove = deferCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-    fresh.push(await startOnce(dataDir));
-    warm.push(await startOnce(dataDir));
-    await remove();
-    console.log(`round ${index}: fresh ${fresh.at(-1)?.readyMs} ms, warm ${warm.at(-1)?.readyMs} ms`);
-  }
-  const summary = {
+export function summarizeStartup(fresh: readonly Start[], warm: readonly Start[]) {
+  return {
     measure: "start-up on PGlite (spawn → /ready 200)",
-    rounds: ROUNDS,
+    rounds: fresh.length,
     fresh: {
       medianMs: median(fresh.map((s) => s.readyMs)),
       allMs: fresh.map((s) => s.readyMs),
@@ -71,6 +60,45 @@ export async function benchStartup() {
       databaseReadyMs: warm.map((s) => s.databaseReadyMs),
     },
   };
+}
+
+/**
+ * `rounds` × (a fresh start on a new data folder, then `warmPerRound` warm starts on it). The last warm
+ * server of the last round is handed to `withLastWarm` before it stops, e.g. to measure on the demo history.
+ */
+export async function measureStartup(options: {
+  rounds: number;
+  warmPerRound: number;
+  withLastWarm?: (server: ChildServer) => Promise<void>;
+}) {
+  const fresh: Start[] = [];
+  const warm: Start[] = [];
+  for (let index = 1; index <= options.rounds; index++) {
+    const dataDir = mkdtempSync(join(tmpdir(), "pantau-bench-startup-"));
+    const remove = deferCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await startOnPglite(dataDir);
+    await first.server.stop();
+    fresh.push(first.start);
+    for (let w = 1; w <= options.warmPerRound; w++) {
+      const again = await startOnPglite(dataDir);
+      warm.push(again.start);
+      if (index === options.rounds && w === options.warmPerRound) await options.withLastWarm?.(again.server);
+      await again.server.stop();
+    }
+    await remove();
+    console.log(
+      `round ${index}: fresh ${first.start.readyMs} ms, warm ${warm
+        .slice(-options.warmPerRound)
+        .map((s) => s.readyMs)
+        .join(", ")} ms`,
+    );
+  }
+  return { summary: summarizeStartup(fresh, warm), fresh, warm };
+}
+
+export async function benchStartup() {
+  banner(`start-up on PGlite: ${ROUNDS} × (fresh, warm), default seed volume`);
+  const { summary, fresh, warm } = await measureStartup({ rounds: ROUNDS, warmPerRound: 1 });
   printTable("start-up (ms)", [
     {
       data: "fresh",

@@ -40,16 +40,24 @@ interface PageData {
   tickets: { totalCount: number; edges: { node: { id: string; number: string } }[] };
 }
 
-export async function benchTicketPage() {
-  banner(
-    `ticket page: ${SAMPLES} sequential requests after ${WARMUP} warm-up, seed ${SEED_DAYS} days × ${SEED_TICKETS_PER_DAY}/day`,
-  );
+export interface TicketPageSeed {
+  days: number;
+  ticketsPerDay: number;
+}
+
+export const DEFAULT_PAGE_SEED: TicketPageSeed = {
+  days: Number(SEED_DAYS),
+  ticketsPerDay: Number(SEED_TICKETS_PER_DAY),
+};
+
+/** The server on a fresh PostgreSQL database seeded with `seed`, a direct connection, and a signed-in Kanwil user. */
+export async function startTicketPage(seed: TicketPageSeed = DEFAULT_PAGE_SEED) {
   const db = await createBenchDatabase("page");
   const server = await startPantau(
     {
       DATABASE_URL: db.url,
-      PANTAU_SEED_DAYS: SEED_DAYS,
-      PANTAU_SEED_TICKETS_PER_DAY: SEED_TICKETS_PER_DAY,
+      PANTAU_SEED_DAYS: String(seed.days),
+      PANTAU_SEED_TICKETS_PER_DAY: String(seed.ticketsPerDay),
       DEMO_PASSWORD,
     },
     { port: await freePort(), readyTimeoutMs: 300_000 },
@@ -74,8 +82,29 @@ export async function benchTicketPage() {
     )
   ).rows.map((r) => r.id);
   console.log(`${volume?.tickets} tickets, ${volume?.events} events; ${UNIT} subtree has ${unitIds.length} units`);
-
   const token = await login(server.url, "kanwil.jatim@pantau.demo", DEMO_PASSWORD);
+  return {
+    seed,
+    db,
+    server,
+    client,
+    token,
+    unitIds,
+    volume,
+    stop: async () => {
+      await endClient();
+      await server.stop();
+      await db.drop();
+    },
+  };
+}
+export type TicketPage = Awaited<ReturnType<typeof startTicketPage>>;
+
+/** `samples` pages through GraphQL and as raw SQL, interleaved, after `warmup` of each. */
+export async function measureTicketPage(
+  { seed, db, server, client, token, unitIds, volume }: TicketPage,
+  options: { samples: number; warmup: number } = { samples: SAMPLES, warmup: WARMUP },
+) {
   const body = JSON.stringify({ query: PAGE_QUERY });
   const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
   let lastPage: PageData | undefined;
@@ -94,7 +123,7 @@ export async function benchTicketPage() {
     lastSql = { ids: page.rows.slice(0, 50).map((r) => r.id), count: count.rows[0]?.n ?? -1 };
   };
 
-  for (let i = 0; i < WARMUP; i++) {
+  for (let i = 0; i < options.warmup; i++) {
     await viaGraphQL();
     await viaSql();
   }
@@ -102,7 +131,7 @@ export async function benchTicketPage() {
   // Interleaved, so that both see the same background load and the same cache state.
   const graphqlMs: number[] = [];
   const sqlMs: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
+  for (let i = 0; i < options.samples; i++) {
     let t0 = performance.now();
     await viaGraphQL();
     graphqlMs.push(performance.now() - t0);
@@ -118,6 +147,29 @@ export async function benchTicketPage() {
   );
   const samePage =
     JSON.stringify(graphqlIds) === JSON.stringify(lastSql?.ids) && lastPage?.tickets.totalCount === lastSql?.count;
+  const graphql = summarize(graphqlMs);
+  const sql = summarize(sqlMs);
+  const summary = {
+    measure: "page of 50 open tickets, KANWIL-JI subtree",
+    seed: { ...seed, seedAndStartMs: Math.round(server.readyMs) },
+    tickets: volume?.tickets,
+    events: volume?.events,
+    subtreeUnits: unitIds.length,
+    matchingTickets: lastPage?.tickets.totalCount,
+    samePageAndCount: samePage,
+    graphql,
+    sql,
+    ratioMedian: round(graphql.medianMs / sql.medianMs, 2),
+    ratioP99: round(graphql.p99Ms / sql.p99Ms, 2),
+    otherActiveSessions,
+  };
+  console.log(
+    `ratio GraphQL/SQL: median ${summary.ratioMedian}×, p99 ${summary.ratioP99}×; same page and count: ${samePage}`,
+  );
+  return { summary, graphqlMs, sqlMs };
+}
+
+async function explainTicketPage({ client, unitIds }: TicketPage) {
   const plans: Record<string, string[]> = {};
   for (const [name, sql] of [
     ["page", PAGE_SQL],
@@ -126,40 +178,25 @@ export async function benchTicketPage() {
     const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, [unitIds, OPEN]);
     plans[name] = rows.map((r) => r["QUERY PLAN"]);
   }
-  await endClient();
-  const serverLog = server.log.snapshot();
-  await server.stop();
-  await db.drop();
+  return plans;
+}
 
-  const graphql = summarize(graphqlMs);
-  const sql = summarize(sqlMs);
-  const summary = {
-    measure: "page of 50 open tickets, KANWIL-JI subtree",
-    seed: {
-      days: Number(SEED_DAYS),
-      ticketsPerDay: Number(SEED_TICKETS_PER_DAY),
-      seedAndStartMs: Math.round(server.readyMs),
-    },
-    tickets: volume?.tickets,
-    events: volume?.events,
-    subtreeUnits: unitIds.length,
-    matchingTickets: lastPage?.tickets.totalCount,
-    samePageAndCount: samePage,
-    graphql,
-    sql,
-    ratioMedian: round(graphql.medianMs / sql.medianMs, 1),
-    ratioP99: round(graphql.p99Ms / sql.p99Ms, 1),
-    otherActiveSessions,
-    serverLog,
-  };
-  printTable("page of 50 (ms)", [
-    { path: "GraphQL", ...graphql },
-    { path: "raw SQL (page + count)", ...sql },
-  ]);
-  console.log(
-    `ratio GraphQL/SQL: median ${summary.ratioMedian}×, p99 ${summary.ratioP99}×; same page and count: ${samePage}`,
+export async function benchTicketPage() {
+  banner(
+    `ticket page: ${SAMPLES} sequential requests after ${WARMUP} warm-up, seed ${SEED_DAYS} days × ${SEED_TICKETS_PER_DAY}/day`,
   );
+  const page = await startTicketPage();
+  const measured = await measureTicketPage(page);
+  const plans = await explainTicketPage(page);
+  const serverLog = page.server.log.snapshot();
+  await page.stop();
+  const summary = { ...measured.summary, serverLog };
+  printTable("page of 50 (ms)", [
+    { path: "GraphQL", ...summary.graphql },
+    { path: "raw SQL (page + count)", ...summary.sql },
+  ]);
   for (const [name, lines] of Object.entries(plans)) console.log(`${name} plan: ${lines.at(-1)}; ${lines[0]}`);
+  const { graphqlMs, sqlMs } = measured;
   console.log(`written ${writeResult("ticket-page", { summary, plans, graphqlMs, sqlMs })}`);
   return summary;
 }

@@ -1,19 +1,20 @@
 /** The HTTP/GraphQL floor: a bare graphql-yoga server answering `{ ok }` under the createTicket load. */
+import { type FloorRound, summarizeFloor } from "./create-ticket.js";
 import { isEntryPoint, runAsScript } from "./lib/cleanup.js";
-import { CONNECTIONS, DURATION_S, type LoadSummary, ROUNDS, runLoad, WARMUP_S } from "./lib/load.js";
+import { DEFAULT_PLAN, type LoadPlan, runLoad } from "./lib/load.js";
 import { BENCH_DIR, type ChildServer, coresUsed, cpuSnapshot, freePort, startChild } from "./lib/processes.js";
 import { banner, printTable, writeResult } from "./lib/report.js";
-import { median, round } from "./lib/stats.js";
+import { round } from "./lib/stats.js";
 
 const BODY = JSON.stringify({ query: "{ ok }" });
 const EXPECTED = '{"data":{"ok":true}}';
 
-async function hammer(server: ChildServer, seconds: number) {
+async function hammer(server: ChildServer, seconds: number, connections: number) {
   let unexpected = 0;
   const samples: string[] = [];
   const load = await runLoad({
     url: server.url,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     requests: [
       {
@@ -32,42 +33,49 @@ async function hammer(server: ChildServer, seconds: number) {
   return { load, unexpected, samples };
 }
 
-export async function benchYogaFloor() {
-  banner(`bare Yoga { ok }: ${CONNECTIONS} connections, ${ROUNDS} × ${DURATION_S} s after ${WARMUP_S} s warm-up`);
-  const server = await startChild({ cwd: BENCH_DIR, script: "fixtures/bare-yoga.ts", env: {}, port: await freePort() });
-  const warmup = await hammer(server, WARMUP_S);
+/** The bare Yoga server of fixtures/bare-yoga.ts in a child process. */
+export async function startYogaFloor() {
+  return startChild({ cwd: BENCH_DIR, script: "fixtures/bare-yoga.ts", env: {}, port: await freePort() });
+}
+
+/** `{ ok }` under `plan`: requests per second and server CPU per request, per round. */
+export async function measureYogaFloor(server: ChildServer, plan: LoadPlan) {
+  const warmup = await hammer(server, plan.warmupS, plan.connections);
   console.log(`warm-up: ${warmup.load.completed} requests, ${warmup.load.requestsPerSecond} req/s`);
-  const rounds: {
-    round: number;
-    load: LoadSummary;
-    unexpected: number;
-    samples: string[];
-    cores: ReturnType<typeof coresUsed>;
-  }[] = [];
-  for (let index = 1; index <= ROUNDS; index++) {
+  const rounds: (FloorRound & { samples: string[] })[] = [];
+  for (let index = 1; index <= plan.rounds; index++) {
     const before = cpuSnapshot(server.pid);
-    const { load, unexpected, samples } = await hammer(server, DURATION_S);
+    const { load, unexpected, samples } = await hammer(server, plan.durationS, plan.connections);
     const cores = coresUsed(before, cpuSnapshot(server.pid));
-    rounds.push({ round: index, load, unexpected, samples, cores });
+    const serverCpuMsPerRequest = round((cores.server * 1000) / Math.max(1, load.requestsPerSecond), 3);
+    rounds.push({ round: index, load, unexpected, samples, cores, serverCpuMsPerRequest });
     console.log(
-      `round ${index}: ${load.requestsPerSecond} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ` +
-        `unexpected ${unexpected}, non-2xx ${load.non2xx}; cores server ${cores.server} load ${cores.loadGenerator}`,
+      `bare Yoga round ${index}: ${load.requestsPerSecond} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, ` +
+        `server CPU ${serverCpuMsPerRequest} ms/request, unexpected ${unexpected}, non-2xx ${load.non2xx}; ` +
+        `cores server ${cores.server} load ${cores.loadGenerator}`,
     );
   }
+  return { summary: summarizeFloor(rounds), warmup: warmup.load, rounds };
+}
+
+export async function benchYogaFloor(plan: LoadPlan = DEFAULT_PLAN) {
+  banner(
+    `bare Yoga { ok }: ${plan.connections} connections, ${plan.rounds} × ${plan.durationS} s after ${plan.warmupS} s warm-up`,
+  );
+  const server = await startYogaFloor();
+  const { summary: floor, warmup, rounds } = await measureYogaFloor(server, plan);
   await server.stop();
 
   const summary = {
     measure: "bare Yoga { ok }",
-    connections: CONNECTIONS,
-    durationS: DURATION_S,
-    rounds: ROUNDS,
-    medianRequestsPerSecond: median(rounds.map((r) => r.load.requestsPerSecond)),
-    medianLatencyP50Ms: median(rounds.map((r) => r.load.latencyMs.p50)),
-    medianLatencyP99Ms: median(rounds.map((r) => r.load.latencyMs.p99)),
-    medianServerCpuMsPerRequest: median(
-      rounds.map((r) => round((r.cores.server * 1000) / r.load.requestsPerSecond, 3)),
-    ),
-    totalUnexpected: rounds.reduce((n, r) => n + r.unexpected, 0),
+    connections: plan.connections,
+    durationS: plan.durationS,
+    rounds: plan.rounds,
+    medianRequestsPerSecond: floor.requestsPerSecond,
+    medianLatencyP50Ms: floor.latencyP50Ms,
+    medianLatencyP99Ms: floor.latencyP99Ms,
+    medianServerCpuMsPerRequest: floor.serverCpuMsPerRequest,
+    totalUnexpected: floor.unexpected,
     totalNon2xx: rounds.reduce((n, r) => n + r.load.non2xx, 0),
   };
   printTable(
@@ -83,8 +91,8 @@ export async function benchYogaFloor() {
       "other cores": r.cores.others,
     })),
   );
-  console.log(`written ${writeResult("yoga-floor", { summary, warmup: warmup.load, rounds })}`);
+  console.log(`written ${writeResult("yoga-floor", { summary, warmup, rounds })}`);
   return summary;
 }
 
-if (isEntryPoint(import.meta.url)) runAsScript(benchYogaFloor);
+if (isEntryPoint(import.meta.url)) runAsScript(() => benchYogaFloor());

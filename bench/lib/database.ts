@@ -1,5 +1,6 @@
 import pg from "pg";
 import { deferCleanup } from "./cleanup.js";
+import { processTicks, ticksPerSecond } from "./processes.js";
 
 /** Base URL of the PostgreSQL server; the bench creates and drops its own databases on it. */
 export const PG_BASE_URL = (process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432").replace(/\/+$/, "");
@@ -69,4 +70,33 @@ export async function foreignActivity(excludeDatabase?: string): Promise<number>
     );
     return rows[0]?.n ?? 0;
   });
+}
+
+/** Process ids of the PostgreSQL backends connected to one database. */
+export async function backendPids(databaseName: string): Promise<number[]> {
+  return admin(async (client) => {
+    const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [
+      databaseName,
+    ]);
+    return rows.map((row) => row.pid);
+  });
+}
+
+/**
+ * CPU seconds spent by the backends of one database from now until the returned function is called:
+ * the database's own work, without the other databases on a shared server or its background writers.
+ * A backend that exits in between takes its time with it, so pools should stay connected meanwhile.
+ */
+export async function backendCpuMeter(databaseName: string): Promise<() => Promise<number>> {
+  const pids = await backendPids(databaseName);
+  const before = new Map(pids.map((pid) => [pid, processTicks(pid)?.ticks ?? 0]));
+  return async () => {
+    // Read the known backends before the query that lists new ones, so that its latency is not counted.
+    let ticks = 0;
+    for (const [pid, start] of before) ticks += Math.max(0, (processTicks(pid)?.ticks ?? start) - start);
+    for (const pid of await backendPids(databaseName)) {
+      if (!before.has(pid)) ticks += processTicks(pid)?.ticks ?? 0;
+    }
+    return ticks / ticksPerSecond();
+  };
 }

@@ -7,6 +7,24 @@ export const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 export const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 5);
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
+/** How hard and how long a throughput measure loads the server. */
+export interface LoadPlan {
+  connections: number;
+  /** Seconds of each measured round. */
+  durationS: number;
+  /** Seconds of load before the first round, not measured. */
+  warmupS: number;
+  rounds: number;
+}
+
+/** The plan of the full benchmarks, from the BENCH_* knobs. */
+export const DEFAULT_PLAN: LoadPlan = {
+  connections: CONNECTIONS,
+  durationS: DURATION_S,
+  warmupS: WARMUP_S,
+  rounds: ROUNDS,
+};
+
 export interface LoadSummary {
   durationS: number;
   connections: number;
