@@ -3,6 +3,9 @@ import { targets } from "./support/databases.js";
 import { expectStreamEndsWhenRevoked } from "./support/live.js";
 import { startServer, type TestServer } from "./support/server.js";
 
+/** Short, so that a test can wait out how long a verified credential is remembered. */
+const ACCESS_RECHECK_MS = 300;
+
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) {
   createApiKey(input: $input) {
     __typename
@@ -53,7 +56,7 @@ describe.each(await targets())("API keys on %s", (target) => {
   };
 
   beforeAll(async () => {
-    server = await startServer(target);
+    server = await startServer(target, { env: { PANTAU_ACCESS_RECHECK_MS: String(ACCESS_RECHECK_MS) } });
     [directorate, regionalHead] = await Promise.all([
       server.login("direktorat@pantau.demo"),
       server.login("kanwil.jatim@pantau.demo"),
@@ -120,6 +123,8 @@ describe.each(await targets())("API keys on %s", (target) => {
     expect((await lastUsed())?.getTime()).toBe(recent.getTime());
     const old = new Date(Date.now() - 120_000);
     await server.app.db.sql.query("UPDATE api_key SET last_used_at = $2 WHERE prefix = $1", [apiKey.prefix, old]);
+    // The key's row is read again once the verified credential is no longer remembered.
+    await new Promise((resolve) => setTimeout(resolve, ACCESS_RECHECK_MS * 2));
     await server.gql(`{ viewer { name } }`, {}, key);
     await expect.poll(async () => (await lastUsed())?.getTime()).toBeGreaterThan(Date.now() - 10_000);
   });

@@ -182,5 +182,19 @@ describe.skipIf(sharedReason !== null)(
       expect((await login(b.url, email, "salah", newAddress())).code).toBe("TOO_MANY_ATTEMPTS");
       expect((await login(a.url, email, "salah", newAddress())).code).toBe("TOO_MANY_ATTEMPTS");
     });
+
+    it("refuses a session ended on one instance on the other, though the other had just verified it", async () => {
+      const token = await a.login("agen.malang@pantau.demo");
+      // Verified (and so remembered) by B a moment before A ends it.
+      expect((await b.gql(`{ viewer { name } }`, {}, token)).status).toBe(200);
+      expect((await a.gql(`mutation { logout }`, {}, token)).status).toBe(200);
+      let status = 200;
+      for (let attempt = 0; attempt < 40 && status !== 401; attempt++) {
+        status = (await b.gql(`{ viewer { name } }`, {}, token)).status;
+        if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(status).toBe(401);
+      expect((await a.gql(`{ viewer { name } }`, {}, token)).status).toBe(401);
+    });
   },
 );

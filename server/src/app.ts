@@ -17,6 +17,7 @@ import { staticFiles } from "./http/static-files.js";
 import { attachWebSocket, type WebSocketServerContext } from "./http/websocket.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
+import { CredentialCache } from "./modules/auth/credential-cache.js";
 import { LoginThrottle } from "./modules/auth/login-throttle.js";
 import { type BudgetStore, createMemoryBudgetStore, createRedisBudgetStore } from "./modules/limits/budget.js";
 import { useCaller } from "./modules/limits/caller-plugin.js";
@@ -112,8 +113,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   type ServerContext = { req?: IncomingMessage; request: Request } | WebSocketServerContext;
 
   let budgets: BudgetStore = createMemoryBudgetStore();
+  // HTTP callers only: live subscriptions re-read their credentials through the principal cache.
+  const credentials = new CredentialCache({ ttlMs: config.realtime.accessRecheckMs });
   const caller = useCaller({
-    authenticate: (authorization) => authenticate(db, ticketDeps.units(), authorization),
+    authenticate: (authorization) => authenticate(db, ticketDeps.units(), authorization, new Date(), credentials),
     introspectionForAnonymous: config.http.introspectionForAnonymous,
   });
   const { corsOrigins } = config.http;
@@ -184,7 +187,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         ? initial.websocket.authorization
         : initial.request.headers.get("authorization");
       const viewer =
-        (overWebSocket ? undefined : caller.viewerOf(initial.request)) ?? (await authenticate(db, tree, authorization));
+        (overWebSocket ? undefined : caller.viewerOf(initial.request)) ??
+        (await authenticate(db, tree, authorization, new Date(), overWebSocket ? undefined : credentials));
       const socket = overWebSocket ? initial.websocket.request.socket : initial.req?.socket;
       const forwardedFor = overWebSocket
         ? initial.websocket.request.headers["x-forwarded-for"]?.toString()
@@ -303,6 +307,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         logger,
         tree: loadedUnits,
         authenticate: (authorization) => authenticate(db, loadedUnits(), authorization),
+        onAccessChange: () => credentials.clear(),
         limits: config.realtime,
       });
       await realtime.start();

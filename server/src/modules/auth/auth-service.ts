@@ -2,10 +2,11 @@ import type { Database } from "../../db/database.js";
 import { InvalidCredentialsError } from "../../errors.js";
 import type { Role } from "../../generated/prisma/enums.js";
 import type { UnitTree } from "../units/unit-tree.js";
+import type { CredentialCache } from "./credential-cache.js";
 import type { LoginThrottle } from "./login-throttle.js";
 import { hashPassword, verifyPassword } from "./password.js";
 import { API_KEY_PREFIX, newSessionToken, SESSION_TOKEN_PREFIX, sha256Hex } from "./tokens.js";
-import { ANONYMOUS, scopeOf, type Viewer } from "./viewer.js";
+import { ANONYMOUS, type AuthenticatedViewer, scopeOf, type Viewer } from "./viewer.js";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
@@ -49,11 +50,14 @@ export async function revokeSessionsOf(db: Database, userId: string, now = new D
 export const KEY_USE_RESOLUTION_MS = 60_000;
 // Keys whose write is under way: concurrent requests read the row before it lands and would write too.
 const keyUseWriting = new Set<string>();
+// Each key's last use as last read or written here, for requests answered from the credential cache.
+const keyLastUsed = new Map<string, Date | null>();
 
 function recordKeyUse(db: Database, keyId: string, lastUsedAt: Date | null, now: Date): void {
   const threshold = new Date(now.getTime() - KEY_USE_RESOLUTION_MS);
   if ((lastUsedAt && lastUsedAt > threshold) || keyUseWriting.has(keyId)) return;
   keyUseWriting.add(keyId);
+  keyLastUsed.set(keyId, now);
   // Guarded in SQL too, so instances sharing the database also write at most once per interval.
   db.sql
     .query(
@@ -81,17 +85,26 @@ export class AuthenticationError extends Error {
   override name = "AuthenticationError";
 }
 
-/** Resolves an Authorization header to the caller. No header is anonymous; a bad token is an error. */
+/**
+ * Resolves an Authorization header to the caller. No header is anonymous; a bad token is an error.
+ * With a cache, a credential verified moments ago is not read again (see CredentialCache).
+ */
 export async function authenticate(
   db: Database,
   tree: UnitTree,
   authorization: string | null | undefined,
   now = new Date(),
+  cache?: CredentialCache,
 ): Promise<Viewer> {
   if (!authorization) return ANONYMOUS;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   const token = match?.[1];
   if (!token) throw new AuthenticationError("The Authorization header must read 'Bearer <token>'.");
+  const cached = cache?.get(token, now.getTime());
+  if (cached) {
+    if (cached.kind === "apiKey") recordKeyUse(db, cached.keyId, keyLastUsed.get(cached.keyId) ?? null, now);
+    return cached;
+  }
   const hash = sha256Hex(token);
   if (token.startsWith(SESSION_TOKEN_PREFIX)) {
     // One round trip on every request: the session and its user together.
@@ -105,7 +118,7 @@ export async function authenticate(
     if (!session || session.revokedAt || session.expiresAt <= now || !session.active) {
       throw new AuthenticationError("The session token is invalid or has expired; sign in again.");
     }
-    return {
+    const viewer: AuthenticatedViewer = {
       kind: "user",
       userId: session.userId,
       email: session.email,
@@ -114,14 +127,18 @@ export async function authenticate(
       sessionId: session.sessionId,
       ...scopeOf(tree, session.unitId),
     };
+    cache?.set(token, viewer, now.getTime(), session.expiresAt);
+    return viewer;
   }
   if (token.startsWith(API_KEY_PREFIX)) {
     const key = await db.prisma.apiKey.findUnique({ where: { keyHash: hash } });
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
       throw new AuthenticationError("The API key is invalid, revoked or expired.");
     }
+    if (keyLastUsed.size >= 10_000) keyLastUsed.clear();
+    keyLastUsed.set(key.id, key.lastUsedAt);
     recordKeyUse(db, key.id, key.lastUsedAt, now);
-    return {
+    const viewer: AuthenticatedViewer = {
       kind: "apiKey",
       keyId: key.id,
       name: key.name,
@@ -129,6 +146,8 @@ export async function authenticate(
       rateTier: key.rateTier,
       ...scopeOf(tree, key.unitId),
     };
+    cache?.set(token, viewer, now.getTime(), key.expiresAt);
+    return viewer;
   }
   throw new AuthenticationError("Unrecognised token.");
 }

@@ -37,6 +37,30 @@ export function budgetOwner(viewer: Viewer, clientAddress: string): { client: st
 
 type Charge = { report: CostReport } | { error: GraphQLError };
 
+// Costs of a parsed document (Yoga reuses it for a repeated query) by operation and variables: a client
+// that repeats one operation is costed once. Bounded per document; variables too long to key are not kept.
+const costsByDocument = new WeakMap<DocumentNode, Map<string, number>>();
+const MAX_KEYED_VARIABLES = 512;
+const MAX_COSTS_PER_DOCUMENT = 64;
+
+function rememberedCost(options: Parameters<typeof operationCost>[0]): number {
+  const variables = options.variables && Object.keys(options.variables).length ? JSON.stringify(options.variables) : "";
+  if (variables.length > MAX_KEYED_VARIABLES) return operationCost(options);
+  const key = `${options.operationName ?? ""}\u0000${variables}`;
+  let costs = costsByDocument.get(options.document);
+  const known = costs?.get(key);
+  if (known !== undefined) return known;
+  // Bad variables throw here, and so are never remembered.
+  const cost = operationCost(options);
+  if (!costs) {
+    costs = new Map();
+    costsByDocument.set(options.document, costs);
+  }
+  if (costs.size >= MAX_COSTS_PER_DOCUMENT) costs.clear();
+  costs.set(key, cost);
+  return cost;
+}
+
 /** Status codes and headers mean something only in an HTTP answer; a WebSocket message would just carry them. */
 const overHttp = (context: Context, http: Record<string, unknown>) => (context.transport === "http" ? { http } : {});
 
@@ -61,7 +85,7 @@ export function useQueryCost(options: {
   }): Promise<Charge> {
     let requested: number;
     try {
-      requested = operationCost({
+      requested = rememberedCost({
         schema: args.schema,
         document: args.document,
         variables: args.variableValues,

@@ -1,6 +1,23 @@
 import { type DocumentNode, type ExecutionResult, GraphQLError, Kind, visit } from "graphql";
 import type { Plugin } from "graphql-yoga";
 
+// Yoga reuses the parsed document of a repeated query, so its literals are read once.
+const literalsWithNul = new WeakMap<DocumentNode, boolean>();
+
+function hasNulInLiterals(document: DocumentNode): boolean {
+  let found = literalsWithNul.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      [Kind.STRING]: (node) => {
+        if (node.value.includes("\u0000")) found = true;
+      },
+    });
+    literalsWithNul.set(document, found);
+  }
+  return found;
+}
+
 /** Where in the variables, or in which literal of the document, a NUL character hides; null when nowhere. */
 export function nulCharacterAt(document: DocumentNode, variables: unknown): string | null {
   const inValue = (value: unknown, path: string): string | null => {
@@ -22,13 +39,7 @@ export function nulCharacterAt(document: DocumentNode, variables: unknown): stri
   };
   const inVariables = inValue(variables, "");
   if (inVariables) return `$${inVariables}`;
-  let inDocument: string | null = null;
-  visit(document, {
-    [Kind.STRING]: (node) => {
-      if (node.value.includes("\u0000")) inDocument = "a string literal";
-    },
-  });
-  return inDocument;
+  return hasNulInLiterals(document) ? "a string literal" : null;
 }
 
 const isSingle = (result: unknown): result is ExecutionResult => !(Symbol.asyncIterator in (result as object));

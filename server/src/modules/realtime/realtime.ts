@@ -71,6 +71,8 @@ export class Realtime {
       logger: Logger;
       tree: () => UnitTree;
       authenticate: (authorization: string) => Promise<Viewer>;
+      /** Called at once on this instance, and on every other when the message arrives. */
+      onAccessChange?: () => void;
       limits?: Partial<RealtimeLimits>;
       relay?: boolean;
     },
@@ -94,6 +96,7 @@ export class Realtime {
    * its subscriptions hold before it delivers anything published after this message.
    */
   announceAccessChange(): void {
+    this.options.onAccessChange?.();
     this.options.bus.publish("principals", { at: Date.now() });
   }
 
@@ -110,9 +113,10 @@ export class Realtime {
   }
 
   async start(): Promise<void> {
-    this.stopAccessWatch = this.options.bus.subscribe("principals", () =>
-      this.hub.beforeNextDelivery(() => this.principals.refreshAll()),
-    );
+    this.stopAccessWatch = this.options.bus.subscribe("principals", () => {
+      this.options.onAccessChange?.();
+      this.hub.beforeNextDelivery(() => this.principals.refreshAll());
+    });
     await this.hub.start();
     this.board.start();
     if (this.options.relay !== false) {
