@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import type { Config } from "./config/env.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate, pendingMigrations } from "./db/migrator.js";
+import { isStatementTimeout } from "./db/statement-timeout.js";
 import { DomainError } from "./errors.js";
 import type { Unit } from "./generated/prisma/client.js";
 import type { Context } from "./graphql/context.js";
@@ -67,6 +68,14 @@ export interface App {
 export async function buildApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await openDatabase(config.database);
+  // API operations get connections of their own whose statements PostgreSQL cancels after the statement
+  // timeout; background work (SLA detection, the relay, seeding, migrations) keeps `db`, which has none, so
+  // a slow API read never takes them down with it. PGlite runs one statement at a time in this process and
+  // cannot cancel one, so there both are the same.
+  const apiDb =
+    "databaseUrl" in config.database && config.limits.statementTimeoutMs > 0
+      ? await openDatabase({ ...config.database, statementTimeoutMs: config.limits.statementTimeoutMs })
+      : db;
   let units: UnitTree<Unit> | null = null;
   let calendars: CalendarDirectory | null = null;
   let server: Server | null = null;
@@ -88,6 +97,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   };
   const clocks = new ClockEngine({ db, units: loadedUnits, calendars: loadedCalendars });
   const ticketDeps: TicketDeps = { db, units: loadedUnits, clocks };
+  const apiTicketDeps: TicketDeps = { ...ticketDeps, db: apiDb };
   let recomputing: Promise<unknown> = Promise.resolve();
   // Due instants of open tickets move with the calendar; the work runs in batches after the response.
   let seenCalendarStamp = "";
@@ -168,6 +178,13 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         if (original instanceof DomainError) {
           return new GraphQLError(original.message, { extensions: { code: original.code } });
         }
+        if (isStatementTimeout(original)) {
+          const timeoutMs = config.limits.statementTimeoutMs;
+          return new GraphQLError(
+            `The database stopped this field after ${timeoutMs} ms. Narrow the filter or the period, or ask for less at once.`,
+            { extensions: { code: "QUERY_TIMEOUT", timeoutMs } },
+          );
+        }
         // Malformed global ids and other input the schema refuses before a resolver runs.
         if (original instanceof PothosValidationError) {
           return new GraphQLError(original.message, { extensions: { code: "VALIDATION_FAILED" } });
@@ -194,7 +211,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         ? initial.websocket.request.headers["x-forwarded-for"]?.toString()
         : initial.request.headers.get("x-forwarded-for");
       return {
-        db,
+        db: apiDb,
         units: tree,
         viewer,
         authorization,
@@ -203,7 +220,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         loginThrottle: loadedThrottle(),
         personalData: new PersonalDataReads(viewer, overWebSocket ? "WEBSOCKET" : "HTTP"),
         realtime: loadedRealtime(),
-        tickets: ticketDeps,
+        tickets: apiTicketDeps,
         logger,
         calendars: loadedCalendars,
         calendarsChanged,
@@ -380,6 +397,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           ]);
         }
       }
+      if (apiDb !== db) await apiDb.close();
       await db.close();
     },
   };

@@ -64,6 +64,7 @@ const schema = z.object({
   PANTAU_ACCESS_RECHECK_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   PANTAU_SHARE_SUBSCRIPTION_RESULTS: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).optional(),
   PANTAU_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1_000).default(25),
+  PANTAU_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   PANTAU_COST_MAX_PER_OPERATION: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   ...budgetVariables(),
   PANTAU_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(15),
@@ -138,6 +139,12 @@ export interface Config {
   readonly limits: {
     /** The most one operation may cost (points), whatever the budget. */
     maxCostPerOperation: number;
+    /**
+     * How long one database statement of an API operation may run before PostgreSQL cancels it (0: no
+     * limit). Background work (SLA detection, the relay, seeding, migrations) runs on its own connections
+     * without it. PGlite cannot cancel a running statement, so there it is not applied.
+     */
+    statementTimeoutMs: number;
     budgets: Record<BudgetTierName, { capacity: number; refillPerSecond: number }>;
     maxDepth: number;
     maxAliases: number;
@@ -209,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     limits: {
       maxCostPerOperation: e.PANTAU_COST_MAX_PER_OPERATION,
+      statementTimeoutMs: e.PANTAU_STATEMENT_TIMEOUT_MS,
       budgets: Object.fromEntries(
         BUDGET_TIERS.map((tier) => [
           tier,

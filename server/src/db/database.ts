@@ -31,19 +31,28 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type DatabaseOptions = { databaseUrl: string; poolSize?: number } | { dataDir: string };
+export type DatabaseOptions =
+  | {
+      databaseUrl: string;
+      poolSize?: number;
+      /** Every statement of this pool's connections is cancelled after this long; 0 or absent: never. */
+      statementTimeoutMs?: number;
+    }
+  | { dataDir: string };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return "databaseUrl" in options
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs ?? 0)
     : openPglite(options.dataDir);
 }
 
-async function openPostgres(connectionString: string, max: number): Promise<Database> {
+async function openPostgres(connectionString: string, max: number, statementTimeoutMs: number): Promise<Database> {
   // Requests are short reads (a page of 50, a few thousand rollup rows): starting parallel workers costs
   // more than they save. Measured on the 10 M dataset: the ticket page's query took 43 ms with a parallel
   // plan the planner preferred for it, 15–20 ms without (BENCHMARKS.md §8).
-  const pool = new pg.Pool({ connectionString, max, options: "-c max_parallel_workers_per_gather=0" });
+  const settings = ["-c max_parallel_workers_per_gather=0"];
+  if (statementTimeoutMs > 0) settings.push(`-c statement_timeout=${Math.round(statementTimeoutMs)}`);
+  const pool = new pg.Pool({ connectionString, max, options: settings.join(" ") });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

@@ -1,7 +1,7 @@
 import { GraphQLError, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { withoutSuggestions } from "./caller-plugin.js";
-import { nulCharacterAt } from "./input-hygiene.js";
+import { MAX_LIST_VALUES, nulCharacterAt, oversizedListAt } from "./input-hygiene.js";
 
 const QUERY = parse(`query($i: CreateTicketInput!) { createTicket(input: $i) { __typename } }`);
 
@@ -18,6 +18,25 @@ describe("NUL characters in input", () => {
   it("finds one in a string literal of the document", () => {
     const document = parse(`{ ticket(number: "IMI\u0000") { number } }`);
     expect(nulCharacterAt(document, {})).toBe("a string literal");
+  });
+});
+
+describe("lists in input", () => {
+  const TICKETS = parse(`query($f: TicketFilter) { tickets(filter: $f) { totalCount } }`);
+  const statuses = (n: number) => Array.from({ length: n }, () => "NEW");
+
+  it.each([
+    ["a list at the cap", { f: { status: statuses(MAX_LIST_VALUES) } }, null],
+    ["a list over the cap", { f: { status: statuses(10_000) } }, { where: "$f.status", found: 10_000 }],
+    ["a list inside a list", { f: { event: [{ type: statuses(101) }] } }, { where: "$f.event.0.type", found: 101 }],
+    ["no variables", undefined, null],
+  ])("%s", (_label, variables, expected) => {
+    expect(oversizedListAt(TICKETS, variables)).toEqual(expected);
+  });
+
+  it("finds one among the literals of the document", () => {
+    const literal = parse(`{ tickets(filter: { status: [${statuses(101).join(", ")}] }) { totalCount } }`);
+    expect(oversizedListAt(literal, {})).toEqual({ where: "a list literal", found: 101 });
   });
 });
 

@@ -46,6 +46,20 @@ describe("ticketWhere", () => {
     expect(loose).toContain('"contains":"paspor"');
   });
 
+  it("names each value of a list once", () => {
+    const where = ticketWhere(viewer(3), tree, {
+      status: ["NEW", "NEW", "ASSIGNED", "NEW"],
+      kind: ["COMPLAINT", "COMPLAINT"],
+      category: ["PASSPORT", "PASSPORT"],
+      event: { type: ["CREATED", "CREATED"] },
+    });
+    const json = JSON.stringify(where);
+    expect(json).toContain('"status":{"in":["NEW","ASSIGNED"]}');
+    expect(json).toContain('"kind":{"in":["COMPLAINT"]}');
+    expect(json).toContain('"code":{"in":["PASSPORT"]}');
+    expect(json).toContain('"type":{"in":["CREATED"]}');
+  });
+
   it("matches a category or its narrower ones", () => {
     expect(ticketWhere(viewer(3), tree, { category: ["PASSPORT"] })).toEqual({
       AND: [

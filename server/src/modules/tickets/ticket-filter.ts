@@ -59,6 +59,9 @@ export function scopedUnitIds(viewer: AuthenticatedViewer, tree: UnitTree, unitC
   return [...tree.subtree(root)];
 }
 
+/** Each value once: a repeated value matches nothing more, and only lengthens the statement. */
+const distinct = <T>(values: readonly T[] | null | undefined): T[] => [...new Set(values ?? [])];
+
 export function ticketWhere(
   viewer: AuthenticatedViewer,
   tree: UnitTree,
@@ -67,25 +70,32 @@ export function ticketWhere(
   const where: Prisma.TicketWhereInput[] = [];
   const unitIds = scopedUnitIds(viewer, tree, filter.unitCode);
   if (unitIds) where.push({ unitId: unitIds.length === 1 ? unitIds[0] : { in: unitIds } });
-  if (filter.status?.length) where.push({ status: { in: filter.status } });
-  if (filter.kind?.length) where.push({ kind: { in: filter.kind } });
-  if (filter.channel?.length) where.push({ channel: { in: filter.channel } });
-  if (filter.priority?.length) where.push({ priority: { in: filter.priority } });
-  if (filter.category?.length) {
-    if (filter.category.length > 50 || filter.category.some((code) => code.length > 64)) {
+  const status = distinct(filter.status);
+  const kind = distinct(filter.kind);
+  const channel = distinct(filter.channel);
+  const priority = distinct(filter.priority);
+  const category = distinct(filter.category);
+  const slaState = distinct(filter.slaState);
+  if (status.length) where.push({ status: { in: status } });
+  if (kind.length) where.push({ kind: { in: kind } });
+  if (channel.length) where.push({ channel: { in: channel } });
+  if (priority.length) where.push({ priority: { in: priority } });
+  if (category.length) {
+    if (category.length > 50 || category.some((code) => code.length > 64)) {
       throw new ValidationError("filter.category: at most 50 codes of at most 64 characters", "filter.category");
     }
-    const codes = { in: filter.category };
+    const codes = { in: category };
     where.push({ category: { OR: [{ code: codes }, { parent: { code: codes } }] } });
   }
-  if (filter.slaState?.length) where.push({ clocks: { some: { state: { in: filter.slaState } } } });
+  if (slaState.length) where.push({ clocks: { some: { state: { in: slaState } } } });
   if (filter.createdFrom) where.push({ createdAt: { gte: filter.createdFrom } });
   if (filter.createdTo) where.push({ createdAt: { lt: filter.createdTo } });
   if (filter.createdFrom && filter.createdTo && filter.createdFrom > filter.createdTo) {
     throw new ValidationError("filter.createdFrom: must not be after createdTo", "filter.createdFrom");
   }
   if (filter.event) {
-    const { type, unitCode, from, to } = filter.event;
+    const { unitCode, from, to } = filter.event;
+    const type = distinct(filter.event.type);
     if (!type.length) throw new ValidationError("filter.event.type: name at least one event type", "filter.event.type");
     if (from && to && from > to) {
       throw new ValidationError("filter.event.from: must not be after to", "filter.event.from");
