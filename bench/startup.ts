@@ -30,11 +30,14 @@ function logField(server: ChildServer, msg: string, field: string): number | nul
 }
 
 /** The server on PGlite in `dataDir`, with the default demo history; the start as the server and this process saw it. */
-export async function startOnPglite(dataDir: string): Promise<{ server: ChildServer; start: Start }> {
+export async function startOnPglite(
+  dataDir: string,
+  readyTimeoutMs?: number,
+): Promise<{ server: ChildServer; start: Start }> {
   // info, not warn: the server's own timing of its database preparation is logged at info.
   const server = await startPantau(
     { PANTAU_DATA_DIR: dataDir, DEMO_PASSWORD, LOG_LEVEL: "info" },
-    { port: await freePort() },
+    { port: await freePort(), readyTimeoutMs },
   );
   const start = {
     readyMs: Math.round(server.readyMs),
@@ -43,6 +46,10 @@ export async function startOnPglite(dataDir: string): Promise<{ server: ChildSer
   };
   return { server, start };
 }
+
+const labelled = (which: string) => (error: unknown) => {
+  throw new Error(`${which}: ${(error as Error)?.message ?? error}`);
+};
 
 export function summarizeStartup(fresh: readonly Start[], warm: readonly Start[]) {
   return {
@@ -65,25 +72,35 @@ export function summarizeStartup(fresh: readonly Start[], warm: readonly Start[]
 /**
  * `rounds` × (a fresh start on a new data folder, then `warmPerRound` warm starts on it). The last warm
  * server of the last round is handed to `withLastWarm` before it stops, e.g. to measure on the demo history.
+ * With `deadline` (a `performance.now()` time), a fresh start still not ready then fails, a warm start
+ * may take 30 s, and after the first warm start no other begins once the deadline has passed.
  */
 export async function measureStartup(options: {
   rounds: number;
   warmPerRound: number;
   withLastWarm?: (server: ChildServer) => Promise<void>;
+  deadline?: number;
 }) {
+  const freshTimeout = () =>
+    options.deadline === undefined ? undefined : Math.max(5_000, Math.round(options.deadline - performance.now()));
+  const warmTimeout = options.deadline === undefined ? undefined : 30_000;
+  const pastDeadline = () => options.deadline !== undefined && performance.now() > options.deadline;
   const fresh: Start[] = [];
   const warm: Start[] = [];
   for (let index = 1; index <= options.rounds; index++) {
     const dataDir = mkdtempSync(join(tmpdir(), "pantau-bench-startup-"));
     const remove = deferCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-    const first = await startOnPglite(dataDir);
+    const first = await startOnPglite(dataDir, freshTimeout()).catch(labelled("fresh start"));
     await first.server.stop();
     fresh.push(first.start);
     for (let w = 1; w <= options.warmPerRound; w++) {
-      const again = await startOnPglite(dataDir);
+      const again = await startOnPglite(dataDir, warmTimeout).catch(labelled("warm start"));
       warm.push(again.start);
-      if (index === options.rounds && w === options.warmPerRound) await options.withLastWarm?.(again.server);
+      // At least one warm start per round, or the round has no warm figure at all.
+      const last = w === options.warmPerRound || pastDeadline();
+      if (index === options.rounds && last) await options.withLastWarm?.(again.server);
       await again.server.stop();
+      if (last) break;
     }
     await remove();
     console.log(

@@ -5,6 +5,9 @@
  */
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { openDatabase } from "../../server/src/db/database.js";
+import { computeQueueSnapshot } from "../../server/src/modules/realtime/queue-snapshot.js";
+import { loadUnitTree } from "../../server/src/modules/units/unit-repository.js";
 import { summarize } from "./stats.js";
 import { QUEUE_SUBSCRIPTION } from "./subscribers.js";
 
@@ -72,5 +75,30 @@ export async function timeQueueSnapshots(options: {
     return { unitCode: options.unitCode, open, ...summarize(samplesMs), samplesMs };
   } finally {
     await client.dispose();
+  }
+}
+
+/**
+ * The same snapshot computed in this process, straight from the server's module on its own connection:
+ * the database's share of the subscription's time, without HTTP, graphql-ws or the board around it.
+ */
+export async function timeQueueComputation(options: { databaseUrl: string; unitCode: string; samples: number }) {
+  const db = await openDatabase({ databaseUrl: options.databaseUrl, poolSize: 1 });
+  try {
+    const tree = await loadUnitTree(db);
+    const unit = tree.byCode(options.unitCode);
+    if (!unit) throw new Error(`no unit ${options.unitCode}`);
+    const ids = [...tree.subtree(unit.id)];
+    await computeQueueSnapshot(db, unit.id, ids);
+    const samplesMs: number[] = [];
+    let open: number | null = null;
+    for (let i = 0; i < options.samples; i++) {
+      const startedAt = performance.now();
+      open = (await computeQueueSnapshot(db, unit.id, ids)).open;
+      samplesMs.push(performance.now() - startedAt);
+    }
+    return { unitCode: options.unitCode, open, ...summarize(samplesMs), samplesMs };
+  } finally {
+    await db.close();
   }
 }
