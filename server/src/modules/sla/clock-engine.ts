@@ -32,6 +32,12 @@ interface TicketFacts {
   categoryId: number | null;
 }
 
+/** What a recompute writes: changed clock rows and the SLA events of their transitions. */
+export interface ClockPlan {
+  rows: ClockRow[];
+  slaEvents: Prisma.TicketEventCreateManyInput[];
+}
+
 /** A `ticket_clock` row as the engine computes it. */
 export interface ClockRow {
   ticketId: string;
@@ -99,10 +105,10 @@ function changed(before: ClockRow, after: ClockRow): boolean {
   );
 }
 
-/** One statement for all changed clocks of a batch. */
-async function upsertClocks(tx: Tx, rows: ClockRow[], now: Date): Promise<void> {
+/** The clock rows as the JSON parameter of `clockRowsInsert`. */
+export function clockRowsPayload(rows: readonly ClockRow[]): string {
   const ms = (date: Date | null) => date?.getTime() ?? null;
-  const payload = JSON.stringify(
+  return JSON.stringify(
     rows.map((row) => ({
       ...row,
       startedAt: ms(row.startedAt),
@@ -114,23 +120,35 @@ async function upsertClocks(tx: Tx, rows: ClockRow[], now: Date): Promise<void> 
       nextCheckAt: ms(row.nextCheckAt),
     })),
   );
+}
+
+/**
+ * An INSERT of clock rows from a JSON parameter (`clockRowsPayload`), written at the instant parameter;
+ * `where` may restrict it (a statement that inserts the ticket too inserts its clocks only with it).
+ */
+export function clockRowsInsert(rowsParam: string, atParam: string, where = ""): string {
   const at = (column: string) =>
     `CASE WHEN r."${column}" IS NULL THEN NULL ELSE to_timestamp(r."${column}" / 1000.0) END`;
-  await tx.$executeRawUnsafe(
-    `INSERT INTO ticket_clock (ticket_id, kind, policy_id, started_at, due_at, at_risk_at, state, elapsed_minutes,
+  return `INSERT INTO ticket_clock (ticket_id, kind, policy_id, started_at, due_at, at_risk_at, state, elapsed_minutes,
        budget_minutes, paused_minutes, extended_at, met_at, breached_at, next_check_at, updated_at)
      SELECT r."ticketId"::uuid, r.kind::"ClockKind", r."policyId", ${at("startedAt")}, ${at("dueAt")}, ${at("atRiskAt")},
        r.state::"ClockState", r."elapsedMinutes", r."budgetMinutes", r."pausedMinutes", ${at("extendedAt")},
-       ${at("metAt")}, ${at("breachedAt")}, ${at("nextCheckAt")}, $2::timestamptz
-     FROM json_to_recordset($1::json) AS r("ticketId" text, kind text, "policyId" int, "startedAt" float8, "dueAt" float8,
+       ${at("metAt")}, ${at("breachedAt")}, ${at("nextCheckAt")}, ${atParam}::timestamptz
+     FROM json_to_recordset(${rowsParam}::json) AS r("ticketId" text, kind text, "policyId" int, "startedAt" float8, "dueAt" float8,
        "atRiskAt" float8, state text, "elapsedMinutes" float8, "budgetMinutes" float8, "pausedMinutes" float8,
-       "extendedAt" float8, "metAt" float8, "breachedAt" float8, "nextCheckAt" float8)
+       "extendedAt" float8, "metAt" float8, "breachedAt" float8, "nextCheckAt" float8) ${where}`;
+}
+
+/** One statement for all changed clocks of a batch. */
+async function upsertClocks(tx: Tx, rows: ClockRow[], now: Date): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `${clockRowsInsert("$1", "$2")}
      ON CONFLICT (ticket_id, kind) DO UPDATE SET policy_id = EXCLUDED.policy_id, started_at = EXCLUDED.started_at,
        due_at = EXCLUDED.due_at, at_risk_at = EXCLUDED.at_risk_at, state = EXCLUDED.state,
        elapsed_minutes = EXCLUDED.elapsed_minutes, budget_minutes = EXCLUDED.budget_minutes,
        paused_minutes = EXCLUDED.paused_minutes, extended_at = EXCLUDED.extended_at, met_at = EXCLUDED.met_at,
        breached_at = EXCLUDED.breached_at, next_check_at = EXCLUDED.next_check_at, updated_at = EXCLUDED.updated_at`,
-    payload,
+    clockRowsPayload(rows),
     now,
   );
 }
@@ -259,15 +277,22 @@ export class ClockEngine {
    * no reads besides the (cached) policies.
    */
   async startClocks(tx: Tx, ticket: TicketFacts & { id: string }, created: TimelineEvent, now: Date): Promise<void> {
-    const current = await this.currentPolicies(tx, now.getTime());
-    await this.evaluateAndWrite(
-      tx,
-      [{ ...ticket, clocks: [] }],
-      new Map([[ticket.id, [created]]]),
-      new Map(),
-      current,
-      now,
-    );
+    const { rows, slaEvents } = await this.plannedStart(tx, ticket, created, now);
+    await this.write(tx, rows, slaEvents, now);
+  }
+
+  /**
+   * The clocks (and any SLA events) of a ticket being created, for a caller that writes them in the same
+   * statement as the ticket. Reference data is read through `reader` only when not already known.
+   */
+  async plannedStart(
+    reader: Tx,
+    ticket: TicketFacts & { id: string },
+    created: TimelineEvent,
+    now: Date,
+  ): Promise<ClockPlan> {
+    const current = await this.currentPolicies(reader, now.getTime());
+    return this.plan(reader, [{ ...ticket, clocks: [] }], new Map([[ticket.id, [created]]]), new Map(), current, now);
   }
 
   private async evaluateAndWrite(
@@ -278,6 +303,23 @@ export class ClockEngine {
     current: SlaPolicy[],
     now: Date,
   ): Promise<void> {
+    const { rows, slaEvents } = await this.plan(tx, tickets, eventsByTicket, policies, current, now);
+    await this.write(tx, rows, slaEvents, now);
+  }
+
+  private async write(tx: Tx, rows: ClockRow[], slaEvents: Prisma.TicketEventCreateManyInput[], now: Date) {
+    if (rows.length) await upsertClocks(tx, rows, now);
+    if (slaEvents.length) await tx.ticketEvent.createMany({ data: slaEvents });
+  }
+
+  private async plan(
+    tx: Tx,
+    tickets: readonly (TicketFacts & { id: string; clocks: ClockRow[] })[],
+    eventsByTicket: ReadonlyMap<string, TimelineEvent[]>,
+    policies: ReadonlyMap<number, SlaPolicy>,
+    current: SlaPolicy[],
+    now: Date,
+  ): Promise<ClockPlan> {
     const calendars = this.deps.calendars();
     const rows: ClockRow[] = [];
     const slaEvents: Prisma.TicketEventCreateManyInput[] = [];
@@ -329,7 +371,6 @@ export class ClockEngine {
         }
       }
     }
-    if (rows.length) await upsertClocks(tx, rows, now);
-    if (slaEvents.length) await tx.ticketEvent.createMany({ data: slaEvents });
+    return { rows, slaEvents };
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Database } from "../../db/database.js";
 import {
   ForbiddenError,
@@ -18,7 +18,8 @@ import {
   type TicketStatus,
 } from "../../generated/prisma/enums.js";
 import { type AuthenticatedViewer, actorOf, canWriteTickets } from "../auth/viewer.js";
-import type { ClockEngine } from "../sla/clock-engine.js";
+import { type ClockEngine, clockRowsInsert, clockRowsPayload } from "../sla/clock-engine.js";
+import type { TimelineEvent } from "../sla/clock-history.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { ACTION_VERB, type TicketAction, transition } from "./status-machine.js";
 import { type CreateTicketInput, createTicketInput, messageInput, parseInput, reasonInput } from "./ticket-input.js";
@@ -41,11 +42,8 @@ const enumValue = <T extends Record<string, string>>(values: T, value: unknown, 
   throw new ValidationError(`${field}: unknown value ${JSON.stringify(value)}`, field);
 };
 
-function ticketNumber(year: number, n: bigint): string {
-  return `IMI-${year}-${n.toString().padStart(7, "0")}`;
-}
-
-const jakartaYear = (at: Date) => Number(at.toLocaleString("en-US", { timeZone: "Asia/Jakarta", year: "numeric" }));
+const JAKARTA_YEAR = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Jakarta", year: "numeric" });
+const jakartaYear = (at: Date) => Number(JAKARTA_YEAR.format(at));
 
 function requestHash(input: unknown): string {
   return createHash("sha256").update(JSON.stringify(input)).digest("hex");
@@ -97,68 +95,98 @@ export async function createTicket(
   if (!unit || !viewer.unitIds.has(unit.id)) throw new UnknownUnitError(input.unitCode);
   const hash = requestHash({ ...input, kind, channel, priority });
 
+  const now = deps.now?.() ?? new Date();
+  let categoryId: number | null = null;
+  if (input.categoryCode) {
+    const [category] = await deps.db.sql.prepared<{ id: number }>(
+      "category_by_code",
+      "SELECT id FROM category WHERE code = $1",
+      [input.categoryCode],
+    );
+    if (!category) throw new UnknownCategoryError(input.categoryCode);
+    categoryId = category.id;
+  }
+  const id = randomUUID();
+  const created: TimelineEvent = { type: "CREATED", at: now, unitId: unit.id, data: { to: "NEW" } };
+  const clocks = deps.clocks
+    ? await deps.clocks.plannedStart(deps.db.prisma, { id, kind, channel, priority, categoryId }, created, now)
+    : { rows: [], slaEvents: [] };
+  const events = [
+    { unitId: unit.id, type: "CREATED", ...actorOf(viewer), data: { status: "NEW", channel } },
+    ...clocks.slaEvents.map((event) => ({
+      unitId: event.unitId,
+      type: event.type,
+      actorId: event.actorId ?? null,
+      actorLabel: event.actorLabel ?? null,
+      data: event.data ?? {},
+    })),
+  ];
+  const [ticket] = await deps.db.sql.prepared<Ticket>("create_ticket", CREATE_TICKET_SQL, [
+    id,
+    String(jakartaYear(now)),
+    input.subject,
+    input.description,
+    kind,
+    channel,
+    categoryId,
+    priority,
+    unit.id,
+    input.reporter?.name ?? null,
+    input.reporter?.email ?? null,
+    input.reporter?.phone ?? null,
+    input.externalRef ?? null,
+    input.idempotencyKey,
+    hash,
+    now,
+    JSON.stringify(events.map((event, position) => ({ position, ...event }))),
+    clockRowsPayload(clocks.rows),
+  ]);
+  if (ticket) return ticket;
+  // The key was used before (or by a concurrent request, whose commit the insert waited for).
   const existing = await findByIdempotencyKey(deps, viewer, input.idempotencyKey, hash);
   if (existing) return existing;
-
-  const now = deps.now?.() ?? new Date();
-  try {
-    return await deps.db.prisma.$transaction(async (tx) => {
-      let categoryId: number | null = null;
-      if (input.categoryCode) {
-        const category = await tx.category.findUnique({ where: { code: input.categoryCode } });
-        if (!category) throw new UnknownCategoryError(input.categoryCode);
-        categoryId = category.id;
-      }
-      const [row] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('ticket_number_seq') AS n`;
-      const ticket = await tx.ticket.create({
-        data: {
-          number: ticketNumber(jakartaYear(now), row?.n ?? 0n),
-          subject: input.subject,
-          description: input.description,
-          kind,
-          channel,
-          priority,
-          categoryId,
-          unitId: unit.id,
-          externalRef: input.externalRef ?? null,
-          reporterName: input.reporter?.name ?? null,
-          reporterEmail: input.reporter?.email ?? null,
-          reporterPhone: input.reporter?.phone ?? null,
-          idempotencyKey: input.idempotencyKey,
-          requestHash: hash,
-          createdAt: now,
-          updatedAt: now,
-        },
-      });
-      await insertEvent(tx, viewer, ticket.id, unit.id, "CREATED", now, { status: "NEW", channel });
-      await deps.clocks?.startClocks(
-        tx,
-        ticket,
-        { type: "CREATED", at: now, unitId: unit.id, data: { to: "NEW" } },
-        now,
-      );
-      return ticket;
-    });
-  } catch (error) {
-    // Two concurrent requests with one key: the loser's insert hits the unique index and rolls back.
-    if (isUniqueViolation(error)) {
-      const winner = await findByIdempotencyKey(deps, viewer, input.idempotencyKey, hash);
-      if (winner) return winner;
-    }
-    throw error;
-  }
+  throw new IdempotencyConflictError(input.idempotencyKey);
 }
+
+/**
+ * A new ticket, its events (CREATED first, in order) and its clocks in one statement, so creating a
+ * ticket is one round trip and one implicit transaction. A reused idempotency key inserts nothing.
+ * The number is drawn before the conflict is known: a replayed request leaves a gap, as a rollback does.
+ */
+const CREATE_TICKET_SQL = `
+  WITH new_ticket AS (
+    INSERT INTO ticket (id, number, subject, description, kind, channel, category_id, priority, status, unit_id,
+      reporter_name, reporter_email, reporter_phone, external_ref, idempotency_key, request_hash, created_at, updated_at)
+    SELECT $1::uuid, 'IMI-' || $2::text || '-' || lpad(seq.n::text, greatest(7, length(seq.n::text)), '0'), $3, $4,
+      $5::text::"TicketKind", $6::text::"Channel", $7::int, $8::text::"Priority", 'NEW', $9::int, $10, $11, $12, $13,
+      $14, $15, $16::timestamptz, $16::timestamptz
+    FROM (SELECT nextval('ticket_number_seq') AS n) AS seq
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id, number, subject, description, kind::text AS kind, channel::text AS channel, category_id AS "categoryId",
+      priority::text AS priority, status::text AS status, unit_id AS "unitId", assignee_id AS "assigneeId",
+      reporter_name AS "reporterName", reporter_email AS "reporterEmail", reporter_phone AS "reporterPhone",
+      external_ref AS "externalRef", idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
+      reopen_count AS "reopenCount", transfer_count AS "transferCount", created_at AS "createdAt",
+      updated_at AS "updatedAt", triaged_at AS "triagedAt", first_responded_at AS "firstRespondedAt",
+      resolved_at AS "resolvedAt", closed_at AS "closedAt"
+  ), new_events AS (
+    INSERT INTO ticket_event (ticket_id, unit_id, type, actor_id, actor_label, at, data)
+    SELECT t.id, e."unitId", e.type::"TicketEventType", e."actorId"::uuid, e."actorLabel", $16::timestamptz, e.data
+    FROM new_ticket t,
+      json_to_recordset($17::json) AS e(position int, "unitId" int, type text, "actorId" text, "actorLabel" text, data jsonb)
+    ORDER BY e.position
+    RETURNING 1
+  ), new_clocks AS (
+    ${clockRowsInsert("$18", "$16", "WHERE EXISTS (SELECT 1 FROM new_ticket)")}
+    RETURNING 1
+  )
+  SELECT * FROM new_ticket`;
 
 async function findByIdempotencyKey(deps: TicketDeps, viewer: AuthenticatedViewer, key: string, hash: string) {
   const existing = await deps.db.prisma.ticket.findUnique({ where: { idempotencyKey: key } });
   if (!existing) return null;
   if (existing.requestHash !== hash || !viewer.unitIds.has(existing.unitId)) throw new IdempotencyConflictError(key);
   return existing;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === "P2002" || code === "23505";
 }
 
 interface LockedTicket {
