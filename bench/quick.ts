@@ -12,7 +12,7 @@ import {
   startCreateTicketServer,
 } from "./create-ticket.js";
 import { measureInsertBaseline, startInsertBaseline } from "./insert-baseline.js";
-import { cleanupAll, deferCleanup, isEntryPoint, runAsScript } from "./lib/cleanup.js";
+import { cleanupAll, isEntryPoint, onInterrupt, runAsScript, stopping } from "./lib/cleanup.js";
 import { DEMO_PASSWORD, login } from "./lib/graphql.js";
 import type { LoadPlan } from "./lib/load.js";
 import { REPO_ROOT } from "./lib/processes.js";
@@ -51,6 +51,11 @@ const QUEUE_SAMPLES = env("BENCH_QUICK_QUEUE_SAMPLES", 5);
  * given up (its figure is then "more than"), so that the whole run stays within about three minutes.
  */
 const BUDGET_S = env("BENCH_QUICK_BUDGET_S", 150);
+/**
+ * Past this, the run stops itself and prints what it has, before CI's `timeout` (240 s) would: pnpm,
+ * stopped by a signal, takes its script's processes down with it before they can print anything.
+ */
+const HARD_LIMIT_S = env("BENCH_QUICK_HARD_LIMIT_S", 210);
 
 const TARGETS = {
   floorCpuMs: 0.25,
@@ -365,11 +370,12 @@ export async function benchQuick(options: { append?: boolean } = {}) {
     missing: {},
   };
 
-  // Stopped from outside (CI's timeout, Ctrl-C): print what was measured; this runs after the servers stopped.
-  let finished = false;
-  const printPartial = deferCleanup(() => {
-    if (!finished) console.log(`\n${render(r, header, elapsedS(), ", interrupted")}`);
-  });
+  // Stopped from outside (CI's timeout, Ctrl-C): print what was measured, once the servers have stopped.
+  const cancelPartial = onInterrupt(() => console.log(`\n${render(r, header, elapsedS(), ", interrupted")}`));
+  const hardStop = setTimeout(() => {
+    console.error(`bench:quick: still running after ${HARD_LIMIT_S} s, stopping`);
+    process.kill(process.pid, "SIGTERM");
+  }, HARD_LIMIT_S * 1000);
 
   /** Runs one measure unless the budget is spent; a failure is recorded and the next measure still runs. */
   const step = async <K extends keyof Omit<Results, "missing">>(
@@ -377,6 +383,8 @@ export async function benchQuick(options: { append?: boolean } = {}) {
     title: string,
     work: () => Promise<Results[K]>,
   ) => {
+    // Being stopped: the cleanup is under way, and nothing new may start (a database created now would stay).
+    if (stopping()) return;
     if (elapsedS() > BUDGET_S) {
       r.missing[key] = `skipped: ${elapsedS()} s were spent, over the ${BUDGET_S} s budget`;
       return;
@@ -469,8 +477,8 @@ export async function benchQuick(options: { append?: boolean } = {}) {
   );
   if (!r.startup && !r.missing.pgliteQueue) r.missing.pgliteQueue = "not run: the warm start did not run";
 
-  finished = true;
-  await printPartial();
+  cancelPartial();
+  clearTimeout(hardStop);
   const markdown = render(r, header, elapsedS());
   console.log(`\n${markdown}`);
   writeResult("quick", { commit, commitDate, dirty, machine, elapsedS: elapsedS(), results: r, markdown });

@@ -61,6 +61,31 @@ export function cleanupAll(): Promise<void> {
   return cleaning;
 }
 
+const interruptTasks: Task[] = [];
+
+/**
+ * Runs `task` only when the bench is stopped from outside (a signal, or a crash), after every cleanup:
+ * e.g. to print what was measured so far. Returns how to cancel it.
+ */
+export function onInterrupt(task: Task): () => void {
+  install();
+  interruptTasks.push(task);
+  return () => {
+    const index = interruptTasks.indexOf(task);
+    if (index >= 0) interruptTasks.splice(index, 1);
+  };
+}
+
+async function runInterruptTasks() {
+  for (const task of interruptTasks.splice(0)) {
+    try {
+      await task();
+    } catch (error) {
+      console.error("interrupt task failed:", error);
+    }
+  }
+}
+
 function install() {
   if (installed) return;
   installed = true;
@@ -68,10 +93,14 @@ function install() {
     if (exiting) return;
     exiting = true;
     if (reason instanceof Error) console.error(reason);
-    void cleanupAll().finally(() => process.exit(code));
+    void cleanupAll()
+      .then(runInterruptTasks)
+      .finally(() => process.exit(code));
   };
+  // A second Ctrl-C stops at once. SIGTERM may arrive twice (from a process group's timeout and relayed
+  // by tsx): the second one must not cut the cleanup short.
   process.once("SIGINT", bail(130));
-  process.once("SIGTERM", bail(143));
+  process.on("SIGTERM", bail(143));
   process.on("uncaughtException", bail(1));
   process.on("unhandledRejection", bail(1));
   process.on("exit", () => {
