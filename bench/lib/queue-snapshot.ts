@@ -89,12 +89,12 @@ export async function timeQueueComputation(options: { databaseUrl: string; unitC
     const unit = tree.byCode(options.unitCode);
     if (!unit) throw new Error(`no unit ${options.unitCode}`);
     const ids = [...tree.subtree(unit.id)];
-    await computeQueueSnapshot(db, unit.id, ids);
+    await computeQueueSnapshot(db.sql, unit.id, ids);
     const samplesMs: number[] = [];
     let open: number | null = null;
     for (let i = 0; i < options.samples; i++) {
       const startedAt = performance.now();
-      open = (await computeQueueSnapshot(db, unit.id, ids)).open;
+      open = (await computeQueueSnapshot(db.sql, unit.id, ids)).open;
       samplesMs.push(performance.now() - startedAt);
     }
     return { unitCode: options.unitCode, open, ...summarize(samplesMs), samplesMs };

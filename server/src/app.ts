@@ -27,6 +27,7 @@ import { RATE_LIMIT_HEADERS, useQueryCost } from "./modules/limits/cost-plugin.j
 import { documentLimitPlugins } from "./modules/limits/document-limits.js";
 import { useInputHygiene } from "./modules/limits/input-hygiene.js";
 import { createInProcessBus, createRedisBus } from "./modules/realtime/bus.js";
+import { Presence } from "./modules/realtime/presence.js";
 import { Realtime } from "./modules/realtime/realtime.js";
 import { type SharingCounters, useSharedSubscriptionResults } from "./modules/realtime/shared-results.js";
 import { streamId } from "./modules/realtime/stream-store.js";
@@ -62,6 +63,8 @@ export interface App {
   readonly realtime: Realtime | null;
   /** Subscription items executed, and executions reused for other subscribers. */
   readonly subscriptionSharing: Readonly<SharingCounters>;
+  /** Who was seen at work; `flush()` writes the sightings not yet written. */
+  readonly presence: Pick<Presence, "flush">;
 }
 
 /** Wires the database, the GraphQL API and the HTTP server. Nothing runs until `start()`. */
@@ -96,7 +99,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     return calendars;
   };
   const clocks = new ClockEngine({ db, units: loadedUnits, calendars: loadedCalendars });
-  const ticketDeps: TicketDeps = { db, units: loadedUnits, clocks };
+  let realtime: Realtime | null = null;
+  const presence = new Presence({ db, logger, holders: () => realtime?.principals.heldUserIds() ?? [] });
+  const ticketDeps: TicketDeps = { db, units: loadedUnits, clocks, presence };
   const apiTicketDeps: TicketDeps = { ...ticketDeps, db: apiDb };
   let recomputing: Promise<unknown> = Promise.resolve();
   // Due instants of open tickets move with the calendar; the work runs in batches after the response.
@@ -115,7 +120,6 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     if (!loginThrottle) throw new Error("login throttle not started");
     return loginThrottle;
   };
-  let realtime: Realtime | null = null;
   const loadedRealtime = () => {
     if (!realtime) throw new Error("realtime not started");
     return realtime;
@@ -267,6 +271,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       return realtime;
     },
     subscriptionSharing: sharing,
+    presence,
     async start() {
       await prepare();
       server = createServer((req, res) => {
@@ -328,6 +333,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         limits: config.realtime,
       });
       await realtime.start();
+      presence.start();
       if (config.redisUrl) budgets = await createRedisBudgetStore(config.redisUrl, await streamId(db), logger);
       websocket = attachWebSocket({
         server,
@@ -379,6 +385,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       realtime?.endAll();
       await websocket?.close();
       await realtime?.stop();
+      await presence.stop();
       await budgets.close();
       throttleRedis?.disconnect();
       if (server) {

@@ -37,6 +37,11 @@ export class PrincipalCache {
     if (entry && --entry.holders <= 0) this.entries.delete(authorization);
   }
 
+  /** The people (not keys) behind the credentials held now: they are at work, watching a board or a ticket. */
+  *heldUserIds(): Iterable<string> {
+    for (const entry of this.entries.values()) if (entry.viewer.kind === "user") yield entry.viewer.userId;
+  }
+
   /** The latest known viewer for the credential. */
   current(authorization: string): Viewer {
     return this.entries.get(authorization)?.viewer ?? ANONYMOUS;

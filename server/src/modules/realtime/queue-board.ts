@@ -35,7 +35,7 @@ export class QueueBoard {
       logger: Logger;
       /** Minimum time between two computations of one unit. */
       minIntervalMs?: number;
-      /** Snapshots also age (oldest waiting, active agents): recompute watched units this often. */
+      /** Snapshots also age (oldest waiting, active agents): recompute a watched unit this long after its last. */
       refreshMs?: number;
     },
   ) {}
@@ -52,9 +52,16 @@ export class QueueBoard {
       for (const unitId of touched) for (const unit of tree.ancestry(unitId)) dirty.add(unit.id);
       for (const unitId of dirty) if (this.units.has(unitId)) this.markDirty(unitId);
     }).stop;
-    this.refreshTimer = setInterval(() => {
-      for (const unitId of this.units.keys()) this.markDirty(unitId);
-    }, this.options.refreshMs ?? 30_000);
+    // Each unit is refreshed when its own snapshot is that old, so the refreshes of many watched units
+    // spread over the interval instead of arriving together.
+    const refreshMs = this.options.refreshMs ?? 30_000;
+    this.refreshTimer = setInterval(
+      () => {
+        const due = Date.now() - refreshMs;
+        for (const [unitId, state] of this.units) if (state.lastComputedAt < due) this.markDirty(unitId);
+      },
+      Math.min(1_000, refreshMs),
+    );
     this.refreshTimer.unref();
   }
 
@@ -98,7 +105,7 @@ export class QueueBoard {
     state.computing = true;
     try {
       const ids = [...this.options.tree().subtree(unitId)];
-      const snapshot = await computeQueueSnapshot(this.options.db, unitId, ids);
+      const snapshot = await computeQueueSnapshot(this.options.db.sql, unitId, ids);
       this.computations += 1;
       state.snapshot = snapshot;
       for (const watcher of state.watchers) watcher(snapshot);

@@ -87,7 +87,10 @@ const QueueSnapshotRef = builder.objectRef<QueueSnapshot>("QueueSnapshot").imple
           : null,
     }),
     agentsActive: t.exposeInt("agentsActive", {
-      description: "Agents of these units who recorded anything on a ticket in the last 60 minutes.",
+      description:
+        "Agents (role AGENT, active) whose home unit is one of these units and who were seen at work in the last " +
+        "15 minutes: they changed a ticket or held a live subscription open. Sightings are recorded at most " +
+        "about once a minute per person, so an agent may count for up to a minute or two longer or later.",
     }),
     agentsWithOpenTickets: t.exposeInt("agentsWithOpenTickets", {
       description: "Staff with at least one open ticket of these units assigned.",

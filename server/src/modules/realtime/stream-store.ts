@@ -46,7 +46,9 @@ export async function orderPending(sql: Sql, limit: number, wait = true): Promis
     if (!row?.ok) return null;
   }
   // The metrics rollups take each event exactly once, in the statement that orders it (one round trip:
-  // the roll-up reads ticket_event and the clocks, which this statement does not change).
+  // the roll-up reads ticket_event and the clocks, which this statement does not change). The live queue
+  // figures re-count the tickets these events touch in the same transaction, so a board told of position
+  // N reads figures that include it.
   const [row] = await sql.query<{ n: number }>(
     `WITH pending AS (
        SELECT o.event_sequence FROM event_outbox o ORDER BY o.event_sequence LIMIT $1
@@ -65,7 +67,8 @@ export async function orderPending(sql: Sql, limit: number, wait = true): Promis
      ), ordered AS (
        SELECT count(*)::int AS n, array_agg(event_sequence) AS seqs FROM taken
      )
-     SELECT n, CASE WHEN n > 0 THEN metric_roll_up(seqs) END FROM ordered`,
+     SELECT n, CASE WHEN n > 0 THEN metric_roll_up(seqs) END, CASE WHEN n > 0 THEN queue_figures_apply(seqs) END
+     FROM ordered`,
     [limit],
   );
   return row?.n ?? 0;
@@ -103,6 +106,15 @@ export async function streamAsHistory(sql: Sql, afterSequence: bigint): Promise<
       [from.toString(), (from + HISTORY_ROLL_UP_SLICE).toString()],
     );
   }
+  await rebuildQueueFigures(sql);
+}
+
+/**
+ * Counts the live queue figures (and who was at work in the last minutes of the log) from scratch. For
+ * bulk loads that bypass the relay: call it once after the tickets, events and clocks are in.
+ */
+export async function rebuildQueueFigures(sql: Sql): Promise<void> {
+  await sql.query("SELECT queue_figures_rebuild()");
 }
 
 const HISTORY_ROLL_UP_SLICE = 20_000n;

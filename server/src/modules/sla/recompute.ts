@@ -41,8 +41,18 @@ export async function recomputeOpenClocks(options: RecomputeOptions): Promise<nu
         locked.map((row) => row.id),
         now,
       );
-      return { scanned: ids.length, last: ids.at(-1), recomputed: locked.length };
+      return {
+        scanned: ids.length,
+        last: ids.at(-1),
+        recomputed: locked.length,
+        recomputedIds: locked.map((row) => row.id),
+      };
     });
+    // A recompute may take a clock out of the at-risk zone without an event (a longer calendar): the
+    // queue figures re-count these tickets themselves, after the commit that released their rows.
+    if (batch.recomputedIds.length) {
+      await options.db.sql.query("SELECT queue_figures_refresh($1::uuid[])", [batch.recomputedIds]);
+    }
     total += batch.recomputed;
     if (!batch.last || batch.scanned < batchSize) break;
     after = batch.last;

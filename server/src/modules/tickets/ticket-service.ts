@@ -31,6 +31,12 @@ export interface TicketDeps {
   clocks?: ClockEngine;
   /** Injectable clock, so tests can place events in time. */
   now?: () => Date;
+  /** Told who acted, after the change commits (active agents on the queue boards). */
+  presence?: { seen(userId: string): void };
+}
+
+function noteActor(deps: TicketDeps, viewer: AuthenticatedViewer): void {
+  if (viewer.kind === "user") deps.presence?.seen(viewer.userId);
 }
 
 type Tx = Prisma.TransactionClient;
@@ -141,7 +147,10 @@ export async function createTicket(
     JSON.stringify(events.map((event, position) => ({ position, ...event }))),
     clockRowsPayload(clocks.rows),
   ]);
-  if (ticket) return ticket;
+  if (ticket) {
+    noteActor(deps, viewer);
+    return ticket;
+  }
   // The key was used before (or by a concurrent request, whose commit the insert waited for).
   const existing = await findByIdempotencyKey(deps, viewer, input.idempotencyKey, hash);
   if (existing) return existing;
@@ -223,7 +232,7 @@ async function act(
   }
   if (!UUID.test(ticketId)) throw new NotFoundError("No such ticket in your scope.");
   const now = deps.now?.() ?? new Date();
-  return deps.db.prisma.$transaction(async (tx) => {
+  const changed = await deps.db.prisma.$transaction(async (tx) => {
     const [ticket] = await tx.$queryRaw<LockedTicket[]>`
       SELECT id, status, unit_id, assignee_id, first_responded_at FROM ticket WHERE id = ${ticketId}::uuid FOR UPDATE`;
     if (!ticket || !viewer.unitIds.has(ticket.unit_id)) throw new NotFoundError("No such ticket in your scope.");
@@ -256,6 +265,8 @@ async function act(
     await deps.clocks?.recompute(tx, ticketId, now);
     return updated;
   });
+  noteActor(deps, viewer);
+  return changed;
 }
 
 export function triageTicket(
