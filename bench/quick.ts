@@ -76,7 +76,7 @@ const SECTION_INTRO = `${QUICK_SECTION}
 one run with short load plans, so that a change can quote its before and after; \`pnpm bench:quick -- --append\`
 adds the run below. Each figure comes from the same function as its full benchmark (sections 1–3 and 6),
 with shorter rounds: read the trend, and use the full benchmark for a figure to keep. A measure that would
-start after 150 s is skipped, and a fresh start not ready by then is given up ("> N s"). CI (\`.ci/run\`)
+start after 150 s is skipped, and a fresh start not ready by then (or within 30 s) is given up ("> N s"). CI (\`.ci/run\`)
 prints a run after the tests and never fails on it.
 
 The machine is shared, and under load every figure moves, server CPU per request included (the bare

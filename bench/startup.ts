@@ -72,8 +72,9 @@ export function summarizeStartup(fresh: readonly Start[], warm: readonly Start[]
 /**
  * `rounds` × (a fresh start on a new data folder, then `warmPerRound` warm starts on it). The last warm
  * server of the last round is handed to `withLastWarm` before it stops, e.g. to measure on the demo history.
- * With `deadline` (a `performance.now()` time), a fresh start still not ready then fails, a warm start
- * may take 30 s, and after the first warm start no other begins once the deadline has passed.
+ * With `deadline` (a `performance.now()` time), a fresh start still not ready then (or after 30 s, if
+ * that is later) fails, a warm start may take 30 s, and after the first warm start no other begins once
+ * the deadline has passed.
  */
 export async function measureStartup(options: {
   rounds: number;
@@ -82,7 +83,7 @@ export async function measureStartup(options: {
   deadline?: number;
 }) {
   const freshTimeout = () =>
-    options.deadline === undefined ? undefined : Math.max(5_000, Math.round(options.deadline - performance.now()));
+    options.deadline === undefined ? undefined : Math.max(30_000, Math.round(options.deadline - performance.now()));
   const warmTimeout = options.deadline === undefined ? undefined : 30_000;
   const pastDeadline = () => options.deadline !== undefined && performance.now() > options.deadline;
   const fresh: Start[] = [];
