@@ -9,6 +9,7 @@ import type { Config } from "./config/env.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate, pendingMigrations } from "./db/migrator.js";
 import { isStatementTimeout } from "./db/statement-timeout.js";
+import { databaseUnavailableError, isDatabaseUnavailable } from "./db/unavailable.js";
 import { DomainError } from "./errors.js";
 import type { Unit } from "./generated/prisma/client.js";
 import type { Context } from "./graphql/context.js";
@@ -44,6 +45,9 @@ import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
 
 const DRAIN_TIMEOUT_MS = 10_000;
+/** `/ready` answers 503 when the database has not answered within this. */
+const READY_CHECK_MS = 2_000;
+
 const CALENDAR_WATCH_MS = 10_000;
 
 export interface DemoCredentials {
@@ -135,6 +139,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   });
   const { corsOrigins } = config.http;
   const sharing: SharingCounters = { executions: 0, reused: 0 };
+  // An outage refuses every request for a while: one log line per second says so, not one per request.
+  let unavailableLoggedAt = 0;
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -188,6 +194,13 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
             `The database stopped this field after ${timeoutMs} ms. Narrow the filter or the period, or ask for less at once.`,
             { extensions: { code: "QUERY_TIMEOUT", timeoutMs } },
           );
+        }
+        if (isDatabaseUnavailable(original)) {
+          if (Date.now() - unavailableLoggedAt > 1_000) {
+            unavailableLoggedAt = Date.now();
+            logger.warn({ err: original }, "database unreachable: refusing requests until it answers again");
+          }
+          return databaseUnavailableError();
         }
         // Malformed global ids and other input the schema refuses before a resolver runs.
         if (original instanceof PothosValidationError) {
@@ -283,10 +296,15 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           return;
         }
         if (path === "/ready") {
-          db.sql
-            .query("SELECT 1")
-            .then(() => ready)
+          let timer: NodeJS.Timeout | undefined;
+          Promise.race([
+            db.sql.query("SELECT 1").then(() => ready),
+            new Promise<boolean>((resolve) => {
+              timer = setTimeout(() => resolve(false), READY_CHECK_MS);
+            }),
+          ])
             .catch(() => false)
+            .finally(() => clearTimeout(timer))
             .then((ok) => {
               res
                 .writeHead(ok ? 200 : 503, { "content-type": "application/json" })

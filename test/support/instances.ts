@@ -53,7 +53,9 @@ export async function startRedis(port: number): Promise<ChildProcess> {
 }
 
 /** A server instance in its own process (so that it can be killed), on an existing database. */
-export async function spawnInstance(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+export async function spawnInstance(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: SERVER_DIR,
     env: {
@@ -83,7 +85,7 @@ export async function spawnInstance(env: Record<string, string>): Promise<{ chil
     });
     child.once("exit", (code) => reject(new Error(`instance exited with ${code}:\n${output}`)));
   });
-  return { child, url };
+  return { child, url, output: () => output };
 }
 
 /** Stream positions of every event touching the unit's subtree after `after`, as the database has them. */

@@ -52,7 +52,7 @@ async function openPostgres(connectionString: string, max: number, statementTime
   // plan the planner preferred for it, 15–20 ms without (BENCHMARKS.md §8).
   const settings = ["-c max_parallel_workers_per_gather=0"];
   if (statementTimeoutMs > 0) settings.push(`-c statement_timeout=${Math.round(statementTimeoutMs)}`);
-  const pool = new pg.Pool({ connectionString, max, options: settings.join(" ") });
+  const pool = new pg.Pool({ connectionString, max, options: settings.join(" "), ...CONNECTION_LIVENESS });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -63,16 +63,25 @@ async function openPostgres(connectionString: string, max: number, statementTime
     sql,
     async transaction(work) {
       const client = await pool.connect();
+      // pg-pool takes its own 'error' listener off a client it hands out: without this one, a connection
+      // lost while checked out (a server restart) would crash the process. The statement under way fails
+      // with the same error, and the broken client is discarded on release.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const result = await work(postgresSql(client));
         await client.query("COMMIT");
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
+        if (!lost) await client.query("ROLLBACK").catch(() => {});
         throw error;
       } finally {
-        client.release();
+        client.removeListener("error", onError);
+        client.release(lost);
       }
     },
     listen: (channel, listener) => listenPostgres(connectionString, channel, listener),
@@ -82,6 +91,12 @@ async function openPostgres(connectionString: string, max: number, statementTime
     },
   };
 }
+
+/**
+ * A connection attempt gives up after 5 s instead of waiting for ever on an unreachable server, and the
+ * kernel probes idle connections, so a peer that vanished (a partition) is noticed.
+ */
+const CONNECTION_LIVENESS = { connectionTimeoutMillis: 5_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
 
 /** Sql over the pool (a connection per statement) or over one connection (a transaction's). */
 function postgresSql(queryable: pg.Pool | pg.PoolClient): Sql {
@@ -139,7 +154,7 @@ async function listenPostgres(connectionString: string, channel: string, listene
     }, 1_000);
   };
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString });
+    const next = new pg.Client({ connectionString, ...CONNECTION_LIVENESS });
     next.on("notification", (message) => {
       if (message.channel === channel) listener();
     });

@@ -1,6 +1,7 @@
 import { type DocumentNode, type ExecutionResult, GraphQLError, getOperationAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Database } from "../../db/database.js";
+import { databaseUnavailableError, isDatabaseUnavailable } from "../../db/unavailable.js";
 import type { AccessTransport } from "../../generated/prisma/enums.js";
 import type { Context } from "../../graphql/context.js";
 import type { Logger } from "../../logger.js";
@@ -78,6 +79,11 @@ export function personalDataAccessLog(db: Database, logger: Logger): Plugin<Cont
       const operationName = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
       await context.personalData.flush(db, operationName);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        logger.warn({ err: error }, "database unreachable: the personal-data access log was not written");
+        setResult({ errors: [databaseUnavailableError()] });
+        return;
+      }
       logger.error({ err: error }, "writing the personal-data access log failed");
       setResult(withheld());
     }

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  expectDelivered,
+  explained,
+  type FaultCluster,
+  faultSuiteUnavailableReason,
+  type Instance,
+  startFaultCluster,
+  startWriters,
+  until,
+  type Watcher,
+  watch,
+} from "./support/faults.js";
+
+const reason = await faultSuiteUnavailableReason();
+if (reason) {
+  const message = `The fault tests are SKIPPED: ${reason}`;
+  if (process.env.REQUIRE_POSTGRES === "1") throw new Error(message);
+  console.warn(`\n${"!".repeat(100)}\n${message}\n${"!".repeat(100)}\n`);
+}
+
+/**
+ * Two instances on a PostgreSQL cluster and a Redis of the test's own, which the checks restart, stop
+ * and freeze under writes; the machine's own services are never touched. Each check is bounded in time;
+ * longer runs are in bench/.
+ */
+describe.skipIf(reason !== null)("faults on two instances under load", () => {
+  let cluster: FaultCluster;
+  let a: Instance;
+  let b: Instance;
+
+  beforeAll(async () => {
+    cluster = await startFaultCluster(2);
+    [a, b] = cluster.instances as [Instance, Instance];
+  });
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it("a PostgreSQL restart crashes no instance, /ready says 503 meanwhile, nothing is lost or repeated", async () => {
+    const [agentA, agentB, watcherToken] = await Promise.all([
+      a.login("agen.malang@pantau.demo"),
+      b.login("agen.malang@pantau.demo"),
+      b.login("kanwil.jatim@pantau.demo"),
+    ]);
+    const start = await cluster.head();
+    const watchers: Watcher[] = [
+      watch(() => a.url, watcherToken, "KANWIL-JI", start),
+      watch(() => b.url, watcherToken, "KANWIL-JI", start),
+    ];
+    const writers = [startWriters(a, agentA, 2), startWriters(b, agentB, 2)];
+    const confirmed = () => writers.reduce((sum, w) => sum + w.confirmed.length, 0);
+    const refused = () => writers.reduce((sum, w) => sum + w.failures.length, 0);
+    const more = async (n: number, what: string) => {
+      const target = confirmed() + n;
+      await until(() => confirmed() >= target, what, 30_000);
+    };
+    await explained(cluster, async () => {
+      try {
+        await more(20, "writes before the restart");
+        await cluster.postgres.restart();
+        await more(20, "writes after the restart");
+
+        // Down for a while: both instances say so, writes are refused with a code, nothing crashes.
+        await cluster.postgres.stop();
+        await until(async () => (await a.ready()) === 503 && (await b.ready()) === 503, "/ready 503", 15_000);
+        const before = refused();
+        await until(() => refused() > before + 2, "refused writes while the database is down");
+        await cluster.postgres.start();
+        await until(async () => (await a.ready()) === 200 && (await b.ready()) === 200, "/ready 200 again", 30_000);
+        await more(20, "writes after the database came back");
+      } finally {
+        await Promise.all(writers.map((w) => w.stop()));
+      }
+      for (const instance of [a, b]) expect(instance.alive(), `${instance.name} alive`).toBe(true);
+    });
+
+    const failures = writers.flatMap((w) => w.failures);
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.filter((f) => f.code !== "DATABASE_UNAVAILABLE")).toEqual([]);
+    // A refused write left nothing behind: every ticket has its creation event and its clocks.
+    const [half] = await cluster.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ticket t
+       WHERE NOT EXISTS (SELECT 1 FROM ticket_event e WHERE e.ticket_id = t.id AND e.type = 'CREATED')
+          OR NOT EXISTS (SELECT 1 FROM ticket_clock c WHERE c.ticket_id = t.id)`,
+    );
+    expect(half?.n).toBe(0);
+    await expectDelivered(
+      cluster,
+      watchers,
+      "KANWIL-JI",
+      start,
+      writers.flatMap((w) => w.confirmed),
+    );
+    for (const watcher of watchers) watcher.stop();
+  }, 150_000);
+});
