@@ -94,4 +94,93 @@ describe.skipIf(reason !== null)("faults on two instances under load", () => {
     );
     for (const watcher of watchers) watcher.stop();
   }, 150_000);
+
+  it("a frozen holder of the stream lock stalls delivery on the other instance for less than 5 s", async () => {
+    const [agentA, agentB, watcherToken] = await Promise.all([
+      a.login("agen.malang@pantau.demo"),
+      b.login("agen.malang@pantau.demo"),
+      b.login("kanwil.jatim@pantau.demo"),
+    ]);
+    const start = await cluster.head();
+    const watchers = [
+      watch(() => a.url, watcherToken, "KANWIL-JI", start),
+      watch(() => b.url, watcherToken, "KANWIL-JI", start),
+    ];
+    const writers = new Map([
+      [a, startWriters(a, agentA, 2)],
+      [b, startWriters(b, agentB, 2)],
+    ]);
+    const delivered = (watcher: Watcher, numbers: readonly string[]) => {
+      const seen = new Set(watcher.items.filter((e) => e.type === "CREATED").map((e) => e.ticket?.number));
+      return numbers.some((number) => seen.has(number));
+    };
+    let frozen: Instance | null = null;
+    await explained(cluster, async () => {
+      try {
+        await until(() => [...writers.values()].every((w) => w.confirmed.length >= 10), "writes on both");
+        frozen = await freezeLockHolder(cluster);
+        const other = frozen === a ? b : a;
+        const otherWatcher = watchers[frozen === a ? 1 : 0] as Watcher;
+        const otherWriters = writers.get(other);
+        if (!otherWriters) throw new Error("no writers");
+        const frozenAt = Date.now();
+        const from = otherWriters.confirmed.length;
+        // Writes through the other instance carry on, and its subscribers see them within the bound.
+        await until(
+          () => delivered(otherWatcher, otherWriters.confirmed.slice(from)),
+          "delivery on the other instance while the lock holder is frozen",
+          5_000,
+        );
+        // Frozen for longer than the bound, then woken: what it had under way must not come out twice.
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 6_000 - (Date.now() - frozenAt))));
+        frozen.child.kill("SIGCONT");
+        frozen = null;
+        await until(
+          () => [...writers.values()].every((w) => w.confirmed.length >= 30),
+          "writes on both after the wake-up",
+          30_000,
+        );
+      } finally {
+        (frozen as Instance | null)?.child.kill("SIGCONT");
+        await Promise.all([...writers.values()].map((w) => w.stop()));
+      }
+      for (const instance of [a, b]) expect(instance.alive(), `${instance.name} alive`).toBe(true);
+    });
+    const all = [...writers.values()];
+    expect(all.flatMap((w) => w.failures)).toEqual([]);
+    await expectDelivered(
+      cluster,
+      watchers,
+      "KANWIL-JI",
+      start,
+      all.flatMap((w) => w.confirmed),
+    );
+    for (const watcher of watchers) watcher.stop();
+  }, 120_000);
 });
+
+/**
+ * Stops (SIGSTOP) the instance whose relay holds the stream lock, at a moment it holds it: the holder is
+ * read from pg_locks (sessions are named after their process), and if the lock has moved on by the time
+ * the process stopped, it is woken and the next holder is tried.
+ */
+async function freezeLockHolder(cluster: FaultCluster): Promise<Instance> {
+  const holder = async () => {
+    const [row] = await cluster.sql.query<{ pid: number; app: string }>(
+      `SELECT l.pid, a.application_name AS app FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+       WHERE l.locktype = 'advisory' AND l.objid = 72707370 AND l.granted`,
+    );
+    return row ?? null;
+  };
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const seen = await holder();
+    const instance = seen && cluster.instances.find((i) => seen.app === `pantau/${i.child.pid}`);
+    if (!seen || !instance) continue;
+    instance.child.kill("SIGSTOP");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if ((await holder())?.pid === seen.pid) return instance;
+    instance.child.kill("SIGCONT");
+  }
+  throw new Error("never caught an instance holding the stream lock");
+}

@@ -98,7 +98,7 @@ export async function positionsInScope(sql: Sql, unitCode: string, after: bigint
      SELECT position::text AS position FROM event_stream
      WHERE position > $2::bigint
        AND (unit_id IN (SELECT id FROM scope) OR from_unit_id IN (SELECT id FROM scope))
-     ORDER BY position`,
+     ORDER BY event_stream.position`,
     [unitCode, after.toString()],
   );
   return rows.map((row) => row.position);

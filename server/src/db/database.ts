@@ -50,7 +50,7 @@ async function openPostgres(connectionString: string, max: number, statementTime
   // Requests are short reads (a page of 50, a few thousand rollup rows): starting parallel workers costs
   // more than they save. Measured on the 10 M dataset: the ticket page's query took 43 ms with a parallel
   // plan the planner preferred for it, 15–20 ms without (BENCHMARKS.md §8).
-  const settings = ["-c max_parallel_workers_per_gather=0"];
+  const settings = ["-c max_parallel_workers_per_gather=0", ...SERVER_SIDE_LIVENESS];
   if (statementTimeoutMs > 0) settings.push(`-c statement_timeout=${Math.round(statementTimeoutMs)}`);
   const pool = new pg.Pool({ connectionString, max, options: settings.join(" "), ...CONNECTION_LIVENESS });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
@@ -96,7 +96,25 @@ async function openPostgres(connectionString: string, max: number, statementTime
  * A connection attempt gives up after 5 s instead of waiting for ever on an unreachable server, and the
  * kernel probes idle connections, so a peer that vanished (a partition) is noticed.
  */
-const CONNECTION_LIVENESS = { connectionTimeoutMillis: 5_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
+const CONNECTION_LIVENESS = {
+  connectionTimeoutMillis: 5_000,
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+  // Which instance a session belongs to, in pg_stat_activity and pg_locks.
+  application_name: `pantau/${process.pid}`,
+};
+
+/**
+ * The server probes each connection too, and gives up on one whose sent data stays unacknowledged, so
+ * the session of a client that vanished (a partition, a dead host) ends within about 30 s and whatever
+ * it held is released.
+ */
+const SERVER_SIDE_LIVENESS = [
+  "-c tcp_keepalives_idle=10",
+  "-c tcp_keepalives_interval=5",
+  "-c tcp_keepalives_count=3",
+  "-c tcp_user_timeout=30000",
+];
 
 /** Sql over the pool (a connection per statement) or over one connection (a transaction's). */
 function postgresSql(queryable: pg.Pool | pg.PoolClient): Sql {

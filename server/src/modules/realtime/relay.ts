@@ -6,6 +6,18 @@ import { markPublished, orderPending, readStream, relayCursor } from "./stream-s
 /** PostgreSQL notification sent (at commit only) by the trigger that fills the outbox. */
 export const OUTBOX_CHANNEL = "event_outbox";
 
+/**
+ * Bounds on the ordering transaction, which holds the stream lock. If its instance freezes (SIGSTOP, a
+ * long pause) or is cut off while holding it, PostgreSQL ends the session once it has sat idle in the
+ * transaction this long, and the lock passes to the next instance's relay (within its next pass, at
+ * most a second later). What the frozen one did is rolled back; it finds its connection gone on waking
+ * and simply runs its next pass. A healthy pass never idles between its few statements for that long.
+ */
+export const ORDERING_IDLE_TIMEOUT_MS = 2_000;
+const ORDERING_STATEMENT_TIMEOUT_MS = 15_000;
+const ORDERING_LIMITS = `SET LOCAL idle_in_transaction_session_timeout = ${ORDERING_IDLE_TIMEOUT_MS};
+  SET LOCAL statement_timeout = ${ORDERING_STATEMENT_TIMEOUT_MS}`;
+
 export interface RelayOptions {
   db: Database;
   bus: Bus;
@@ -37,7 +49,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   async function pass() {
     let ordered = 0;
     for (;;) {
-      const count = await db.transaction((sql) => orderPending(sql, batchSize, false));
+      const count = await db.transaction(async (sql) => {
+        if (db.kind === "postgres") await sql.exec(ORDERING_LIMITS);
+        return orderPending(sql, batchSize, false);
+      });
       if (count === null || count === 0) break;
       ordered += count;
       if (count < batchSize) break;
