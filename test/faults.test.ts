@@ -157,6 +157,64 @@ describe.skipIf(reason !== null)("faults on two instances under load", () => {
     );
     for (const watcher of watchers) watcher.stop();
   }, 120_000);
+
+  it("SIGTERM under load: /ready and new requests answer 503 with Retry-After, streams resume elsewhere", async () => {
+    const c = await cluster.spawn("C");
+    const [agentA, agentC, watcherToken] = await Promise.all([
+      a.login("agen.malang@pantau.demo"),
+      c.login("agen.malang@pantau.demo"),
+      c.login("kanwil.jatim@pantau.demo"),
+    ]);
+    const start = await cluster.head();
+    let watched = c;
+    const watchers = [
+      watch(() => watched.url, watcherToken, "KANWIL-JI", start),
+      watch(() => a.url, watcherToken, "KANWIL-JI", start),
+    ];
+    const onC = startWriters(c, agentC, 3);
+    const onA = startWriters(a, agentA, 1);
+    const exited = new Promise<number | null>((resolve) => c.child.once("exit", (code) => resolve(code)));
+    await explained(cluster, async () => {
+      try {
+        await until(() => onC.confirmed.length >= 10 && (watchers[0]?.items.length ?? 0) > 0, "writes and events on C");
+        // A client that reconnects is sent to another instance by the load balancer.
+        watched = a;
+        c.child.kill("SIGTERM");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const [ready, fresh] = await Promise.all([
+          fetch(`${c.url}/ready`),
+          fetch(`${c.url}/graphql`, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${agentC}` },
+            body: JSON.stringify({ query: "{ __typename }" }),
+          }),
+        ]);
+        expect(ready.status).toBe(503);
+        expect(fresh.status).toBe(503);
+        expect(fresh.headers.get("retry-after")).toMatch(/^\d+$/);
+        expect(
+          ((await fresh.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
+        ).toBe("SHUTTING_DOWN");
+        expect(await exited).toBe(0);
+        await onC.stop();
+        const after = onA.confirmed.length;
+        await until(() => onA.confirmed.length >= after + 5, "writes on A after C left");
+      } finally {
+        await Promise.all([onC.stop(), onA.stop()]);
+      }
+    });
+    // Every request C accepted was answered; what came later was refused with a way to retry, or found
+    // the port closed. None was accepted and then cut off.
+    const refusals = onC.failures.filter(
+      (f) => !(f.code === "SHUTTING_DOWN" && f.status === 503 && f.retryAfter) && f.code !== "TRANSPORT:ECONNREFUSED",
+    );
+    expect(refusals).toEqual([]);
+    expect(onA.failures).toEqual([]);
+    // The stream on C ended, and its subscriber resumed on A after the last event it saw.
+    expect(watchers[0]?.endings.length).toBeGreaterThan(0);
+    await expectDelivered(cluster, watchers, "KANWIL-JI", start, [...onC.confirmed, ...onA.confirmed]);
+    for (const watcher of watchers) watcher.stop();
+  }, 150_000);
 });
 
 /**

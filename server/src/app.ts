@@ -45,6 +45,12 @@ import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
 
 const DRAIN_TIMEOUT_MS = 10_000;
+/** What a request that arrives while the instance shuts down is told to wait before retrying. */
+const DRAIN_RETRY_AFTER_S = 1;
+const SHUTTING_DOWN = {
+  message: "This instance is shutting down; retry, and the request goes to another one.",
+  extensions: { code: "SHUTTING_DOWN", retryAfterSeconds: DRAIN_RETRY_AFTER_S },
+};
 /** `/ready` answers 503 when the database has not answered within this. */
 const READY_CHECK_MS = 2_000;
 
@@ -58,7 +64,12 @@ export interface DemoCredentials {
 
 export interface App {
   start(): Promise<{ url: string; port: number }>;
-  stop(): Promise<void>;
+  /**
+   * Drains and closes: from the first moment `/ready` and every new request answer 503 with Retry-After,
+   * requests under way finish, live streams end resumably; with `lingerMs` the port stays open answering
+   * 503 at least that long, so a balancer sees the drain instead of a refused connection.
+   */
+  stop(options?: { lingerMs?: number }): Promise<void>;
   readonly db: Database;
   readonly logger: Logger;
   /** Set once the demo is seeded; null outside the demo. */
@@ -87,6 +98,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   let calendars: CalendarDirectory | null = null;
   let server: Server | null = null;
   let ready = false;
+  /** Set at the first moment of stop(): from then on new requests are turned away. */
+  let draining = false;
   let demo: DemoCredentials | null = null;
   let stopSimulator: (() => Promise<void>) | null = null;
   let stopDetector: (() => Promise<void>) | null = null;
@@ -288,11 +301,23 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     async start() {
       await prepare();
       server = createServer((req, res) => {
-        // While draining, answer what arrives but tell keep-alive clients to reconnect elsewhere.
+        // While draining, tell keep-alive clients to reconnect elsewhere.
         if (!ready) res.setHeader("connection", "close");
         const path = (req.url ?? "/").split("?")[0];
         if (path === "/health") {
           res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+          return;
+        }
+        if (draining) {
+          // What started before the signal finishes; anything new is sent elsewhere at once, never
+          // accepted and then cut off when the process exits.
+          res
+            .writeHead(503, { "content-type": "application/json", "retry-after": String(DRAIN_RETRY_AFTER_S) })
+            .end(
+              path === "/ready"
+                ? JSON.stringify({ status: "draining", database: db.kind })
+                : JSON.stringify({ errors: [SHUTTING_DOWN] }),
+            );
           return;
         }
         if (path === "/ready") {
@@ -329,6 +354,13 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         }
       });
       server.keepAliveTimeout = 65_000;
+      // Once the WebSocket server has closed, nothing else answers an upgrade: refuse it, do not reset it.
+      server.on("upgrade", (_req, socket) => {
+        if (!draining || websocket) return;
+        socket.end(
+          `HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${DRAIN_RETRY_AFTER_S}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+        );
+      });
       const bus = config.redisUrl
         ? await createRedisBus(config.redisUrl, await streamId(db), logger)
         : createInProcessBus(logger);
@@ -359,6 +391,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         logger,
         production: config.production,
         limits: { maxSubscriptionsPerConnection: config.realtime.maxSubscriptionsPerConnection },
+        accepting: () => !draining,
         verify: async (authorization) => {
           if (!authorization) return true;
           await authenticate(db, loadedUnits(), authorization);
@@ -393,8 +426,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
       return { url: `http://${host}:${port}`, port };
     },
-    async stop() {
+    async stop(options = {}) {
       ready = false;
+      draining = true;
+      const lingered = new Promise((resolve) => setTimeout(resolve, options.lingerMs ?? 0));
       await stopSimulator?.();
       if (calendarWatch) clearInterval(calendarWatch);
       await stopDetector?.();
@@ -402,10 +437,12 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       // Live streams end first: SSE responses finish, WebSocket clients get 1001 and reconnect elsewhere.
       realtime?.endAll();
       await websocket?.close();
+      websocket = null;
       await realtime?.stop();
       await presence.stop();
       await budgets.close();
       throttleRedis?.disconnect();
+      await lingered;
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();

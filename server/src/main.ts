@@ -40,7 +40,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     stopping = true;
     logger.info({ signal }, "shutting down");
     app
-      .stop()
+      .stop({ lingerMs: config.http.drainLingerMs })
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, "shutdown failed");

@@ -159,7 +159,7 @@ export interface Writers {
   /** Ticket numbers whose creation was acknowledged. */
   readonly confirmed: string[];
   /** Every refusal, by its code (or the transport error's message). */
-  readonly failures: { code: string; message: string; at: number }[];
+  readonly failures: { code: string; message: string; at: number; status?: number; retryAfter?: string | null }[];
   stop(): Promise<void>;
 }
 
@@ -189,11 +189,14 @@ export function startWriters(instance: Instance, token: string, count: number): 
             code: error?.extensions?.code ?? body.data?.createTicket?.code ?? `HTTP_${response.status}`,
             message: error?.message ?? JSON.stringify(body),
             at: Date.now(),
+            status: response.status,
+            retryAfter: response.headers.get("retry-after"),
           });
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       } catch (error) {
-        failures.push({ code: "TRANSPORT", message: String(error), at: Date.now() });
+        const cause = (error as { cause?: { code?: string } }).cause?.code;
+        failures.push({ code: `TRANSPORT:${cause ?? "unknown"}`, message: String(error), at: Date.now() });
         if (!instance.alive()) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -4,7 +4,12 @@ import { ConfigError, loadConfig } from "./env.js";
 describe("limits and transport configuration", () => {
   it("defaults to same-origin, no anonymous introspection in production, and the documented budgets", () => {
     const development = loadConfig({});
-    expect(development.http).toEqual({ corsOrigins: [], introspectionForAnonymous: true, trustProxyHops: 0 });
+    expect(development.http).toEqual({
+      corsOrigins: [],
+      introspectionForAnonymous: true,
+      trustProxyHops: 0,
+      drainLingerMs: 1_000,
+    });
     expect(development.limits.budgets.STANDARD).toEqual({ capacity: 2_000, refillPerSecond: 20 });
     expect(loadConfig({ NODE_ENV: "production" }).http.introspectionForAnonymous).toBe(false);
     expect(

@@ -99,6 +99,7 @@ const schema = z.object({
     .optional(),
   PANTAU_INTROSPECTION_ANONYMOUS: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).optional(),
   PANTAU_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  PANTAU_DRAIN_LINGER_MS: z.coerce.number().int().min(0).max(120_000).default(1_000),
   PANTAU_LOGIN_ACCOUNT_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
   PANTAU_LOGIN_ADDRESS_FAILURES: z.coerce.number().int().min(1).max(100_000).default(100),
   PANTAU_LOGIN_WINDOW_SECONDS: z.coerce
@@ -161,6 +162,8 @@ export interface Config {
     introspectionForAnonymous: boolean;
     /** Reverse proxies in front of the server whose X-Forwarded-For is trusted for the client address. */
     trustProxyHops: number;
+    /** After SIGTERM, how long the port stays open answering 503, so balancers see the drain. */
+    drainLingerMs: number;
   };
 }
 
@@ -237,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       corsOrigins: e.PANTAU_CORS_ORIGINS ?? [],
       introspectionForAnonymous: truthy(e.PANTAU_INTROSPECTION_ANONYMOUS, !production),
       trustProxyHops: e.PANTAU_TRUST_PROXY_HOPS,
+      drainLingerMs: e.PANTAU_DRAIN_LINGER_MS,
     },
   };
 }

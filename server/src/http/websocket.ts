@@ -48,9 +48,19 @@ export function attachWebSocket(options: {
   limits?: Partial<WebSocketLimits>;
   /** Rejects a bad credential at connect; resolves when it is valid or absent. */
   verify: (authorization: string | null) => Promise<boolean>;
+  /** False while the server drains: a new socket is then refused with 503 and Retry-After. */
+  accepting?: () => boolean;
 }) {
   const limits = { ...DEFAULT_WEBSOCKET_LIMITS, ...options.limits };
-  const wss = new WebSocketServer({ server: options.server, path: "/graphql", maxPayload: limits.maxMessageBytes });
+  const wss = new WebSocketServer({
+    server: options.server,
+    path: "/graphql",
+    maxPayload: limits.maxMessageBytes,
+    verifyClient: (_info, done) => {
+      if (options.accepting?.() === false) done(false, 503, "Service Unavailable", { "Retry-After": "1" });
+      else done(true);
+    },
+  });
   wss.on("connection", (socket, request) => coalesceWrites(socket, request.socket as Socket));
   const { yoga } = options;
   const disposable = useServer<Record<string, unknown>, { authorization: string | null }>(
