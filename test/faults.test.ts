@@ -11,6 +11,7 @@ import {
   type Watcher,
   watch,
 } from "./support/faults.js";
+import { liveClient } from "./support/live.js";
 
 const reason = await faultSuiteUnavailableReason();
 if (reason) {
@@ -66,6 +67,16 @@ describe.skipIf(reason !== null)("faults on two instances under load", () => {
         await until(async () => (await a.ready()) === 503 && (await b.ready()) === 503, "/ready 503", 15_000);
         const before = refused();
         await until(() => refused() > before + 2, "refused writes while the database is down");
+        // A live client connecting meanwhile is told to come back, not that its credential is bad.
+        const closed = await new Promise<number>((resolve) => {
+          const client = liveClient(b.url, watcherToken, { onClose: (code) => resolve(code) });
+          client.subscribe(
+            { query: `subscription { ticketEvents(unitCode: "KANWIL-JI") { sequence } }` },
+            { next() {}, error() {}, complete() {} },
+          );
+          setTimeout(() => resolve(0), 10_000);
+        });
+        expect(closed).toBe(1013);
         await cluster.postgres.start();
         await until(async () => (await a.ready()) === 200 && (await b.ready()) === 200, "/ready 200 again", 30_000);
         await more(20, "writes after the database came back");

@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { YogaServerInstance } from "graphql-yoga";
 import { WebSocketServer } from "ws";
+import { databaseUnavailableError, isDatabaseUnavailable } from "../db/unavailable.js";
 import type { Logger } from "../logger.js";
 import { coalesceWrites } from "./coalesced-writes.js";
 
@@ -71,8 +72,18 @@ export function attachWebSocket(options: {
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
       onConnect: async (ctx) => {
         const authorization = authorizationFrom(ctx.connectionParams);
-        // Returning false closes the socket with 4403 Forbidden, as the protocol defines.
-        if (!(await options.verify(authorization).catch(() => false))) return false;
+        // Returning false closes the socket with 4403 Forbidden, as the protocol defines. A credential that
+        // could not be checked because the database is away is not a bad one: 1013 Try Again Later.
+        let unavailable = false;
+        const verified = await options.verify(authorization).catch((error: unknown) => {
+          unavailable = isDatabaseUnavailable(error);
+          return false;
+        });
+        if (unavailable) {
+          ctx.extra.socket.close(1013, "The database cannot be reached; reconnect shortly.");
+          return false;
+        }
+        if (!verified) return false;
         ctx.extra.authorization = authorization;
         return true;
       },
@@ -104,6 +115,7 @@ export function attachWebSocket(options: {
         try {
           contextValue = await contextFactory();
         } catch (error) {
+          if (isDatabaseUnavailable(error)) return [databaseUnavailableError()];
           const message = error instanceof Error ? error.message : "Not allowed.";
           return [new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED" } })];
         }
