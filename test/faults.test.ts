@@ -13,6 +13,8 @@ import {
 } from "./support/faults.js";
 import { liveClient } from "./support/live.js";
 
+/** Restarts per run: 1 in CI; `pnpm test:faults:long` repeats them. */
+const ROUNDS = Number(process.env.FAULT_ROUNDS ?? "1");
 const reason = await faultSuiteUnavailableReason();
 if (reason) {
   const message = `The fault tests are SKIPPED: ${reason}`;
@@ -59,8 +61,10 @@ describe.skipIf(reason !== null)("faults on two instances under load", () => {
     await explained(cluster, async () => {
       try {
         await more(20, "writes before the restart");
-        await cluster.postgres.restart();
-        await more(20, "writes after the restart");
+        for (let round = 0; round < ROUNDS; round++) {
+          await cluster.postgres.restart();
+          await more(20, `writes after restart ${round + 1}`);
+        }
 
         // Down for a while: both instances say so, writes are refused with a code, nothing crashes.
         await cluster.postgres.stop();
