@@ -3,6 +3,10 @@ import { targets } from "./support/databases.js";
 import { CREATE, EVENTS, NOTE, newTicketInput, REPLY, TICKETS, TRANSFER } from "./support/documents.js";
 import { startServer, type TestServer } from "./support/server.js";
 
+// Verified credentials are remembered for the recheck interval; a short one lets the
+// expiry test below see a session ended in the database directly.
+const ACCESS_RECHECK_MS = 200;
+
 describe.each(await targets())("scope and roles on %s", (target) => {
   let server: TestServer;
   let directorate: string;
@@ -12,7 +16,7 @@ describe.each(await targets())("scope and roles on %s", (target) => {
   let eventsBefore: number;
 
   beforeAll(async () => {
-    server = await startServer(target);
+    server = await startServer(target, { env: { PANTAU_ACCESS_RECHECK_MS: String(ACCESS_RECHECK_MS) } });
     [directorate, regionalHead, supervisor] = await Promise.all([
       server.login("direktorat@pantau.demo"),
       server.login("kanwil.jatim@pantau.demo"),
@@ -90,6 +94,7 @@ describe.each(await targets())("scope and roles on %s", (target) => {
     await server.app.db.sql.query(
       "UPDATE session SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE email = 'kanim.malang@pantau.demo')",
     );
+    await new Promise((resolve) => setTimeout(resolve, ACCESS_RECHECK_MS * 2));
     const expired = await server.gql(TICKETS, { first: 1 }, supervisor);
     expect(expired.status).toBe(401);
     supervisor = await server.login("kanim.malang@pantau.demo");
