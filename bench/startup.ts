@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deferCleanup, isEntryPoint, runAsScript } from "./lib/cleanup.js";
 import { DEMO_PASSWORD } from "./lib/graphql.js";
-import { type ChildServer, freePort, startPantau } from "./lib/processes.js";
+import { type ChildServer, freePort, processTicks, startPantau, ticksPerSecond } from "./lib/processes.js";
 import { banner, printTable, writeResult } from "./lib/report.js";
 import { median } from "./lib/stats.js";
 
@@ -15,6 +15,8 @@ const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 3);
 
 export interface Start {
   readyMs: number;
+  /** CPU the server process used (all its threads) from spawn until /ready: what a busy machine barely moves. */
+  cpuMs: number | null;
   /** What the server itself reports: migrations, reference data and seed, without process boot. */
   databaseReadyMs: number | null;
   ticketsSeeded: number | null;
@@ -39,8 +41,10 @@ export async function startOnPglite(
     { PANTAU_DATA_DIR: dataDir, DEMO_PASSWORD, LOG_LEVEL: "info" },
     { port: await freePort(), readyTimeoutMs },
   );
+  const ticks = processTicks(server.pid)?.ticks;
   const start = {
     readyMs: Math.round(server.readyMs),
+    cpuMs: ticks === undefined ? null : Math.round((ticks * 1000) / ticksPerSecond()),
     databaseReadyMs: logField(server, "database ready", "ms"),
     ticketsSeeded: logField(server, "demo history seeded", "tickets"),
   };
@@ -58,12 +62,14 @@ export function summarizeStartup(fresh: readonly Start[], warm: readonly Start[]
     fresh: {
       medianMs: median(fresh.map((s) => s.readyMs)),
       allMs: fresh.map((s) => s.readyMs),
+      cpuMs: fresh.map((s) => s.cpuMs),
       databaseReadyMs: fresh.map((s) => s.databaseReadyMs),
       ticketsSeeded: fresh[0]?.ticketsSeeded ?? null,
     },
     warm: {
       medianMs: median(warm.map((s) => s.readyMs)),
       allMs: warm.map((s) => s.readyMs),
+      cpuMs: warm.map((s) => s.cpuMs),
       databaseReadyMs: warm.map((s) => s.databaseReadyMs),
     },
   };
@@ -105,10 +111,10 @@ export async function measureStartup(options: {
     }
     await remove();
     console.log(
-      `round ${index}: fresh ${first.start.readyMs} ms, warm ${warm
+      `round ${index}: fresh ${first.start.readyMs} ms (CPU ${first.start.cpuMs} ms), warm ${warm
         .slice(-options.warmPerRound)
-        .map((s) => s.readyMs)
-        .join(", ")} ms`,
+        .map((s) => `${s.readyMs} ms (CPU ${s.cpuMs} ms)`)
+        .join(", ")}`,
     );
   }
   return { summary: summarizeStartup(fresh, warm), fresh, warm };
@@ -122,12 +128,14 @@ export async function benchStartup() {
       data: "fresh",
       median: summary.fresh.medianMs,
       all: summary.fresh.allMs.join(", "),
+      CPU: summary.fresh.cpuMs.join(", "),
       "server's own": summary.fresh.databaseReadyMs.join(", "),
     },
     {
       data: "warm",
       median: summary.warm.medianMs,
       all: summary.warm.allMs.join(", "),
+      CPU: summary.warm.cpuMs.join(", "),
       "server's own": summary.warm.databaseReadyMs.join(", "),
     },
   ]);

@@ -43,6 +43,7 @@ import { PersonalDataReads, personalDataAccessLog } from "./modules/tickets/pers
 import type { TicketDeps } from "./modules/tickets/ticket-service.js";
 import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
+import { Timings } from "./timings.js";
 
 const DRAIN_TIMEOUT_MS = 10_000;
 /** What a request that arrives while the instance shuts down is told to wait before retrying. */
@@ -85,7 +86,9 @@ export interface App {
 /** Wires the database, the GraphQL API and the HTTP server. Nothing runs until `start()`. */
 export async function buildApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const opening = performance.now();
   const db = await openDatabase(config.database);
+  const openMs = Math.round(performance.now() - opening);
   // API operations get connections of their own whose statements PostgreSQL cancels after the statement
   // timeout; background work (SLA detection, the relay, seeding, migrations) keeps `db`, which has none, so
   // a slow API read never takes them down with it. PGlite runs one statement at a time in this process and
@@ -264,6 +267,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
 
   async function prepare() {
     const t0 = performance.now();
+    const timings = new Timings();
     if (config.migrateOnStart) {
       const applied = await migrate(db);
       if (applied.length) logger.info({ applied }, "migrations applied");
@@ -272,19 +276,28 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       if (pending.length)
         throw new Error(`Pending migrations and PANTAU_MIGRATE_ON_START=false: ${pending.join(", ")}`);
     }
+    timings.mark("migrations");
     await seedReferenceData(db);
     await seedSlaReferenceData(db);
     units = await loadUnitTree(db);
     seenCalendarStamp = await calendarStamp(db);
     calendars = await loadCalendarDirectory(db, units);
+    timings.mark("reference");
     if (config.demo) {
       const seeded = await seedDemo(db, { password: config.demoPassword, ...config.seed, now: new Date() });
       demo = { accounts: seeded.accounts, password: config.demoPassword, apiKey: seeded.apiKey };
       if (seeded.ticketsInserted) {
-        logger.info({ tickets: seeded.ticketsInserted, events: seeded.eventsInserted }, "demo history seeded");
+        logger.info(
+          { tickets: seeded.ticketsInserted, events: seeded.eventsInserted, steps: seeded.steps },
+          "demo history seeded",
+        );
       }
+      timings.mark("demo");
     }
-    logger.info({ ms: Math.round(performance.now() - t0), database: db.kind }, "database ready");
+    logger.info(
+      { ms: Math.round(performance.now() - t0), database: db.kind, openMs, steps: timings.report },
+      "database ready",
+    );
   }
 
   return {

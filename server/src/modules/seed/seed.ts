@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Database, Sql } from "../../db/database.js";
 import type { OfficeClass, Role, UnitType } from "../../generated/prisma/enums.js";
+import { Timings } from "../../timings.js";
 import { hashPassword, verifyPassword } from "../auth/password.js";
 import { newApiKey } from "../auth/tokens.js";
 import { streamAsHistory } from "../realtime/stream-store.js";
@@ -36,6 +37,8 @@ export interface SeedDemoResult {
   /** Including the SLA events of the history. */
   eventsInserted: number;
   clocksInserted: number;
+  /** Wall time per step of the history's load, when one was loaded. */
+  steps?: Timings["report"];
 }
 
 const DEMO_DOMAIN = "@pantau.demo";
@@ -214,6 +217,7 @@ async function renewApiKey(db: Database): Promise<string> {
 }
 
 async function insertHistory(db: Database, units: readonly UnitRow[], options: SeedDemoOptions) {
+  const timings = new Timings();
   const agents = await db.sql.query<{ id: string; unitId: number }>(
     `SELECT id, unit_id AS "unitId" FROM app_user
      WHERE role = 'AGENT' AND active AND email LIKE $1 ORDER BY email`,
@@ -228,7 +232,9 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
   const categories = await db.sql.query<{ id: number; code: string; parentId: number | null }>(
     `SELECT id, code, parent_id AS "parentId" FROM category`,
   );
+  timings.mark("read");
   const history = generateHistory({ ...options, units: historyUnits, categories, holidays: holidayDates() });
+  timings.mark("generate");
   // Clocks come from the same policies, calendars and engine the running server uses.
   const [policies, calendars] = await Promise.all([
     db.prisma.slaPolicy.findMany({ where: { current: true } }),
@@ -241,8 +247,9 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     calendarFor: (unitId) => calendars.calendarFor(unitId),
     now: options.now,
   });
+  timings.mark("sla");
 
-  return db.transaction(async (sql) => {
+  const result = await db.transaction(async (sql) => {
     // Every reference in the generated rows points at a row read or written just above, so the
     // per-row foreign-key triggers only cost time: on the embedded database (always superuser) they
     // are skipped for this transaction, which halves the load time. PostgreSQL keeps checking them.
@@ -250,12 +257,13 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     const [log] = await sql.query<{ last: string }>(
       "SELECT coalesce(max(sequence), 0)::text AS last FROM ticket_event",
     );
-    const ticketsInserted = await insertTickets(sql, history.tickets);
-    await insertMessages(sql, history.messages);
-    const eventsInserted = await insertEvents(sql, withRatings(history.tickets, sla.events, options));
-    const clocksInserted = await insertClocks(sql, sla.clocks);
+    const ticketsInserted = await timings.step("tickets", () => insertTickets(sql, history.tickets));
+    await timings.step("messages", () => insertMessages(sql, history.messages));
+    const events = withRatings(history.tickets, sla.events, options);
+    const eventsInserted = await timings.step("events", () => insertEvents(sql, events));
+    const clocksInserted = await timings.step("clocks", () => insertClocks(sql, sla.clocks));
     // After the clocks: the metrics rollups read the clock each response or resolution stopped.
-    await streamAsHistory(sql, BigInt(log?.last ?? "0"));
+    await timings.step("stream", () => streamAsHistory(sql, BigInt(log?.last ?? "0")));
     if (history.lastNumber > 0) {
       await sql.query("SELECT setval('ticket_number_seq', GREATEST($1::bigint, last_value)) FROM ticket_number_seq", [
         history.lastNumber,
@@ -263,6 +271,8 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     }
     return { ticketsInserted, eventsInserted, clocksInserted };
   });
+  timings.mark("commit");
+  return { ...result, steps: timings.report };
 }
 
 /** 1–5 ratings and how often each is given, skewed towards satisfied as public-service surveys are. */
