@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targets } from "./support/databases.js";
-import { ASSIGN, CREATE, newTicketInput, RESOLVE, TRIAGE } from "./support/documents.js";
+import { ASSIGN, CREATE, EVENTS, newTicketInput, REJECT, RESOLVE, TRIAGE } from "./support/documents.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 const FIGURES = /* GraphQL */ `
@@ -8,7 +8,7 @@ const FIGURES = /* GraphQL */ `
   backlog { open age0to1d age1to3d age3to7d age7to30d ageOver30d }
   firstResponse { wall { count median p90 } business { count median p90 } }
   resolution { wall { count median p90 } business { count median p90 } }
-  sla { clock judged met breached compliancePercent }
+  sla { clock judged met breached rejected compliancePercent }
   satisfaction { ratings averageRating satisfiedPercent responseRatePercent }
 `;
 
@@ -75,6 +75,70 @@ describe.each(await targets())("metrics on %s", (target) => {
     );
     expect(national.totals.backlog.open).toBe(open?.n);
     expect(national.totals.created).toBeGreaterThan(100);
+  });
+
+  it("keeps the seeded rejections out of compliance: their resolution clocks are rejected, not met", async () => {
+    const national = await metrics("IMI");
+    const [seeded] = await server.app.db.sql.query<Record<string, number>>(
+      `SELECT count(*) FILTER (WHERE c.state = 'MET')::int AS met, count(*) FILTER (WHERE c.state = 'REJECTED')::int AS rejected
+       FROM ticket t JOIN ticket_clock c ON c.ticket_id = t.id AND c.kind = 'RESOLUTION' WHERE t.status = 'REJECTED'`,
+    );
+    expect(seeded?.met).toBe(0);
+    expect(seeded?.rejected).toBeGreaterThan(0);
+    const [events] = await server.app.db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ticket_event
+       WHERE type = 'SLA_REJECTED' AND data->>'clock' = 'RESOLUTION' AND at >= $1 AND at < $2`,
+      [national.from, national.to],
+    );
+    const resolution = national.totals.sla.find((c: any) => c.clock === "RESOLUTION");
+    expect(resolution.rejected).toBe(events?.n);
+    expect(resolution.rejected).toBeGreaterThan(0);
+    expect(resolution.judged).toBe(resolution.met + resolution.breached);
+  });
+
+  it("counts a rejection as neither met nor breached, and shows it apart", async () => {
+    const agent = await server.login("agen.malang@pantau.demo");
+    const before = await metrics("KANIM-MALANG");
+    const created = await server.gql(CREATE, { input: newTicketInput({ kind: "COMPLAINT" }) }, agent);
+    const id = created.data?.createTicket.ticket.id;
+    const rejected = await server.gql(
+      REJECT,
+      { input: { ticketId: id, reason: "Urusan kependudukan, bukan wewenang imigrasi." } },
+      agent,
+    );
+    expect(rejected.data?.rejectTicket.__typename).toBe("RejectTicketSuccess");
+    const clocks = await server.gql(
+      `query($id: ID!) { node(id: $id) { ... on Ticket { sla { kind state metAt breachedAt } } } }`,
+      { id },
+      agent,
+    );
+    const resolutionClock = clocks.data?.node.sla.find((c: any) => c.kind === "RESOLUTION");
+    expect(resolutionClock).toEqual({ kind: "RESOLUTION", state: "REJECTED", metAt: null, breachedAt: null });
+    const log = await server.gql(EVENTS, { id }, agent);
+    const sla = log.data?.node.events.edges
+      .map((e: any) => e.node)
+      .filter((e: any) => e.type.startsWith("SLA_") && e.data.clock === "RESOLUTION")
+      .map((e: any) => e.type);
+    expect(sla).toEqual(["SLA_REJECTED"]);
+
+    const clockOf = (m: any) => m.totals.sla.find((c: any) => c.clock === "RESOLUTION");
+    let after = before;
+    const deadline = Date.now() + 5_000;
+    while (clockOf(after).rejected === clockOf(before).rejected && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await metrics("KANIM-MALANG");
+    }
+    expect(after.totals.rejected).toBe(before.totals.rejected + 1);
+    expect(clockOf(after)).toMatchObject({
+      rejected: clockOf(before).rejected + 1,
+      met: clockOf(before).met,
+      breached: clockOf(before).breached,
+      judged: clockOf(before).judged,
+      compliancePercent: clockOf(before).compliancePercent,
+    });
+    // The rejection's reason is the citizen's first answer: the first response clock is judged.
+    const firstOf = (m: any) => m.totals.sla.find((c: any) => c.clock === "FIRST_RESPONSE");
+    expect(firstOf(after).judged).toBe(firstOf(before).judged + 1);
   });
 
   it("adds the buckets up to the totals, and reads the backlog at the end of the last one", async () => {

@@ -42,7 +42,7 @@ const EXTRA_INDEXES = [
   "CREATE UNIQUE INDEX holiday_national_date_key ON public.holiday USING btree (date) WHERE (unit_id IS NULL)",
   "CREATE UNIQUE INDEX holiday_regional_date_unit_key ON public.holiday USING btree (date, unit_id) WHERE (unit_id IS NOT NULL)",
   "CREATE UNIQUE INDEX metric_duration_first_response_key ON public.metric_duration USING btree (ticket_id) WHERE (kind = 'FIRST_RESPONSE'::ClockKind)",
-  "CREATE INDEX metric_daily_read_idx ON public.metric_daily USING btree (unit_id, day) INCLUDE (created, resolved, closed, rejected, reopened, transfers_in, transfers_out, first_response_met, first_response_breached, resolution_met, resolution_breached, ratings, rating_sum, ratings_satisfied)",
+  "CREATE INDEX metric_daily_read_idx ON public.metric_daily USING btree (unit_id, day) INCLUDE (created, resolved, closed, rejected, reopened, transfers_in, transfers_out, first_response_met, first_response_breached, resolution_met, resolution_breached, resolution_rejected, ratings, rating_sum, ratings_satisfied)",
   "CREATE INDEX metric_duration_sketch_read_idx ON public.metric_duration_sketch USING btree (unit_id, day, kind, bin) INCLUDE (wall, business)",
   "CREATE INDEX metric_duration_sketch_week_read_idx ON public.metric_duration_sketch_week USING btree (unit_id, week, kind, bin) INCLUDE (wall, business)",
 ];

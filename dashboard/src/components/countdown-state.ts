@@ -1,6 +1,6 @@
 import { secondsUntil } from "../i18n/format.js";
 
-export type ClockState = "RUNNING" | "PAUSED" | "AT_RISK" | "BREACHED" | "MET";
+export type ClockState = "RUNNING" | "PAUSED" | "AT_RISK" | "BREACHED" | "MET" | "REJECTED";
 export type Tone = "ok" | "warning" | "critical" | "muted" | "done";
 
 export interface ClockReading {
@@ -13,7 +13,7 @@ export interface ClockReading {
 
 /**
  * What a countdown shows. A running clock counts down to its due instant in wall time; a paused clock
- * stands still at the counted time the server reported; a met clock shows nothing left to count.
+ * stands still at the counted time the server reported; a met or rejected clock shows nothing left to count.
  */
 export function readClock(
   clock: { state: ClockState; dueAt: string; remainingMinutes: number; atRiskAt?: string | null },
@@ -21,6 +21,7 @@ export function readClock(
 ): ClockReading {
   switch (clock.state) {
     case "MET":
+    case "REJECTED":
       return { seconds: null, tone: "done", ticking: false };
     case "PAUSED":
       return { seconds: Math.round(clock.remainingMinutes * 60), tone: "muted", ticking: false };
@@ -35,7 +36,7 @@ export function readClock(
 
 /** The clock that matters most in a list: the open one due soonest. */
 export function nextClock<T extends { state: ClockState; dueAt: string }>(clocks: readonly T[]): T | null {
-  const open = clocks.filter((clock) => clock.state !== "MET");
+  const open = clocks.filter((clock) => clock.state !== "MET" && clock.state !== "REJECTED");
   if (!open.length) return null;
   return open.reduce((soonest, clock) => (Date.parse(clock.dueAt) < Date.parse(soonest.dueAt) ? clock : soonest));
 }

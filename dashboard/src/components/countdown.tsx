@@ -11,7 +11,8 @@ export function Countdown({ clock }: Props) {
   const { t, seconds: formatSeconds, label } = useI18n();
   const now = useNow();
   const reading = readClock(clock, now);
-  if (reading.seconds === null) return <span className="tone-done">{label("MET")}</span>;
+  if (reading.seconds === null)
+    return <span className="tone-done">{label(clock.state === "REJECTED" ? "REJECTED" : "MET")}</span>;
   const overdue = reading.seconds < 0;
   return (
     <span className={`countdown tone-${reading.tone}`} data-tone={reading.tone} data-seconds={reading.seconds}>

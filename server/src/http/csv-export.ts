@@ -7,7 +7,7 @@ const FIGURES = `
   backlog { open age0to1d age1to3d age3to7d age7to30d ageOver30d }
   firstResponse { wall { count median p90 } business { median p90 } }
   resolution { wall { count median p90 } business { median p90 } }
-  sla { clock judged met breached compliancePercent }
+  sla { clock judged met breached rejected compliancePercent }
   satisfaction { ratings averageRating satisfiedPercent responseRatePercent }`;
 
 // The shapes are those of the query text above; the GraphQL schema types them for clients.
@@ -45,6 +45,7 @@ const FIGURE_COLUMNS: [string, (f: Json) => unknown][] = [
   ["resolution_judged", (f) => clock(f, "RESOLUTION").judged],
   ["resolution_met", (f) => clock(f, "RESOLUTION").met],
   ["resolution_compliance_pct", (f) => clock(f, "RESOLUTION").compliancePercent],
+  ["resolution_rejected", (f) => clock(f, "RESOLUTION").rejected],
   ["breaches", (f) => f.breaches],
   ["sla_compliance_pct", (f) => f.slaCompliancePercent],
   ["ratings", (f) => f.satisfaction.ratings],
@@ -54,7 +55,7 @@ const FIGURE_COLUMNS: [string, (f: Json) => unknown][] = [
 ];
 
 const clock = (figures: Json, kind: string): Json =>
-  (figures.sla as Json[]).find((c) => c.clock === kind) ?? { judged: 0, met: 0, compliancePercent: null };
+  (figures.sla as Json[]).find((c) => c.clock === kind) ?? { judged: 0, met: 0, rejected: 0, compliancePercent: null };
 
 const EXPORTS: Record<
   string,

@@ -9,7 +9,7 @@ export const STATUSES = [
   "CLOSED",
   "REJECTED",
 ] as const;
-export const SLA_STATES = ["RUNNING", "AT_RISK", "BREACHED", "PAUSED", "MET"] as const;
+export const SLA_STATES = ["RUNNING", "AT_RISK", "BREACHED", "PAUSED", "MET", "REJECTED"] as const;
 export const CHANNELS = [
   "PHONE",
   "WHATSAPP",

@@ -4,7 +4,7 @@ import { emptyFigures, type Figures } from "./metrics-service.js";
 
 const figures = (
   patch: Partial<Figures>,
-  clocks: [number, number][] = [
+  clocks: [number, number, number?][] = [
     [0, 0],
     [0, 0],
   ],
@@ -17,12 +17,14 @@ const figures = (
       met: clocks[0]?.[0] ?? 0,
       breached: clocks[0]?.[1] ?? 0,
       judged: (clocks[0]?.[0] ?? 0) + (clocks[0]?.[1] ?? 0),
+      rejected: 0,
     },
     {
       clock: "RESOLUTION",
       met: clocks[1]?.[0] ?? 0,
       breached: clocks[1]?.[1] ?? 0,
       judged: (clocks[1]?.[0] ?? 0) + (clocks[1]?.[1] ?? 0),
+      rejected: clocks[1]?.[2] ?? 0,
     },
   ],
 });
@@ -45,6 +47,19 @@ describe("metric formulas", () => {
     [74.9, "RED"],
   ] as const)("status of %s is %s", (value, status) => {
     expect(statusOf(value)).toBe(status);
+  });
+
+  it.each([
+    ["no rejections", [9, 1, 0], 90],
+    ["rejections leave compliance where it was", [9, 1, 40], 90],
+    ["only rejections: nothing judged", [0, 0, 5], null],
+  ] as const)("resolution compliance with %s", (_why, [met, breached, rejected], expected) => {
+    const totals = figures({}, [
+      [0, 0],
+      [met, breached, rejected],
+    ]);
+    expect(overallCompliance(totals)).toBe(expected);
+    expect(careIndex(totals, []).slaCompliance).toBe(expected);
   });
 
   it("adds both clocks for overall compliance", () => {

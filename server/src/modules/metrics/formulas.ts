@@ -5,7 +5,10 @@ export function percent(part: number, whole: number): number | null {
   return whole > 0 ? Math.round((part / whole) * 1000) / 10 : null;
 }
 
-/** Service level as contact centres define it: clocks met on time ÷ clocks judged (met + breached). */
+/**
+ * Service level as contact centres define it: clocks met on time ÷ clocks judged (met + breached). A
+ * rejection is in neither, so rejecting a request cannot raise or lower it.
+ */
 export function compliance(clock: Pick<ClockFigures, "met" | "judged">): number | null {
   return percent(clock.met, clock.judged);
 }

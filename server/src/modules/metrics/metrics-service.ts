@@ -34,6 +34,8 @@ export interface ClockFigures {
   judged: number;
   met: number;
   breached: number;
+  /** Clocks ended in time by a rejection (bukan wewenang), judged neither way (resolution clocks only). */
+  rejected: number;
 }
 
 export interface BacklogFigures {
@@ -89,7 +91,7 @@ export function emptyFigures(): Figures {
     firstResponseBusiness: q(),
     resolutionWall: q(),
     resolutionBusiness: q(),
-    clocks: CLOCK_KINDS.map((clock) => ({ clock, judged: 0, met: 0, breached: 0 })),
+    clocks: CLOCK_KINDS.map((clock) => ({ clock, judged: 0, met: 0, breached: 0, rejected: 0 })),
     ratings: 0,
     ratingSum: 0,
     ratingsSatisfied: 0,
@@ -119,6 +121,7 @@ const FLOW_NAMES = [
   "first_response_breached",
   "resolution_met",
   "resolution_breached",
+  "resolution_rejected",
   "ratings",
   "rating_sum",
   "ratings_satisfied",
@@ -133,16 +136,18 @@ const combineFlows = (other: string) => `
 /**
  * From scratch: what happened, attributed to the unit that owned the ticket when it happened. A clock
  * is judged when its SLA_MET or SLA_BREACHED event is recorded (a breach within a second of the due
- * instant, by the detection loop).
+ * instant, by the detection loop); one ended by a rejection (SLA_REJECTED, or the SLA_MET that
+ * sla_met_by_rejection recognises in older logs) is counted apart.
  */
 const FLOWS_RAW = `
   WITH ${SETS},
   e AS (
-    SELECT e.unit_id, e.type, e.at, e.data
+    SELECT e.unit_id, e.type, e.at, e.data,
+           e.type = 'SLA_MET' AND e.data->>'clock' = 'RESOLUTION' AND sla_met_by_rejection(e.ticket_id, e.at) AS legacy_rejection
     FROM ticket_event e
     WHERE e.at >= ${FIRST} AND e.at < ${LAST}
       AND e.type IN ('CREATED', 'RESOLVED', 'CLOSED', 'REJECTED', 'REOPENED', 'TRANSFERRED', 'SLA_MET', 'SLA_BREACHED',
-                     'RATED')
+                     'SLA_REJECTED', 'RATED')
   ),
   own AS (
     SELECT g.group_id, ${bucketOf("e.at")} AS idx,
@@ -156,8 +161,9 @@ const FLOWS_RAW = `
         WHERE fu.code = e.data->>'fromUnitCode' AND gf.group_id = g.group_id))::int AS transfers_in,
       count(*) FILTER (WHERE e.type = 'SLA_MET' AND e.data->>'clock' = 'FIRST_RESPONSE')::int AS first_response_met,
       count(*) FILTER (WHERE e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'FIRST_RESPONSE')::int AS first_response_breached,
-      count(*) FILTER (WHERE e.type = 'SLA_MET' AND e.data->>'clock' = 'RESOLUTION')::int AS resolution_met,
+      count(*) FILTER (WHERE e.type = 'SLA_MET' AND e.data->>'clock' = 'RESOLUTION' AND NOT e.legacy_rejection)::int AS resolution_met,
       count(*) FILTER (WHERE e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'RESOLUTION')::int AS resolution_breached,
+      count(*) FILTER (WHERE e.data->>'clock' = 'RESOLUTION' AND (e.type = 'SLA_REJECTED' OR e.legacy_rejection))::int AS resolution_rejected,
       count(*) FILTER (WHERE e.type = 'RATED')::int AS ratings,
       coalesce(sum((e.data->>'rating')::int) FILTER (WHERE e.type = 'RATED'), 0)::int AS rating_sum,
       count(*) FILTER (WHERE e.type = 'RATED' AND (e.data->>'rating')::int >= 4)::int AS ratings_satisfied
@@ -176,7 +182,7 @@ const FLOWS_RAW = `
   ${combineFlows("left_group")}`;
 
 const ROLLUP_COLUMNS = `created, resolved, closed, rejected, reopened, first_response_met, first_response_breached,
-  resolution_met, resolution_breached, ratings, rating_sum, ratings_satisfied`;
+  resolution_met, resolution_breached, resolution_rejected, ratings, rating_sum, ratings_satisfied`;
 
 /**
  * Rows of a rollup over the period: the daily table for the whole days in $5 ([from, to), or NULL for
@@ -207,6 +213,7 @@ const FLOWS_ROLLUP = `
            sum(m.first_response_met)::int AS first_response_met,
            sum(m.first_response_breached)::int AS first_response_breached,
            sum(m.resolution_met)::int AS resolution_met, sum(m.resolution_breached)::int AS resolution_breached,
+           sum(m.resolution_rejected)::int AS resolution_rejected,
            sum(m.ratings)::int AS ratings, sum(m.rating_sum)::int AS rating_sum,
            sum(m.ratings_satisfied)::int AS ratings_satisfied
     FROM m JOIN g ON g.unit_id = m.unit_id
@@ -556,7 +563,7 @@ function applyDurations(
   }
 }
 
-const judged = (met: number, breached: number) => ({ met, breached, judged: met + breached });
+const judged = (met: number, breached: number, rejected = 0) => ({ met, breached, rejected, judged: met + breached });
 
 /**
  * The figures of every group, exactly from the log and the clocks: per group, the whole period first
@@ -627,7 +634,10 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
     f.ratingsSatisfied = row.ratings_satisfied ?? 0;
     f.clocks = [
       { clock: "FIRST_RESPONSE", ...judged(row.first_response_met ?? 0, row.first_response_breached ?? 0) },
-      { clock: "RESOLUTION", ...judged(row.resolution_met ?? 0, row.resolution_breached ?? 0) },
+      {
+        clock: "RESOLUTION",
+        ...judged(row.resolution_met ?? 0, row.resolution_breached ?? 0, row.resolution_rejected ?? 0),
+      },
     ];
   }
   applyDurations(at, spans, spanDays);

@@ -93,12 +93,18 @@ const DurationRef = builder.objectRef<{ wall: Quantiles; business: Quantiles }>(
 const ClockComplianceRef = builder.objectRef<ClockFigures>("ClockCompliance").implement({
   description:
     "Service level of one clock: clocks met on time ÷ clocks judged, where a clock is judged when it is met " +
-    "(at the response or resolution) or breached (at its due instant), in the period.",
+    "(at the response or resolution) or breached (at its due instant), in the period. A resolution clock ended " +
+    "in time by a rejection (bukan wewenang) is judged neither way and counted apart in `rejected`.",
   fields: (t) => ({
     clock: t.field({ type: ClockKindEnum, description: "Which clock.", resolve: (c) => c.clock }),
     judged: t.exposeInt("judged", { description: "Clocks met or breached in the period." }),
     met: t.exposeInt("met", { description: "Met on time." }),
     breached: t.exposeInt("breached", { description: "Breached (each counts once, at its due instant)." }),
+    rejected: t.exposeInt("rejected", {
+      description:
+        "Ended in time by a rejection as not immigration's authority (bukan wewenang): neither met nor breached, " +
+        "so outside compliance. Always 0 for the first response clock, which a rejection's reason answers.",
+    }),
     compliancePercent: t.float({
       nullable: true,
       description: "met ÷ judged × 100; null when nothing was judged.",

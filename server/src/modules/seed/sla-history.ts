@@ -187,7 +187,9 @@ const time = (date: Date | null | undefined) => date?.getTime() ?? null;
  * a stop (pauses, transfers, a late extension) does not count, so its evaluation stands.
  */
 function stoppedAlike(evaluation: ClockEvaluation | undefined, history: ClockHistory): boolean {
-  return evaluation !== undefined && evaluation.metAt !== null && time(evaluation.metAt) === time(history.stoppedAt);
+  return (
+    evaluation !== undefined && evaluation.stoppedAt !== null && time(evaluation.stoppedAt) === time(history.stoppedAt)
+  );
 }
 
 /** Whether two histories of one clock, read from successive prefixes of a log, are the same. */

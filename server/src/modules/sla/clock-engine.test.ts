@@ -21,6 +21,10 @@ describe("the SLA event a change of clock state writes", () => {
     ["PAUSED", "BREACHED", "SLA_BREACHED"],
     ["BREACHED", "BREACHED", null],
     ["MET", "MET", null],
+    ["RUNNING", "REJECTED", "SLA_REJECTED"],
+    ["AT_RISK", "REJECTED", "SLA_REJECTED"],
+    ["PAUSED", "REJECTED", "SLA_REJECTED"],
+    ["REJECTED", "REJECTED", null],
   ] as [ClockState | null, ClockState, string | null][])("%s → %s writes %s", (before, after, expected) => {
     expect(transitionEvent(before, after)).toBe(expected);
   });

@@ -159,6 +159,7 @@ const clockOf = (event: TimelineEvent) => (event.data as { clock?: string } | nu
 export function transitionEvent(before: ClockState | null, after: ClockState): TicketEventType | null {
   if (before === after) return null;
   if (after === "MET") return "SLA_MET";
+  if (after === "REJECTED") return "SLA_REJECTED";
   if (after === "BREACHED") return "SLA_BREACHED";
   if (after === "PAUSED") return "SLA_PAUSED";
   // Coming back from a pause is a resumption, even into the at-risk zone it had already reached.

@@ -67,6 +67,7 @@ describe("clock histories from the event log", () => {
       [event("CREATED", "08:00"), event("WAITING_ON_CITIZEN", "09:00", { to: "WAITING_ON_CITIZEN" })],
       [{ from: at("09:00"), to: null }],
       null,
+      false,
     ],
     [
       "reopened and still open",
@@ -77,9 +78,11 @@ describe("clock histories from the event log", () => {
       ],
       [{ from: at("09:00"), to: at("10:00") }],
       null,
+      false,
     ],
-    ["rejected", [event("CREATED", "08:00"), event("REJECTED", "08:30", { to: "REJECTED" })], [], at("08:30")],
-  ] as const)("resolution clock when %s", (_label, events, pauses, stoppedAt) => {
+    ["resolved", [event("CREATED", "08:00"), event("RESOLVED", "09:00", { to: "RESOLVED" })], [], at("09:00"), false],
+    ["rejected", [event("CREATED", "08:00"), event("REJECTED", "08:30", { to: "REJECTED" })], [], at("08:30"), true],
+  ] as const)("resolution clock when %s", (_label, events, pauses, stoppedAt, byRejection) => {
     const history = clockHistories(
       events as unknown as TimelineEvent[],
       ["WAITING_ON_CITIZEN"],
@@ -87,6 +90,7 @@ describe("clock histories from the event log", () => {
     ).RESOLUTION;
     expect(history.pauses).toEqual(pauses);
     expect(history.stoppedAt).toEqual(stoppedAt);
+    expect(history.stoppedByRejection ?? false).toBe(byRejection);
   });
 
   it("refuses a ticket without events", () => {

@@ -18,8 +18,9 @@ const DONE: ReadonlySet<string> = new Set(["RESOLVED", "CLOSED", "REJECTED"]);
  * - both clocks pause while the status is one of the policy's pause statuses;
  * - the first response clock stops at the first public answer (a reply, the resolution, or a rejection
  *   with its reason);
- * - the resolution clock stops when the ticket is resolved or rejected; a reopened ticket's clock runs
- *   on from where it stopped, the time it spent resolved not counting against the unit.
+ * - the resolution clock stops when the ticket is resolved or rejected, a rejection being an outcome of
+ *   its own (the request was not the unit's to resolve); a reopened ticket's clock runs on from where it
+ *   stopped, the time it spent resolved not counting against the unit.
  */
 export function clockHistories(
   events: readonly TimelineEvent[],
@@ -33,6 +34,7 @@ export function clockHistories(
   const pauses: { from: Date; to: Date | null }[] = [];
   const resolvedSpells: { from: Date; to: Date | null }[] = [];
   let status = "NEW";
+  let doneAs: string | null = null;
   let firstAnswer: Date | null = null;
   let extendedAt: Date | null = null;
 
@@ -46,7 +48,10 @@ export function clockHistories(
     const isPaused = pauseStatuses.includes(next as TicketStatus);
     if (!wasPaused && isPaused) pauses.push({ from: event.at, to: null });
     if (wasPaused && !isPaused) closeLast(pauses, event.at);
-    if (!DONE.has(status) && DONE.has(next)) resolvedSpells.push({ from: event.at, to: null });
+    if (!DONE.has(status) && DONE.has(next)) {
+      resolvedSpells.push({ from: event.at, to: null });
+      doneAs = next;
+    }
     if (DONE.has(status) && !DONE.has(next)) closeLast(resolvedSpells, event.at);
     status = next;
   }
@@ -59,6 +64,7 @@ export function clockHistories(
       calendars,
       pauses: [...pauses, ...resolvedSpells].sort((a, b) => a.from.getTime() - b.from.getTime()),
       stoppedAt: stillDone?.from ?? null,
+      ...(stillDone && doneAs === "REJECTED" ? { stoppedByRejection: true } : {}),
       extendedAt,
     },
   };

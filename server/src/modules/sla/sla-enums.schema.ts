@@ -8,5 +8,5 @@ export const ClockKindEnum = builder.enumType(ClockKind, {
 export const SlaStateEnum = builder.enumType(ClockState, {
   name: "SlaState",
   description:
-    "State of a clock: RUNNING, PAUSED (waiting on the citizen), AT_RISK (past the policy's at-risk share of its target), BREACHED (target passed), MET (goal reached in time).",
+    "State of a clock: RUNNING, PAUSED (waiting on the citizen), AT_RISK (past the policy's at-risk share of its target), BREACHED (target passed), MET (goal reached in time), REJECTED (the ticket was rejected as not immigration's authority before the deadline: neither met nor breached).",
 });

@@ -125,7 +125,10 @@ builder.prismaObject("TicketClock", {
   description: "One legal clock of a ticket: its target, due instant, state and the time left.",
   fields: (t) => ({
     kind: t.expose("kind", { type: ClockKindEnum, description: "First response or resolution." }),
-    state: t.expose("state", { type: SlaStateEnum, description: "Running, paused, at risk, breached or met." }),
+    state: t.expose("state", {
+      type: SlaStateEnum,
+      description: "Running, paused, at risk, breached, met or rejected.",
+    }),
     policy: t.relation("policy", { description: "The policy version the ticket is measured against." }),
     target: t.field({
       type: TargetRef,
@@ -162,7 +165,8 @@ builder.prismaObject("TicketClock", {
         "Counted time left now; negative once breached. Counted in the owning unit's business hours when the target counts business hours.",
       select: { ticket: { select: { unitId: true } }, policy: true },
       resolve: (clock, _args, ctx) => {
-        if (clock.state === "MET" || clock.state === "PAUSED") return clock.budgetMinutes - clock.elapsedMinutes;
+        if (clock.state === "MET" || clock.state === "REJECTED" || clock.state === "PAUSED")
+          return clock.budgetMinutes - clock.elapsedMinutes;
         const counting =
           clock.kind === "FIRST_RESPONSE" ? clock.policy.firstResponseCounting : clock.policy.resolutionCounting;
         const now = new Date();

@@ -45,6 +45,7 @@ interface HistoryInput {
   transfers?: [string, BusinessCalendar][];
   pauses?: [string, string | null][];
   stoppedAt?: string;
+  rejected?: boolean;
   extendedAt?: string;
 }
 
@@ -57,6 +58,7 @@ function history(input: HistoryInput): ClockHistory {
     ],
     pauses: (input.pauses ?? []).map(([from, to]) => ({ from: d(from), to: to === null ? null : d(to) })),
     stoppedAt: input.stoppedAt ? d(input.stoppedAt) : null,
+    ...(input.rejected ? { stoppedByRejection: true } : {}),
     extendedAt: input.extendedAt ? d(input.extendedAt) : null,
   };
 }
@@ -181,6 +183,34 @@ describe("evaluateClock", () => {
         breachedAt: "2026-03-16T08:30+07:00",
         nextTransitionAt: null,
       },
+    ],
+    [
+      "rejected as not immigration's authority Mon 08:20, in time: its own outcome, neither met nor breached",
+      businessMinutes(60),
+      history({ startedAt: "2026-03-13T15:30+07:00", stoppedAt: "2026-03-16T08:20+07:00", rejected: true }),
+      "2026-03-17T12:00+07:00",
+      {
+        state: "REJECTED",
+        elapsedMinutes: 50,
+        remainingMinutes: 10,
+        metAt: null,
+        breachedAt: null,
+        nextTransitionAt: null,
+      },
+    ],
+    [
+      "rejected Mon 08:40, after the deadline: the breach stands",
+      businessMinutes(60),
+      history({ startedAt: "2026-03-13T15:30+07:00", stoppedAt: "2026-03-16T08:40+07:00", rejected: true }),
+      "2026-03-17T12:00+07:00",
+      { state: "BREACHED", metAt: "2026-03-16T08:40+07:00", breachedAt: "2026-03-16T08:30+07:00" },
+    ],
+    [
+      "a rejection recorded after `now` is not seen yet",
+      businessMinutes(60),
+      history({ startedAt: "2026-03-13T15:30+07:00", stoppedAt: "2026-03-16T08:20+07:00", rejected: true }),
+      "2026-03-16T08:10+07:00",
+      { state: "RUNNING", metAt: null },
     ],
     [
       "budget ran out at Friday's close, answered Friday 18:00 (no business time in between): still breached",

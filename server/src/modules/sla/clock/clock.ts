@@ -28,11 +28,14 @@
  *   day 10 moves to the close of day 17, not further by the part of a day left when the extension was
  *   signed. A granted extension without `extensionAmount` in the spec adds nothing.
  * - State. Stopped (stoppedAt <= now): MET when stoppedAt <= dueAt (stopping exactly at the due instant is in
- *   time), else BREACHED with metAt = stoppedAt and breachedAt = dueAt. Running: BREACHED when
+ *   time), else BREACHED with metAt = stoppedAt and breachedAt = dueAt. A stop that is a rejection (the
+ *   request is not immigration's to answer) is an outcome of its own: REJECTED when in time, with no metAt,
+ *   since no goal was reached and the clock counts neither as met nor as breached; a rejection after the
+ *   deadline does not undo the breach that had already happened. Running: BREACHED when
  *   elapsed >= budget (at now = dueAt the clock is already breached); else PAUSED when a pause is open at now;
  *   else AT_RISK when elapsed >= atRiskRatio × budget; else RUNNING. Because dueAt is the first instant the
  *   budget is reached, a goal reached after hours that follow a breach at the close is still BREACHED.
- * - nextTransitionAt: atRiskAt while RUNNING, dueAt while AT_RISK; null when MET or BREACHED (only new history
+ * - nextTransitionAt: atRiskAt while RUNNING, dueAt while AT_RISK; null when MET, REJECTED or BREACHED (only new history
  *   changes them) and while PAUSED (an open pause has no end, so nothing changes until the ticket resumes).
  */
 import type { BusinessCalendar } from "./calendar.js";
@@ -68,11 +71,13 @@ export interface ClockHistory {
   pauses: { from: Date; to: Date | null }[];
   /** When the clock's goal was reached (first response sent / resolved); null = still running. */
   stoppedAt: Date | null;
+  /** Whether the stop at stoppedAt was a rejection (bukan wewenang) rather than the goal reached. */
+  stoppedByRejection?: boolean;
   /** Times an extension was granted (KIP: once, at most). */
   extendedAt?: Date | null;
 }
 
-export type ClockState = "RUNNING" | "PAUSED" | "AT_RISK" | "BREACHED" | "MET";
+export type ClockState = "RUNNING" | "PAUSED" | "AT_RISK" | "BREACHED" | "MET" | "REJECTED";
 
 export interface ClockEvaluation {
   dueAt: Date;
@@ -85,6 +90,8 @@ export interface ClockEvaluation {
   /** Wall minutes paused so far. */
   pausedMinutes: number;
   metAt: Date | null;
+  /** When the clock stopped (goal reached or rejection), once it has by now. */
+  stoppedAt: Date | null;
   /** The instant the budget ran out, when it did before the goal was reached (also when met later). */
   breachedAt: Date | null;
   /** The next instant at which the state changes without new history; null when none. */
@@ -305,7 +312,8 @@ export function evaluateClock(spec: ClockSpec, history: ClockHistory, now: Date)
   let breachedAt: number | null = null;
   let next: number | null = null;
   if (stopped) {
-    state = (stopMs as number) <= dueMs ? "MET" : "BREACHED";
+    const inTime = (stopMs as number) <= dueMs;
+    state = inTime ? (history.stoppedByRejection ? "REJECTED" : "MET") : "BREACHED";
     if (state === "BREACHED") breachedAt = dueMs;
   } else if (elapsed >= budget) {
     state = "BREACHED";
@@ -327,7 +335,8 @@ export function evaluateClock(spec: ClockSpec, history: ClockHistory, now: Date)
     elapsedMinutes: elapsed / MINUTE_MS,
     remainingMinutes: (budget - elapsed) / MINUTE_MS,
     pausedMinutes: pausedMs / MINUTE_MS,
-    metAt: stopped ? new Date(stopMs as number) : null,
+    metAt: stopped && state !== "REJECTED" ? new Date(stopMs as number) : null,
+    stoppedAt: stopped ? new Date(stopMs as number) : null,
     breachedAt: breachedAt === null ? null : new Date(breachedAt),
     nextTransitionAt: next === null ? null : new Date(next),
   };
