@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getIntrospectionQuery } from "graphql";
@@ -35,6 +35,9 @@ describe.each(await targets())("query cost, budgets and transport on %s", (targe
   beforeAll(async () => {
     dashboardDir = mkdtempSync(join(tmpdir(), "pantau-dashboard-"));
     writeFileSync(join(dashboardDir, "index.html"), "<!doctype html><title>Pantau</title>");
+    mkdirSync(join(dashboardDir, "assets"));
+    writeFileSync(join(dashboardDir, "assets", "index.js"), "export {};\n//# sourceMappingURL=index.js.map");
+    writeFileSync(join(dashboardDir, "assets", "index.js.map"), "{}");
     server = await startServer(target, {
       env: {
         // The demo API key (STANDARD) gets a small, slow budget so that it can be spent in a test.
@@ -171,6 +174,8 @@ describe.each(await targets())("query cost, budgets and transport on %s", (targe
       body: `query=${encodeURIComponent("{ __typename }")}`,
     });
     expect(form.status).toBe(403);
+    expect((await bare.json()).errors[0].extensions).toMatchObject({ code: "CSRF_HEADER_REQUIRED" });
+    expect((await form.json()).errors[0].extensions.code).toBe("CSRF_HEADER_REQUIRED");
     const withHeader = await fetch(url, { headers: { "x-graphql-yoga-csrf": "1" } });
     expect(withHeader.status).toBe(200);
     const before = await counts();
@@ -224,13 +229,68 @@ describe.each(await targets())("query cost, budgets and transport on %s", (targe
   });
 
   it("sends security headers with the dashboard", async () => {
-    const page = await fetch(`${server.url}/tickets/123`);
+    const page = await fetch(`${server.url}/tickets/123`, { headers: { accept: "text/html" } });
     expect(page.status).toBe(200);
     expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(page.headers.get("content-security-policy")).toContain("connect-src 'self';");
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(page.headers.get("x-frame-options")).toBe("DENY");
     expect(page.headers.get("x-content-type-options")).toBe("nosniff");
     expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+  });
+
+  it("tells no cache to keep a GraphQL answer and no browser to sniff it, refusals included", async () => {
+    const answers = [
+      (await post(server.url, { query: "{ __typename }" }, { authorization: `Bearer ${staff}` })).response,
+      (await post(server.url, { query: "{ nope }" })).response,
+      await fetch(`${server.url}/graphql?query=${encodeURIComponent("{ __typename }")}`),
+    ];
+    for (const answer of answers) {
+      expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(answer.headers.get("cache-control")).toBe("no-store");
+    }
+  });
+
+  it("gives the app shell only to navigations; anything else that matches no file is not found", async () => {
+    const get = (path: string, accept?: string) => fetch(`${server.url}${path}`, accept ? { headers: { accept } } : {});
+    const html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    for (const path of ["/", "/tickets/2026-000123", "/peta"]) {
+      const page = await get(path, html);
+      expect(page.status, path).toBe(200);
+      expect(await page.text()).toContain("<title>Pantau</title>");
+    }
+    for (const [path, accept] of [
+      ["/metrics", undefined],
+      ["/metrics", "text/plain"],
+      ["/webhooks/meta", "application/json"],
+      ["/foo.js", html],
+      ["/assets/missing.css", "*/*"],
+      ["/tickets/1", "*/*"],
+    ] as const) {
+      const answer = await get(path, accept);
+      expect(answer.status, `${path} ${accept}`).toBe(404);
+      expect(await answer.text()).not.toContain("<title>");
+    }
+    const posted = await fetch(`${server.url}/webhooks/meta`, { method: "POST", headers: { accept: html } });
+    expect(posted.status).toBe(404);
+    expect((await get("/assets/index.js", "*/*")).status).toBe(200);
+    // Outside production the built source maps are there for the browser's developer tools.
+    expect((await get("/assets/index.js.map", "*/*")).status).toBe(200);
+  });
+
+  it("answers a global id of a type that does not exist with a typed validation failure", async () => {
+    for (const id of ["Nope:1", Buffer.from("Nope:1").toString("base64"), Buffer.from("Viewer:1").toString("base64")]) {
+      const { body } = await post(
+        server.url,
+        { query: `query($id: ID!) { node(id: $id) { id } }`, variables: { id } },
+        {
+          authorization: `Bearer ${staff}`,
+        },
+      );
+      expect(body.data?.node ?? null, id).toBeNull();
+      expect(body.errors?.[0]?.extensions?.code, id).toBe("VALIDATION_FAILED");
+      expect(body.errors[0].message).not.toMatch(/implemented/);
+    }
   });
 });
 
@@ -238,15 +298,32 @@ describe.each(await targets())("in production on %s", (target) => {
   let server: TestServer;
   const key = `ptk_${randomBytes(6).toString("hex")}_${randomBytes(24).toString("base64url")}`;
 
+  let dashboardDir: string;
+
   beforeAll(async () => {
-    server = await startServer(target, { env: { NODE_ENV: "production" } });
+    dashboardDir = mkdtempSync(join(tmpdir(), "pantau-dashboard-"));
+    writeFileSync(join(dashboardDir, "index.html"), "<!doctype html><title>Pantau</title>");
+    mkdirSync(join(dashboardDir, "assets"));
+    writeFileSync(join(dashboardDir, "assets", "index.js"), "export {};\n//# sourceMappingURL=index.js.map");
+    writeFileSync(join(dashboardDir, "assets", "index.js.map"), "{}");
+    server = await startServer(target, { env: { NODE_ENV: "production", PANTAU_DASHBOARD_DIR: dashboardDir } });
     await server.app.db.sql.query(
       `INSERT INTO api_key (name, prefix, key_hash, scopes, unit_id, rate_tier)
        SELECT 'Mitra uji', $1, $2, ARRAY['tickets:read'], id, 'PARTNER' FROM unit WHERE code = 'IMI'`,
       [key.slice(0, 16), createHash("sha256").update(key).digest("hex")],
     );
   });
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dashboardDir, { recursive: true, force: true });
+  });
+
+  it("serves the dashboard's scripts but not their source maps", async () => {
+    expect((await fetch(`${server.url}/assets/index.js`)).status).toBe(200);
+    const map = await fetch(`${server.url}/assets/index.js.map`);
+    expect(map.status).toBe(404);
+    expect(await map.text()).not.toBe("{}");
+  });
 
   it("refuses introspection to anonymous callers and allows it with a key", async () => {
     const anonymous = await post(server.url, { query: `{ __schema { types { name } } }` });

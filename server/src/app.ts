@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
@@ -14,6 +13,7 @@ import { DomainError } from "./errors.js";
 import type { Unit } from "./generated/prisma/client.js";
 import type { Context } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
+import { CSRF_HEADER, useCsrfPrevention } from "./http/csrf.js";
 import { csvExports } from "./http/csv-export.js";
 import { staticFiles } from "./http/static-files.js";
 import { attachWebSocket, type WebSocketServerContext } from "./http/websocket.js";
@@ -56,6 +56,8 @@ const SHUTTING_DOWN = {
 const READY_CHECK_MS = 2_000;
 
 const CALENDAR_WATCH_MS = 10_000;
+
+const API_HEADERS = { "x-content-type-options": "nosniff", "cache-control": "no-store" } as const;
 
 export interface DemoCredentials {
   accounts: { email: string; role: string; unitCode: string }[];
@@ -171,15 +173,13 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           origin: [...corsOrigins],
           credentials: false,
           methods: ["GET", "POST"],
-          allowedHeaders: ["authorization", "content-type", "accept", "x-graphql-yoga-csrf"],
+          allowedHeaders: ["authorization", "content-type", "accept", CSRF_HEADER],
           exposedHeaders: ["Retry-After", ...RATE_LIMIT_HEADERS],
           maxAge: 600,
         }
       : false,
     plugins: [
-      // Requests a browser would send cross-site without a preflight (GET, forms, text/plain) need a header
-      // that only a script allowed by CORS can add.
-      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
+      useCsrfPrevention(),
       caller.plugin,
       ...documentLimitPlugins(config.limits),
       useInputHygiene(),
@@ -262,7 +262,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     },
   });
 
-  const serveDashboard = staticFiles(config.dashboardDir);
+  const serveDashboard = staticFiles(config.dashboardDir, { serveSourceMaps: !config.production });
   const serveExports = csvExports(yoga);
 
   async function prepare() {
@@ -351,6 +351,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           return;
         }
         if (path === "/graphql" || path?.startsWith("/graphql/")) {
+          // Answers carry personal data and per-caller results: no cache may keep them, and no browser may
+          // read a JSON error as a script or a page.
+          for (const [name, value] of Object.entries(API_HEADERS)) res.setHeader(name, value);
           // Counted until the operation has finished executing, which may outlive a destroyed socket.
           inFlight += 1;
           void Promise.resolve(yoga.requestListener(req, res))
@@ -363,7 +366,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         }
         if (path?.startsWith("/export/") && serveExports(req, res)) return;
         if (!serveDashboard(req, res)) {
-          res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+          res
+            .writeHead(404, { "content-type": "application/json", ...API_HEADERS })
+            .end(JSON.stringify({ error: "not found" }));
         }
       });
       server.keepAliveTimeout = 65_000;

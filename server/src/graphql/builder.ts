@@ -1,7 +1,7 @@
-import SchemaBuilder from "@pothos/core";
+import SchemaBuilder, { PothosValidationError } from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
-import RelayPlugin from "@pothos/plugin-relay";
+import RelayPlugin, { decodeGlobalID } from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { GraphQLError } from "graphql";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
@@ -32,6 +32,9 @@ export interface Types {
   };
   DefaultFieldNullability: false;
 }
+
+/** Names of the types that implement Node, filled once the schema is built. */
+export const nodeTypeNames = new Set<string>();
 
 export const builder = new SchemaBuilder<Types>({
   defaultFieldNullability: false,
@@ -76,6 +79,14 @@ export const builder = new SchemaBuilder<Types>({
     clientMutationId: "omit",
     cursorType: "String",
     nodesQueryOptions: false,
+    // A well-formed id naming a type that is no Node is malformed input, not a lookup that failed.
+    decodeGlobalID: (globalID) => {
+      const decoded = decodeGlobalID(globalID);
+      if (!nodeTypeNames.has(decoded.typename)) {
+        throw new PothosValidationError(`Invalid global ID: ${globalID} names no type of object.`);
+      }
+      return decoded;
+    },
     nodeQueryOptions: {
       description: "Any object by its global id; null when it does not exist or is outside your scope.",
     },

@@ -1,5 +1,5 @@
-import { lexicographicSortSchema, printSchema } from "graphql";
-import { builder } from "./builder.js";
+import { isObjectType, lexicographicSortSchema, printSchema } from "graphql";
+import { builder, nodeTypeNames } from "./builder.js";
 import "./errors.js";
 import "../modules/auth/auth.schema.js";
 import "../modules/auth/api-key.schema.js";
@@ -14,6 +14,10 @@ import "../modules/realtime/realtime.schema.js";
 import "../modules/metrics/metrics.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: false });
+
+for (const type of Object.values(schema.getTypeMap())) {
+  if (isObjectType(type) && type.getInterfaces().some((i) => i.name === "Node")) nodeTypeNames.add(type.name);
+}
 
 export function printedSchema(): string {
   return printSchema(lexicographicSortSchema(schema));

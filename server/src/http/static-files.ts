@@ -16,7 +16,8 @@ const TYPES: Record<string, string> = {
 
 /**
  * The dashboard loads only its own scripts, styles and fonts and talks only to its own origin (HTTP, SSE and
- * WebSocket); it is never framed, and inline styles are allowed because the chart library sets them.
+ * WebSocket: CSP 3 lets 'self' match ws:/wss: of the page's own host); it is never framed, and inline styles
+ * are allowed because the chart library sets them.
  */
 export const DASHBOARD_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "content-security-policy": [
@@ -25,7 +26,7 @@ export const DASHBOARD_SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
-    "connect-src 'self' ws: wss:",
+    "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -39,8 +40,20 @@ export const DASHBOARD_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
 };
 
-/** Serves the built dashboard; unknown paths fall back to index.html so deep links work. */
-export function staticFiles(rootDir: string) {
+/**
+ * Only a browser navigating to a deep link of the dashboard gets index.html: it asks for HTML and the path
+ * names no file. Anything else that matches no file (a script, a probe for /metrics or /webhooks) is not
+ * found, so it can tell a missing resource from a page.
+ */
+export function wantsAppShell(path: string, accept: string | undefined): boolean {
+  return extname(path) === "" && (accept ?? "").includes("text/html");
+}
+
+/**
+ * Serves the built dashboard; navigations to unknown paths get index.html so deep links work. Source maps
+ * are built but, in production, not served: they would hand out the dashboard's source.
+ */
+export function staticFiles(rootDir: string, options: { serveSourceMaps: boolean }) {
   const root = resolve(rootDir);
   const index = join(root, "index.html");
   return function serve(req: IncomingMessage, res: ServerResponse): boolean {
@@ -51,9 +64,12 @@ export function staticFiles(rootDir: string) {
     } catch {
       return false;
     }
+    if (!options.serveSourceMaps && extname(path) === ".map") return false;
     const candidate = normalize(join(root, path));
     if (!candidate.startsWith(root + sep) && candidate !== root) return false;
-    const file = existsSync(candidate) && statSync(candidate).isFile() ? candidate : index;
+    const exists = existsSync(candidate) && statSync(candidate).isFile();
+    if (!exists && !wantsAppShell(path, req.headers.accept)) return false;
+    const file = exists ? candidate : index;
     const immutable = file.includes(`${sep}assets${sep}`);
     res.writeHead(200, {
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
