@@ -1,12 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targets } from "./support/databases.js";
-import { CLOSE, CREATE, newTicketInput, REPLY, RESOLVE, TICKETS, TRIAGE } from "./support/documents.js";
+import {
+  CLOSE,
+  CREATE,
+  NOTE,
+  newTicketInput,
+  REJECT,
+  REPLY,
+  RESOLVE,
+  TICKETS,
+  TRANSFER,
+  TRIAGE,
+  WAIT,
+} from "./support/documents.js";
+import { collect, liveClient, QUEUE } from "./support/live.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 describe.each(await targets())("bad input on %s", (target) => {
   let server: TestServer;
   let agent: string;
   let closedId: string;
+  let openId: string;
 
   const counts = async () =>
     (
@@ -24,6 +38,8 @@ describe.each(await targets())("bad input on %s", (target) => {
     await server.gql(TRIAGE, { input: { ticketId: closedId } }, agent);
     await server.gql(RESOLVE, { input: { ticketId: closedId, resolution: "Selesai." } }, agent);
     await server.gql(CLOSE, { input: { ticketId: closedId } }, agent);
+    openId = (await server.gql(CREATE, { input: newTicketInput() }, agent)).data?.createTicket.ticket.id;
+    await server.gql(TRIAGE, { input: { ticketId: openId } }, agent);
   });
   afterAll(() => server?.stop());
 
@@ -139,6 +155,63 @@ describe.each(await targets())("bad input on %s", (target) => {
   ])("refuses %s on the ticket list", async (_label, variables, code) => {
     const response = await server.gql(TICKETS, variables, agent);
     expect(response.errors?.[0]?.extensions?.code).toBe(code);
+  });
+
+  // Valid JSON, but no character: PostgreSQL refuses it in jsonb and turns it into U+FFFD in text.
+  const LONE = "\ud800";
+  it.each([
+    [
+      "a transfer reason",
+      TRANSFER,
+      () => ({ ticketId: openId, unitCode: "KANWIL-JI", reason: `Salah ${LONE}` }),
+      "reason",
+    ],
+    ["a rejection reason", REJECT, () => ({ ticketId: openId, reason: LONE }), "reason"],
+    ["a waiting reason", WAIT, () => ({ ticketId: openId, reason: `${LONE}x` }), "reason"],
+    ["a reply", REPLY, () => ({ ticketId: openId, body: `Terima kasih ${LONE}` }), "body"],
+    ["an internal note", NOTE, () => ({ ticketId: openId, body: "\udc00" }), "body"],
+    ["a subject", CREATE, () => newTicketInput({ subject: `Paspor ${LONE}` }), "subject"],
+    ["a reporter's name", CREATE, () => newTicketInput({ reporter: { name: `Budi\udfff` } }), "reporter.name"],
+  ])(
+    "refuses a lone UTF-16 surrogate in %s with a typed error and writes nothing",
+    async (_label, document, input, field) => {
+      const before = await counts();
+      const response = await server.gql(document, { input: input() }, agent);
+      expect(response.data ?? null).toBeNull();
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: "VALIDATION_FAILED", field: `$input.${field}` });
+      expect(await counts()).toEqual(before);
+    },
+  );
+
+  it("refuses a lone surrogate in any string argument, of a query or of the sign-in, and keeps emoji", async () => {
+    const lookup = await server.gql(`query($n: String!) { ticket(number: $n) { id } }`, { n: `IMI${LONE}` }, agent);
+    expect(lookup.errors?.[0]?.extensions).toMatchObject({ code: "VALIDATION_FAILED", field: "$n" });
+    const login = await server.gql(
+      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename } }`,
+      { e: "agen.malang@pantau.demo", p: `x${LONE}` },
+    );
+    expect(login.errors?.[0]?.extensions?.code).toBe("VALIDATION_FAILED");
+    // Written into the document itself, it does not even parse.
+    const literal = await server.gql(`{ ticket(number: "IMI\\ud800") { id } }`, undefined, agent);
+    expect(literal.status).toBe(400);
+    expect(literal.errors?.[0]?.extensions?.code).toMatch(/GRAPHQL_PARSE_FAILED|VALIDATION_FAILED/);
+    const emoji = await server.gql(REPLY, { input: { ticketId: openId, body: "Terima kasih \ud83d\ude4f" } }, agent);
+    expect(emoji.data?.replyToTicket.__typename).toBe("ReplyToTicketSuccess");
+    const stored = await server.app.db.sql.query<{ body: string }>(
+      "SELECT body FROM message ORDER BY created_at DESC LIMIT 1",
+    );
+    expect(stored[0]?.body).toBe("Terima kasih \ud83d\ude4f");
+  });
+
+  it("refuses a lone surrogate in a subscription's argument over WebSocket", async () => {
+    const client = liveClient(server.url, agent);
+    try {
+      const stream = collect(client, QUEUE, { unitCode: `KANIM-MALANG${LONE}` }, "queue");
+      await stream.ended;
+      expect(stream.errors[0]?.extensions).toMatchObject({ code: "VALIDATION_FAILED", field: "$unitCode" });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("treats search input as text, not as SQL or a pattern", async () => {

@@ -1,23 +1,39 @@
 import { GraphQLError, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { withoutSuggestions } from "./caller-plugin.js";
-import { MAX_LIST_VALUES, nulCharacterAt, oversizedListAt } from "./input-hygiene.js";
+import { inputFault, MAX_LIST_VALUES, textFault } from "./input-hygiene.js";
 
 const QUERY = parse(`query($i: CreateTicketInput!) { createTicket(input: $i) { __typename } }`);
 
-describe("NUL characters in input", () => {
+describe("text that cannot be stored", () => {
   it.each([
     ["clean variables", { i: { subject: "Paspor", reporter: { name: "Budi" } } }, null],
-    ["a nested variable", { i: { reporter: { name: "Bu\u0000di" } } }, "$i.reporter.name"],
-    ["an element of a list", { i: { tags: ["a", "b\u0000"] } }, "$i.tags.1"],
+    ["a nested NUL", { i: { reporter: { name: "Bu\u0000di" } } }, { kind: "nul", where: "$i.reporter.name" }],
+    ["a NUL in an element of a list", { i: { tags: ["a", "b\u0000"] } }, { kind: "nul", where: "$i.tags.1" }],
+    ["a lone high surrogate", { i: { reason: "\ud800" } }, { kind: "surrogate", where: "$i.reason" }],
+    ["a lone low surrogate", { i: { subject: "ab\udc00cd" } }, { kind: "surrogate", where: "$i.subject" }],
+    ["a high surrogate at the end", { i: { body: "Paspor \ud83d" } }, { kind: "surrogate", where: "$i.body" }],
+    ["two high surrogates", { i: { body: "\ud83d\ud83d\ude00" } }, { kind: "surrogate", where: "$i.body" }],
+    ["a pair (an emoji)", { i: { body: "Terima kasih \ud83d\ude00" } }, null],
     ["no variables", undefined, null],
   ])("%s", (_label, variables, expected) => {
-    expect(nulCharacterAt(QUERY, variables)).toBe(expected);
+    expect(inputFault(QUERY, variables)).toEqual(expected);
+  });
+
+  it.each([
+    ["", null],
+    ["Kantor Imigrasi", null],
+    ["\u00e9\u4e2d\ud83c\uddee\ud83c\udde9", null],
+    ["a\u0000", "nul"],
+    ["\udfff", "surrogate"],
+    ["\udc00\ud800", "surrogate"],
+  ])("textFault(%j)", (text, expected) => {
+    expect(textFault(text)).toBe(expected);
   });
 
   it("finds one in a string literal of the document", () => {
     const document = parse(`{ ticket(number: "IMI\u0000") { number } }`);
-    expect(nulCharacterAt(document, {})).toBe("a string literal");
+    expect(inputFault(document, {})).toEqual({ kind: "nul", where: "a string literal" });
   });
 });
 
@@ -27,16 +43,20 @@ describe("lists in input", () => {
 
   it.each([
     ["a list at the cap", { f: { status: statuses(MAX_LIST_VALUES) } }, null],
-    ["a list over the cap", { f: { status: statuses(10_000) } }, { where: "$f.status", found: 10_000 }],
-    ["a list inside a list", { f: { event: [{ type: statuses(101) }] } }, { where: "$f.event.0.type", found: 101 }],
+    ["a list over the cap", { f: { status: statuses(10_000) } }, { kind: "list", where: "$f.status", found: 10_000 }],
+    [
+      "a list inside a list",
+      { f: { event: [{ type: statuses(101) }] } },
+      { kind: "list", where: "$f.event.0.type", found: 101 },
+    ],
     ["no variables", undefined, null],
   ])("%s", (_label, variables, expected) => {
-    expect(oversizedListAt(TICKETS, variables)).toEqual(expected);
+    expect(inputFault(TICKETS, variables)).toEqual(expected);
   });
 
   it("finds one among the literals of the document", () => {
     const literal = parse(`{ tickets(filter: { status: [${statuses(101).join(", ")}] }) { totalCount } }`);
-    expect(oversizedListAt(literal, {})).toEqual({ where: "a list literal", found: 101 });
+    expect(inputFault(literal, {})).toEqual({ kind: "list", where: "a list literal", found: 101 });
   });
 });
 
