@@ -12,6 +12,7 @@ import { databaseUnavailableError, isDatabaseUnavailable } from "./db/unavailabl
 import { DomainError } from "./errors.js";
 import type { Unit } from "./generated/prisma/client.js";
 import type { Context } from "./graphql/context.js";
+import { refusalCode } from "./graphql/refusals.js";
 import { schema } from "./graphql/schema.js";
 import { CSRF_HEADER, useCsrfPrevention } from "./http/csrf.js";
 import { csvExports } from "./http/csv-export.js";
@@ -159,6 +160,15 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const sharing: SharingCounters = { executions: 0, reused: 0 };
   // An outage refuses every request for a while: one log line per second says so, not one per request.
   let unavailableLoggedAt = 0;
+  const maskedErrors = new WeakSet<Error>();
+  // Refusals are ordinary traffic: one info line with the code, no stack. Only faults are errors.
+  const logRefusal = (code: string, error: unknown) =>
+    logger.info({ code, reason: error instanceof Error ? error.message : String(error) }, "request refused");
+  const logError = (error: unknown, message: string) => {
+    const code = refusalCode(error);
+    if (code) logRefusal(code, error);
+    else logger.error({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error }, message);
+  };
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -196,22 +206,32 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       debug: (...args) => logger.debug(args.map(String).join(" ")),
       info: (...args) => logger.info(args.map(String).join(" ")),
       warn: (...args) => logger.warn(args.map(String).join(" ")),
-      error: (...args) => logger.error(args.map(String).join(" ")),
+      // Yoga reports here every error it had masked; maskError below has already logged those once.
+      error: (...args) => {
+        const [first] = args;
+        if (first instanceof Error && maskedErrors.has(first)) return;
+        logError(first, args.map(String).join(" "));
+      },
     },
     maskedErrors: {
       maskError(error, message, isDev) {
+        if (error instanceof Error) maskedErrors.add(error);
         const original = error instanceof GraphQLError ? error.originalError : error;
+        const refused = refusalCode(error);
+        if (refused) logRefusal(refused, error);
         if (original instanceof DomainError) {
           return new GraphQLError(original.message, { extensions: { code: original.code } });
         }
         if (isStatementTimeout(original)) {
           const timeoutMs = config.limits.statementTimeoutMs;
+          logger.warn({ timeoutMs, path: error instanceof GraphQLError ? error.path : undefined }, "statement timeout");
           return new GraphQLError(
             `The database stopped this field after ${timeoutMs} ms. Narrow the filter or the period, or ask for less at once.`,
             { extensions: { code: "QUERY_TIMEOUT", timeoutMs } },
           );
         }
         if (isDatabaseUnavailable(original)) {
+          // Logged here, throttled, and not again as a fault.
           if (Date.now() - unavailableLoggedAt > 1_000) {
             unavailableLoggedAt = Date.now();
             logger.warn({ err: original }, "database unreachable: refusing requests until it answers again");
@@ -225,8 +245,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         if (original instanceof AuthenticationError) {
           return new GraphQLError(original.message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
         }
-        if (!(error instanceof GraphQLError && !error.originalError))
-          logger.error({ err: original }, "unexpected error");
+        if (!refused) logger.error({ err: original ?? error }, "unexpected error");
         return defaultMaskError(error, message, isDev && !config.production);
       },
     },

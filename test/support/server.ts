@@ -34,6 +34,9 @@ export interface StartOptions {
   /** Reuse a PGlite folder or Postgres URL across restarts. */
   dataDir?: string;
   databaseUrl?: string;
+  /** Receives every line the server logs, parsed, at `logLevel` (default info) instead of TEST_LOG_LEVEL. */
+  onLog?: (line: Record<string, any>) => void;
+  logLevel?: string;
 }
 
 /** Boots the real server on port 0 against a fresh database of the given kind. */
@@ -65,7 +68,11 @@ export async function startServer(target: Target, options: StartOptions = {}): P
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
   const config = loadConfig(env);
-  const app = await buildApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent") });
+  const { onLog } = options;
+  const logger = onLog
+    ? createLogger(options.logLevel ?? "info", { write: (line: string) => onLog(JSON.parse(line)) })
+    : createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+  const app = await buildApp(config, { logger });
   const { url } = await app.start();
 
   const gql: TestServer["gql"] = async (query, variables, token) => {
