@@ -36,7 +36,7 @@ const dmmf = JSON.parse(
 };
 const { models, enums, indexes } = dmmf.datamodel;
 
-// Partial and covering indexes schema.prisma cannot express; each lives in a migration's "beyond Prisma" part.
+// Partial, covering and trigram indexes schema.prisma cannot express; each lives in a migration's "beyond Prisma" part.
 const EXTRA_INDEXES = [
   "CREATE UNIQUE INDEX sla_policy_current_code_key ON public.sla_policy USING btree (code) WHERE current",
   "CREATE UNIQUE INDEX holiday_national_date_key ON public.holiday USING btree (date) WHERE (unit_id IS NULL)",
@@ -44,6 +44,8 @@ const EXTRA_INDEXES = [
   "CREATE UNIQUE INDEX metric_duration_first_response_key ON public.metric_duration USING btree (ticket_id) WHERE (kind = 'FIRST_RESPONSE'::ClockKind)",
   "CREATE INDEX metric_daily_read_idx ON public.metric_daily USING btree (unit_id, day) INCLUDE (created, resolved, closed, rejected, reopened, transfers_in, transfers_out, first_response_met, first_response_breached, resolution_met, resolution_breached, resolution_rejected, ratings, rating_sum, ratings_satisfied)",
   "CREATE INDEX metric_duration_sketch_read_idx ON public.metric_duration_sketch USING btree (unit_id, day, kind, bin) INCLUDE (wall, business)",
+  "CREATE INDEX ticket_subject_trgm_idx ON public.ticket USING gin (subject gin_trgm_ops)",
+  "CREATE INDEX ticket_description_trgm_idx ON public.ticket USING gin (description gin_trgm_ops)",
   "CREATE INDEX metric_duration_sketch_week_read_idx ON public.metric_duration_sketch_week USING btree (unit_id, week, kind, bin) INCLUDE (wall, business)",
 ];
 

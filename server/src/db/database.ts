@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -141,7 +142,8 @@ function pgliteSql(queryable: Pick<PGlite, "query" | "exec">): Sql {
 
 async function openPglite(dataDir: string): Promise<Database> {
   if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir);
+  // pg_trgm backs the ticket search indexes (migration ticket_search_trigram).
+  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     kind: "pglite",

@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from "../auth/password.js";
 import { newApiKey } from "../auth/tokens.js";
 import { streamAsHistory } from "../realtime/stream-store.js";
 import { loadCalendarDirectory } from "../sla/calendar-directory.js";
+import { dropSearchIndexes } from "../tickets/search-indexes.js";
 import { loadUnitTree } from "../units/unit-repository.js";
 import { insertClocks, insertEvents, insertJson, insertMessages, insertTickets } from "./bulk.js";
 import { CATEGORIES } from "./categories.js";
@@ -257,6 +258,8 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     const [log] = await sql.query<{ last: string }>(
       "SELECT coalesce(max(sequence), 0)::text AS last FROM ticket_event",
     );
+    // The search indexes are built once after the load rather than kept up row by row.
+    const buildSearchIndexes = await dropSearchIndexes(sql);
     const ticketsInserted = await timings.step("tickets", () => insertTickets(sql, history.tickets));
     await timings.step("messages", () => insertMessages(sql, history.messages));
     const events = withRatings(history.tickets, sla.events, options);
@@ -264,6 +267,7 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     const clocksInserted = await timings.step("clocks", () => insertClocks(sql, sla.clocks));
     // After the clocks: the metrics rollups read the clock each response or resolution stopped.
     await timings.step("stream", () => streamAsHistory(sql, BigInt(log?.last ?? "0")));
+    await timings.step("search indexes", buildSearchIndexes);
     if (history.lastNumber > 0) {
       await sql.query("SELECT setval('ticket_number_seq', GREATEST($1::bigint, last_value)) FROM ticket_number_seq", [
         history.lastNumber,

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { UnknownUnitError, ValidationError } from "../../errors.js";
 import { scopeOf, type UserViewer } from "../auth/viewer.js";
 import { UnitTree } from "../units/unit-tree.js";
-import { decodeCursor, encodeCursor, keysetAfter, likeLiteral, pagePlan, ticketWhere } from "./ticket-filter.js";
+import {
+  decodeCursor,
+  encodeCursor,
+  isSearchable,
+  keysetAfter,
+  likeLiteral,
+  pagePlan,
+  ticketWhere,
+} from "./ticket-filter.js";
 
 const tree = new UnitTree([
   { id: 1, code: "IMI", name: "Ditjen", type: "DIRECTORATE", parentId: null, timeZone: "Asia/Jakarta" },
@@ -46,6 +54,22 @@ describe("ticketWhere", () => {
     expect(loose).toContain('"contains":"paspor"');
   });
 
+  it.each([
+    ["a word", "paspor", true],
+    ["three letters", "kua", true],
+    ["three digits", "123", true],
+    ["a run inside punctuation", "e-paspor!", true],
+    ["letters beyond ASCII", "Müh", true],
+    ["a ticket number", "IMI-2026-0000123", true],
+    ["two letters", "ab", false],
+    ["two-letter words", "ab cd ef", false],
+    ["letters split by punctuation", "a-b-c-d", false],
+    ["wildcards only", "%_%", false],
+    ["an emoji", "😀😀😀", false],
+  ])("searches %s (%j): %s", (_label, search, searchable) => {
+    expect(isSearchable(search)).toBe(searchable);
+  });
+
   it("names each value of a list once", () => {
     const where = ticketWhere(viewer(3), tree, {
       status: ["NEW", "NEW", "ASSIGNED", "NEW"],
@@ -71,6 +95,7 @@ describe("ticketWhere", () => {
 
   it.each([
     [{ search: "x".repeat(101) }, "filter.search"],
+    [{ search: "ab" }, "filter.search"],
     [{ category: ["X".repeat(65)] }, "filter.category"],
     [{ category: Array.from({ length: 51 }, (_, i) => `C${i}`) }, "filter.category"],
     [{ createdFrom: new Date("2026-02-01"), createdTo: new Date("2026-01-01") }, "filter.createdFrom"],

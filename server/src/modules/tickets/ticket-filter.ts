@@ -44,6 +44,18 @@ export type SortDirection = "ASC" | "DESC";
 const TICKET_NUMBER = /^IMI-\d{4}-\d{7}$/i;
 
 /**
+ * A word search goes through trigram indexes, which can narrow a term only by a run of three letters or
+ * digits (a trigram); with a shorter one every row is a candidate and the search reads the whole table.
+ */
+export const MIN_SEARCH_RUN = 3;
+const SEARCHABLE_RUN = /[\p{L}\p{N}]{3}/u;
+
+/** Whether `search` is a ticket number or holds a run of letters or digits the search index can use. */
+export function isSearchable(search: string): boolean {
+  return TICKET_NUMBER.test(search) || SEARCHABLE_RUN.test(search);
+}
+
+/**
  * The mandatory scope of every ticket read: the caller's unit subtree, narrowed by `unitCode`. An
  * unknown unit and one outside the scope give the same error, so existence never leaks.
  */
@@ -115,6 +127,12 @@ export function ticketWhere(
   if (search) {
     if (search.length > LIMITS.search) {
       throw new ValidationError(`filter.search: at most ${LIMITS.search} characters`, "filter.search");
+    }
+    if (!isSearchable(search)) {
+      throw new ValidationError(
+        `filter.search: a ticket number, or words with at least ${MIN_SEARCH_RUN} letters or digits in a row`,
+        "filter.search",
+      );
     }
     where.push(
       TICKET_NUMBER.test(search)

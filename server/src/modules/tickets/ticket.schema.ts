@@ -296,7 +296,9 @@ const TicketFilterInput = builder.inputType("TicketFilter", {
     createdFrom: t.field({ type: "DateTime", description: "Received at or after this instant." }),
     createdTo: t.field({ type: "DateTime", description: "Received before this instant." }),
     search: t.string({
-      description: "A ticket number (exact) or words in the subject or description (max 100 chars).",
+      description:
+        "A ticket number (exact), or text found anywhere in the subject or description (case-insensitive, at most " +
+        "100 characters, with at least 3 letters or digits in a row: shorter terms are refused with VALIDATION_FAILED).",
     }),
     slaState: t.field({
       type: [SlaStateEnum],
