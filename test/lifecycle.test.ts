@@ -156,4 +156,24 @@ describe.each(await targets())("ticket lifecycle on %s", (target) => {
     const conflict = await run(CREATE, { ...input, subject: "Subjek lain sama sekali" });
     expect(conflict).toMatchObject({ __typename: "IdempotencyConflictError", code: "IDEMPOTENCY_CONFLICT" });
   });
+
+  it("keeps idempotency keys per caller, so another caller's key neither returns nor confirms a ticket", async () => {
+    const input = newTicketInput();
+    const original = await run(CREATE, input);
+    const other = await server.login("kanim.malang@pantau.demo");
+    // Same key and payload from someone else: their own new ticket, not the original.
+    const replayed = await run(CREATE, input, other);
+    expect(replayed.__typename).toBe("CreateTicketSuccess");
+    expect(replayed.ticket.id).not.toBe(original.ticket.id);
+    // Same key, another payload: still a new ticket of theirs, no conflict that would reveal the stored one.
+    const probed = await run(
+      CREATE,
+      { ...input, reporter: { ...input.reporter, phone: "+62 812 3456 7891" } },
+      await server.login("kanwil.jatim@pantau.demo"),
+    );
+    expect(probed.__typename).toBe("CreateTicketSuccess");
+    expect(new Set([original.ticket.id, replayed.ticket.id, probed.ticket.id]).size).toBe(3);
+    // The original caller's retry still finds the original.
+    expect((await run(CREATE, input)).ticket.id).toBe(original.ticket.id);
+  });
 });

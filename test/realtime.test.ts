@@ -64,15 +64,18 @@ describe.each(await targets())("realtime subscriptions on %s", (target) => {
   });
 
   it("resumes after a disconnect with exactly the events it missed, in order, none twice", async () => {
+    // Both start from the same position, so neither depends on how soon its subscription is set up.
+    const [head] = await server.app.db.sql.query<{ p: string }>(
+      "SELECT coalesce(max(position), 0)::text AS p FROM event_stream",
+    );
     const reference = collect(
       liveClient(server.url, directorate),
       TICKET_EVENTS,
-      { unitCode: "KANWIL-JI" },
+      { unitCode: "KANWIL-JI", after: head?.p },
       "ticketEvents",
     );
     const first = liveClient(server.url, regionalHead);
-    const before = collect(first, TICKET_EVENTS, { unitCode: "KANWIL-JI" }, "ticketEvents");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = collect(first, TICKET_EVENTS, { unitCode: "KANWIL-JI", after: head?.p }, "ticketEvents");
     const a = await create();
     await before.waitFor((items) => items.some((e) => e.ticket?.number === a.number), 15_000, "first ticket");
     await first.dispose();

@@ -124,7 +124,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const clocks = new ClockEngine({ db, units: loadedUnits, calendars: loadedCalendars });
   let realtime: Realtime | null = null;
   const presence = new Presence({ db, logger, holders: () => realtime?.principals.heldUserIds() ?? [] });
-  const ticketDeps: TicketDeps = { db, units: loadedUnits, clocks, presence };
+  const ticketDeps: TicketDeps = { db, units: loadedUnits, clocks, presence, committed: () => realtime?.committed() };
   const apiTicketDeps: TicketDeps = { ...ticketDeps, db: apiDb };
   let recomputing: Promise<unknown> = Promise.resolve();
   // Due instants of open tickets move with the calendar; the work runs in batches after the response.
@@ -441,7 +441,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       });
       const { port } = server.address() as AddressInfo;
       ready = true;
-      stopDetector = startDetector({ db, engine: clocks, logger });
+      stopDetector = startDetector({ db, engine: clocks, logger, committed: () => realtime?.committed() });
       // Edits made through another instance reach this one within one interval.
       calendarWatch = setInterval(() => {
         calendarStamp(db)

@@ -124,9 +124,14 @@ export class Realtime {
     }
   }
 
-  /** Runs the relay now (after a write on this instance the commit notification does the same). */
+  /** Runs the relay now and resolves when what was committed before the call is published. */
   flush(): Promise<unknown> {
     return this.relay?.runOnce() ?? Promise.resolve();
+  }
+
+  /** Told by a writer on this instance that it committed ticket events: the relay orders them now. */
+  committed(): void {
+    this.relay?.wake();
   }
 
   /** Resolves the unit a subscription watches, refusing unknown units and units outside the scope. */

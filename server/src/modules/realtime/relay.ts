@@ -3,8 +3,18 @@ import type { Logger } from "../../logger.js";
 import type { Bus } from "./bus.js";
 import { markPublished, orderPending, readStream, relayCursor } from "./stream-store.js";
 
-/** PostgreSQL notification sent (at commit only) by the trigger that fills the outbox. */
+/**
+ * A writer outside the application may `NOTIFY event_outbox` after it commits to wake every relay
+ * sooner than the sweep. The outbox trigger does not: a notification serialises all commits.
+ */
 export const OUTBOX_CHANNEL = "event_outbox";
+
+/**
+ * When another instance's relay holds the stream lock, its ordering statement may have started before
+ * this instance's writer committed, and then it does not see that event. The woken relay tries again
+ * this soon, so an event is ordered within milliseconds rather than at the next sweep.
+ */
+const CONTENDED_RETRY_MS = 25;
 
 /**
  * Bounds on the ordering transaction, which holds the stream lock. If its instance freezes (SIGSTOP, a
@@ -22,7 +32,7 @@ export interface RelayOptions {
   db: Database;
   bus: Bus;
   logger: Logger;
-  /** Fallback sweep when no notification arrives (a dropped listener connection). */
+  /** Sweep for events committed by writers that did not wake this relay (other instances, SQL). */
   intervalMs?: number;
   batchSize?: number;
 }
@@ -30,6 +40,8 @@ export interface RelayOptions {
 export interface Relay {
   /** Orders what is pending and publishes everything not yet published; resolves when done. */
   runOnce(): Promise<{ ordered: number; published: number }>;
+  /** Starts a pass soon without waiting for it: called by writers after they commit. */
+  wake(): void;
   stop(): Promise<void>;
 }
 
@@ -45,6 +57,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   let running: Promise<{ ordered: number; published: number }> | null = null;
   let again = false;
   let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
 
   async function pass() {
     let ordered = 0;
@@ -53,7 +66,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         if (db.kind === "postgres") await sql.exec(ORDERING_LIMITS);
         return orderPending(sql, batchSize, false);
       });
-      if (count === null || count === 0) break;
+      if (count === null) {
+        retry ??= setTimeout(() => {
+          retry = null;
+          kick();
+        }, CONTENDED_RETRY_MS);
+        break;
+      }
+      if (count === 0) break;
       ordered += count;
       if (count < batchSize) break;
     }
@@ -102,9 +122,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   kick();
   return {
     runOnce,
+    wake: kick,
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (retry) clearTimeout(retry);
       await unlisten();
       await running?.catch(() => {});
     },

@@ -36,7 +36,7 @@ export interface StreamedEvent {
  * positions. Positions follow commit order, not the order the log's sequence was drawn: an event whose
  * transaction commits late gets a later position, so a client that saw N never misses it.
  * Returns how many events were ordered, or null when `wait` is false and another relay holds the lock
- * (it will see these events too: it is woken by the same commit notifications).
+ * (the caller tries again shortly, in case the holder's statement began before these events committed).
  */
 export async function orderPending(sql: Sql, limit: number, wait = true): Promise<number | null> {
   if (wait) {

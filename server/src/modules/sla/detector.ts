@@ -9,6 +9,8 @@ export interface DetectorOptions {
   now?: () => Date;
   intervalMs?: number;
   batchSize?: number;
+  /** Told after a pass commits re-evaluated clocks (which may have written at-risk or breach events). */
+  committed?: () => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function detectDueClocks(options: DetectorOptions): Promise<number>
     });
     handled += count;
     if (count === 0) break;
+    options.committed?.();
   }
   return handled;
 }

@@ -33,9 +33,12 @@ export interface TicketDeps {
   now?: () => Date;
   /** Told who acted, after the change commits (active agents on the queue boards). */
   presence?: { seen(userId: string): void };
+  /** Told after a change with ticket events commits, so live delivery need not wait for its sweep. */
+  committed?: () => void;
 }
 
-function noteActor(deps: TicketDeps, viewer: AuthenticatedViewer): void {
+function afterCommit(deps: TicketDeps, viewer: AuthenticatedViewer): void {
+  deps.committed?.();
   if (viewer.kind === "user") deps.presence?.seen(viewer.userId);
 }
 
@@ -146,9 +149,10 @@ export async function createTicket(
     now,
     JSON.stringify(events.map((event, position) => ({ position, ...event }))),
     clockRowsPayload(clocks.rows),
+    idempotencyOwner(viewer),
   ]);
   if (ticket) {
-    noteActor(deps, viewer);
+    afterCommit(deps, viewer);
     return ticket;
   }
   // The key was used before (or by a concurrent request, whose commit the insert waited for).
@@ -165,12 +169,13 @@ export async function createTicket(
 const CREATE_TICKET_SQL = `
   WITH new_ticket AS (
     INSERT INTO ticket (id, number, subject, description, kind, channel, category_id, priority, status, unit_id,
-      reporter_name, reporter_email, reporter_phone, external_ref, idempotency_key, request_hash, created_at, updated_at)
+      reporter_name, reporter_email, reporter_phone, external_ref, idempotency_key, idempotency_owner, request_hash,
+      created_at, updated_at)
     SELECT $1::uuid, 'IMI-' || $2::text || '-' || lpad(seq.n::text, greatest(7, length(seq.n::text)), '0'), $3, $4,
       $5::text::"TicketKind", $6::text::"Channel", $7::int, $8::text::"Priority", 'NEW', $9::int, $10, $11, $12, $13,
-      $14, $15, $16::timestamptz, $16::timestamptz
+      $14, $19, $15, $16::timestamptz, $16::timestamptz
     FROM (SELECT nextval('ticket_number_seq') AS n) AS seq
-    ON CONFLICT (idempotency_key) DO NOTHING
+    ON CONFLICT (idempotency_owner, idempotency_key) DO NOTHING
     RETURNING id, number, subject, description, kind::text AS kind, channel::text AS channel, category_id AS "categoryId",
       priority::text AS priority, status::text AS status, unit_id AS "unitId", assignee_id AS "assigneeId",
       reporter_name AS "reporterName", reporter_email AS "reporterEmail", reporter_phone AS "reporterPhone",
@@ -191,8 +196,15 @@ const CREATE_TICKET_SQL = `
   )
   SELECT * FROM new_ticket`;
 
+/** Idempotency keys are kept per credential, so one caller's key says nothing about another's tickets. */
+function idempotencyOwner(viewer: AuthenticatedViewer): string {
+  return viewer.kind === "user" ? `user:${viewer.userId}` : `key:${viewer.keyId}`;
+}
+
 async function findByIdempotencyKey(deps: TicketDeps, viewer: AuthenticatedViewer, key: string, hash: string) {
-  const existing = await deps.db.prisma.ticket.findUnique({ where: { idempotencyKey: key } });
+  const existing = await deps.db.prisma.ticket.findUnique({
+    where: { idempotencyOwner_idempotencyKey: { idempotencyOwner: idempotencyOwner(viewer), idempotencyKey: key } },
+  });
   if (!existing) return null;
   if (existing.requestHash !== hash || !viewer.unitIds.has(existing.unitId)) throw new IdempotencyConflictError(key);
   return existing;
@@ -265,7 +277,7 @@ async function act(
     await deps.clocks?.recompute(tx, ticketId, now);
     return updated;
   });
-  noteActor(deps, viewer);
+  afterCommit(deps, viewer);
   return changed;
 }
 
