@@ -136,6 +136,11 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
     eventStreamHead: { allowed: readsTickets, scoped: false, args: () => ({}) },
     apiKeys: { allowed: isDirectorate, scoped: false, args: () => ({ includeInactive: true }) },
     personalDataAccesses: { allowed: isDirectorate, scoped: false, args: () => ({ first: 5 }) },
+    auditLog: {
+      allowed: (p) => isDirectorate(p) || p.role === "REGIONAL_HEAD",
+      scoped: true,
+      args: (_fx, side) => ({ first: 5, filter: { unitCode: (side === "in" ? INSIDE : OUTSIDE).office } }),
+    },
   },
   mutation: {
     login: {

@@ -7,7 +7,7 @@ import { GraphQLError } from "graphql";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
-import { canReadMetrics, canReadTickets, canWriteTickets } from "../modules/auth/viewer.js";
+import { canReadAuditLog, canReadMetrics, canReadTickets, canWriteTickets } from "../modules/auth/viewer.js";
 import type { Context } from "./context.js";
 
 const upperFirst = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
@@ -25,6 +25,8 @@ export interface Types {
     directorate: boolean;
     /** Those who run units: office hours and regional holidays within their scope. */
     supervisor: boolean;
+    /** The directorate and regional heads: the audit log of their scope. */
+    readAuditLog: boolean;
   };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
@@ -49,6 +51,7 @@ export const builder = new SchemaBuilder<Types>({
       staff: ctx.viewer.kind === "user",
       directorate: ctx.viewer.kind === "user" && ctx.viewer.role === "DIRECTORATE",
       supervisor: ctx.viewer.kind === "user" && ctx.viewer.role !== "AGENT",
+      readAuditLog: canReadAuditLog(ctx.viewer),
     }),
     treatErrorsAsUnauthorized: true,
     // A stream is refused when it is opened, not on its first item: a caller without the scope must not

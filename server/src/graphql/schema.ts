@@ -12,6 +12,7 @@ import "../modules/sla/sla.schema.js";
 import "../modules/sla/sla-admin.schema.js";
 import "../modules/realtime/realtime.schema.js";
 import "../modules/metrics/metrics.schema.js";
+import "../modules/audit/audit.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -2,6 +2,7 @@ import type { Database } from "../../db/database.js";
 import { NotFoundError, UnknownUnitError, ValidationError } from "../../errors.js";
 import type { ApiKey } from "../../generated/prisma/client.js";
 import type { RateTier } from "../../generated/prisma/enums.js";
+import { auditActorOf, writeAudit } from "../audit/audit-log.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { newApiKey } from "./tokens.js";
 import { type ApiKeyScope, type AuthenticatedViewer, ApiKeyScope as Scopes } from "./viewer.js";
@@ -46,16 +47,28 @@ export async function createApiKey(
     throw new ValidationError("expiresAt: at most 366 days ahead; create a new key to rotate", "expiresAt");
   }
   const { key, prefix, keyHash } = newApiKey();
-  const apiKey = await db.prisma.apiKey.create({
-    data: {
-      name,
-      prefix,
-      keyHash,
-      scopes,
+  const apiKey = await db.prisma.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: {
+        name,
+        prefix,
+        keyHash,
+        scopes,
+        unitId: unit.id,
+        expiresAt: input.expiresAt,
+        rateTier: input.rateTier ?? "STANDARD",
+      },
+    });
+    await writeAudit(tx, {
+      actor: auditActorOf(viewer),
+      entityType: "ApiKey",
+      entityId: created.id,
+      action: "create",
+      before: null,
+      after: { ...auditedKey(created), unitCode: unit.code },
       unitId: unit.id,
-      expiresAt: input.expiresAt,
-      rateTier: input.rateTier ?? "STANDARD",
-    },
+    });
+    return created;
   });
   return { key, apiKey };
 }
@@ -70,5 +83,30 @@ export async function revokeApiKey(
   const existing = await db.prisma.apiKey.findFirst({ where: { id, unitId: { in: [...viewer.unitIds] } } });
   if (!existing) throw new NotFoundError("No such API key in your scope.");
   if (existing.revokedAt) return existing;
-  return db.prisma.apiKey.update({ where: { id }, data: { revokedAt: now } });
+  return db.prisma.$transaction(async (tx) => {
+    const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: now } });
+    await writeAudit(tx, {
+      actor: auditActorOf(viewer),
+      entityType: "ApiKey",
+      entityId: id,
+      action: "revoke",
+      before: auditedKey(existing),
+      after: auditedKey(revoked),
+      unitId: revoked.unitId,
+    });
+    return revoked;
+  });
+}
+
+/** What the audit log keeps of a key: everything but its hash. */
+function auditedKey(key: ApiKey) {
+  return {
+    name: key.name,
+    prefix: key.prefix,
+    scopes: key.scopes,
+    unitId: key.unitId,
+    rateTier: key.rateTier,
+    expiresAt: key.expiresAt,
+    revokedAt: key.revokedAt,
+  };
 }

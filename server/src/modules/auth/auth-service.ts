@@ -1,6 +1,7 @@
 import type { Database } from "../../db/database.js";
 import { InvalidCredentialsError } from "../../errors.js";
 import type { Role } from "../../generated/prisma/enums.js";
+import { type AuditActor, writeAudit } from "../audit/audit-log.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import type { CredentialCache } from "./credential-cache.js";
 import type { LoginThrottle } from "./login-throttle.js";
@@ -37,13 +38,29 @@ export async function logout(db: Database, sessionId: string): Promise<void> {
   await db.prisma.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
-/** Ends every open session of a user; returns how many were ended. */
-export async function revokeSessionsOf(db: Database, userId: string, now = new Date()): Promise<number> {
-  const { count } = await db.prisma.session.updateMany({
-    where: { userId, revokedAt: null, expiresAt: { gt: now } },
-    data: { revokedAt: now },
+/** Ends every open session of a user; returns how many were ended. The audit log records who did it. */
+export async function revokeSessionsOf(
+  db: Database,
+  userId: string,
+  audit: { actor: AuditActor; unitId: number },
+  now = new Date(),
+): Promise<number> {
+  return db.prisma.$transaction(async (tx) => {
+    const { count } = await tx.session.updateMany({
+      where: { userId, revokedAt: null, expiresAt: { gt: now } },
+      data: { revokedAt: now },
+    });
+    await writeAudit(tx, {
+      actor: audit.actor,
+      entityType: "Session",
+      entityId: userId,
+      action: "revoke-all",
+      before: { openSessions: count },
+      after: { openSessions: 0 },
+      unitId: audit.unitId,
+    });
+    return count;
   });
-  return count;
 }
 
 /** `last_used_at` is kept to this resolution, so a busy key costs one write a minute, not one per request. */

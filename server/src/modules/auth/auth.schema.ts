@@ -3,6 +3,7 @@ import "../../graphql/errors.js";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { ForbiddenError, InvalidCredentialsError, NotFoundError, TooManyAttemptsError } from "../../errors.js";
 import { RateTier, Role } from "../../generated/prisma/enums.js";
+import { auditActorOf } from "../audit/audit-log.js";
 import { login, logout, revokeSessionsOf } from "./auth-service.js";
 import { type AuthenticatedViewer, nodeUnitIds, uuidOrNone } from "./viewer.js";
 
@@ -135,6 +136,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { userId }, ctx) => {
       if (ctx.viewer.kind !== "user") throw new ForbiddenError("Only people have sessions.");
       let target = ctx.viewer.userId;
+      let unitId = ctx.viewer.unitId;
       if (userId !== null && userId !== undefined) {
         target = userLocalId(String(userId));
         if (target !== ctx.viewer.userId && ctx.viewer.role !== "DIRECTORATE") {
@@ -142,11 +144,12 @@ builder.mutationFields((t) => ({
         }
         const user = await ctx.db.prisma.user.findFirst({
           where: { id: target, unitId: { in: [...ctx.viewer.unitIds] } },
-          select: { id: true },
+          select: { id: true, unitId: true },
         });
         if (!user) throw new NotFoundError("No such person in your scope.");
+        unitId = user.unitId;
       }
-      const revoked = await revokeSessionsOf(ctx.db, target);
+      const revoked = await revokeSessionsOf(ctx.db, target, { actor: auditActorOf(ctx.viewer), unitId });
       ctx.realtime.announceAccessChange();
       return { revoked };
     },

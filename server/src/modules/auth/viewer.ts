@@ -74,6 +74,11 @@ export function canSeePersonalData(viewer: Viewer): boolean {
   return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.PERSONAL_DATA_READ);
 }
 
+/** Who watches the administrators: the directorate for the country, regional heads for their region. */
+export function canReadAuditLog(viewer: Viewer): viewer is UserViewer {
+  return viewer.kind === "user" && (viewer.role === "DIRECTORATE" || viewer.role === "REGIONAL_HEAD");
+}
+
 export function actorOf(viewer: AuthenticatedViewer): { actorId: string | null; actorLabel: string | null } {
   return viewer.kind === "user"
     ? { actorId: viewer.userId, actorLabel: null }
