@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { targets } from "./support/databases.js";
-import { CREATE, newTicketInput, TICKETS } from "./support/documents.js";
+import { CREATE, NOTE, newTicketInput, TICKETS } from "./support/documents.js";
 import { liveClient } from "./support/live.js";
 import { startServer, type TestServer } from "./support/server.js";
 
@@ -67,7 +68,7 @@ describe.each(await targets())("hostile operations on %s", (target) => {
     )[0];
 
   beforeAll(async () => {
-    server = await startServer(target);
+    server = await startServer(target, { env: { PANTAU_WS_MAX_CONNECTIONS_PER_ADDRESS: "4" } });
     agent = await server.login("agen.malang@pantau.demo");
     directorate = await server.login("direktorat@pantau.demo");
     const created = await server.gql(CREATE, { input: newTicketInput() }, agent);
@@ -383,6 +384,90 @@ describe.each(await targets())("hostile operations on %s", (target) => {
     while (closeCode === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(closeCode).toBe(4403);
     await client.dispose();
+  });
+
+  it("counts __typename aliases and every directive, allows exactly the limit, and answers unknown directives once", async () => {
+    const typenames = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `t${i}: __typename`).join(" ")} }`;
+    const withDirectives = (n: number, name = "include(if: true)") =>
+      `{ ${Array.from({ length: n }, (_, i) => `f${i}: __typename @${name}`).join(" ")} }`;
+    expect((await send(server.url, { query: typenames(20) }, directorate)).body.errors).toBeUndefined();
+    for (const n of [21, 101]) {
+      const reply = await send(server.url, { query: typenames(n) }, directorate);
+      expect(reply.body.errors).toHaveLength(1);
+      expect(reply.body.errors[0].extensions).toMatchObject({ code: "TOO_MANY_ALIASES", limit: 20, found: n });
+    }
+    expect((await send(server.url, { query: withDirectives(10) }, directorate)).body.errors).toBeUndefined();
+    const eleven = await send(server.url, { query: withDirectives(11) }, directorate);
+    expect(eleven.body.errors[0].extensions).toMatchObject({ code: "TOO_MANY_DIRECTIVES", limit: 10, found: 11 });
+    const onVariables = `query(${Array.from({ length: 11 }, (_, i) => `$v${i}: Int @nope`).join(", ")}) { __typename }`;
+    expect(codeOf(await send(server.url, { query: onVariables }, directorate))).toBe("TOO_MANY_DIRECTIVES");
+    // Unknown directives under the limit: one error naming them, not one per directive.
+    const unknown = await send(server.url, { query: withDirectives(10, "nope") }, directorate);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toHaveLength(1);
+    expect(unknown.body.errors[0].message).toMatch(/Unknown directives: @nope/);
+    const flood = await send(server.url, { query: `{ viewer { name ${"@nope ".repeat(500)} } }` }, directorate);
+    expect(flood.body.errors).toHaveLength(1);
+    expect(flood.body.errors[0].extensions.code).toBe("TOO_MANY_DIRECTIVES");
+  });
+
+  it("gives a ticket's messages in pages of at most 100", async () => {
+    const ticketId = (await server.gql(CREATE, { input: newTicketInput() }, agent)).data?.createTicket.ticket.id;
+    for (const body of ["satu", "dua", "tiga"]) await server.gql(NOTE, { input: { ticketId, body } }, agent);
+    const page = async (args: string) =>
+      send(
+        server.url,
+        {
+          query: `query($id: ID!) { node(id: $id) { ... on Ticket { messages${args} { id body } } } }`,
+          variables: { id: ticketId },
+        },
+        agent,
+      );
+    const all = (await page("")).body.data.node.messages;
+    expect(all.map((m: any) => m.body)).toEqual(["satu", "dua", "tiga"]);
+    const first = (await page("(first: 2)")).body.data.node.messages;
+    expect(first.map((m: any) => m.body)).toEqual(["satu", "dua"]);
+    const rest = (await page(`(first: 2, after: "${first[1].id}")`)).body.data.node.messages;
+    expect(rest.map((m: any) => m.body)).toEqual(["tiga"]);
+    for (const args of ["(first: 101)", "(first: -1)", `(after: "bukan-id")`]) {
+      const refused = await page(args);
+      expect(refused.body.errors?.[0]?.extensions?.code, args).toBe("VALIDATION_FAILED");
+    }
+    // Priced by the page asked for.
+    const priced = await send(
+      server.url,
+      {
+        query: `query($id: ID!) { node(id: $id) { ... on Ticket { messages(first: 100) { author { name } } } } }`,
+        variables: { id: ticketId },
+      },
+      agent,
+    );
+    expect(priced.body.extensions.cost.requested).toBeGreaterThan(100);
+  });
+
+  it("holds at most the configured number of WebSockets from one address", async () => {
+    const url = `${server.url.replace(/^http/, "ws")}/graphql`;
+    const open = () =>
+      new Promise<{ socket: WebSocket; status: number }>((resolve) => {
+        const socket = new WebSocket(url, "graphql-transport-ws");
+        socket.once("open", () => resolve({ socket, status: 101 }));
+        socket.once("unexpected-response", (_req, res) => resolve({ socket, status: res.statusCode ?? 0 }));
+        socket.once("error", () => resolve({ socket, status: -1 }));
+      });
+    const held = [];
+    for (let i = 0; i < 4; i++) held.push(await open());
+    expect(held.map((h) => h.status)).toEqual([101, 101, 101, 101]);
+    const refused = await open();
+    expect(refused.status).toBe(429);
+    const first = held[0]?.socket;
+    await new Promise<void>((resolve) => {
+      first?.once("close", () => resolve());
+      first?.close();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await open();
+    expect(again.status).toBe(101);
+    for (const { socket } of [...held, again]) socket.terminate();
   });
 
   it("stays healthy and writes nothing through all of the above", async () => {

@@ -427,8 +427,17 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         yoga,
         logger,
         production: config.production,
-        limits: { maxSubscriptionsPerConnection: config.realtime.maxSubscriptionsPerConnection },
+        limits: {
+          maxSubscriptionsPerConnection: config.realtime.maxSubscriptionsPerConnection,
+          maxConnectionsPerAddress: config.realtime.maxConnectionsPerAddress,
+        },
         accepting: () => !draining,
+        addressOf: (request) =>
+          clientAddress(
+            request.socket.remoteAddress,
+            request.headers["x-forwarded-for"]?.toString(),
+            config.http.trustProxyHops,
+          ),
         verify: async (authorization) => {
           if (!authorization) return true;
           await authenticate(db, loadedUnits(), authorization);

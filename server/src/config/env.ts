@@ -64,6 +64,7 @@ const schema = z.object({
   PANTAU_ACCESS_RECHECK_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   PANTAU_SHARE_SUBSCRIPTION_RESULTS: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).optional(),
   PANTAU_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1_000).default(25),
+  PANTAU_WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
   PANTAU_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   PANTAU_COST_MAX_PER_OPERATION: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   ...budgetVariables(),
@@ -134,6 +135,8 @@ export interface Config {
     eventBuffer: number;
     accessRecheckMs: number;
     maxSubscriptionsPerConnection: number;
+    /** Open WebSocket connections from one client address; more are refused with 429 at the upgrade. */
+    maxConnectionsPerAddress: number;
     /** Execute a subscription item once for subscribers with the same access and document (on by default). */
     shareResults: boolean;
   };
@@ -215,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       eventBuffer: e.PANTAU_SUBSCRIBER_BUFFER,
       accessRecheckMs: e.PANTAU_ACCESS_RECHECK_MS,
       maxSubscriptionsPerConnection: e.PANTAU_WS_MAX_SUBSCRIPTIONS,
+      maxConnectionsPerAddress: e.PANTAU_WS_MAX_CONNECTIONS_PER_ADDRESS,
       shareResults: truthy(e.PANTAU_SHARE_SUBSCRIPTION_RESULTS, true),
     },
     limits: {

@@ -15,13 +15,19 @@ export interface WebSocketLimits {
   maxSubscriptionsPerConnection: number;
   /** A client that has not sent connection_init by then is closed with 4408. */
   connectionInitTimeoutMs: number;
+  /** Open connections from one client address; the next upgrade is refused with 429. */
+  maxConnectionsPerAddress: number;
 }
 
 export const DEFAULT_WEBSOCKET_LIMITS: WebSocketLimits = {
   maxMessageBytes: 64 * 1024,
   maxSubscriptionsPerConnection: 25,
   connectionInitTimeoutMs: 3_000,
+  maxConnectionsPerAddress: 100,
 };
+
+/** Seconds a client refused for too many connections is told to wait. */
+const CONNECTIONS_RETRY_AFTER_S = 10;
 
 /** What the GraphQL context factory receives for an operation that came over a WebSocket. */
 export interface WebSocketServerContext {
@@ -51,18 +57,38 @@ export function attachWebSocket(options: {
   verify: (authorization: string | null) => Promise<boolean>;
   /** False while the server drains: a new socket is then refused with 503 and Retry-After. */
   accepting?: () => boolean;
+  /** The client address of an upgrade request, as for HTTP requests (proxies taken into account). */
+  addressOf?: (request: IncomingMessage) => string;
 }) {
   const limits = { ...DEFAULT_WEBSOCKET_LIMITS, ...options.limits };
+  const addressOf = options.addressOf ?? ((request: IncomingMessage) => request.socket.remoteAddress ?? "unknown");
+  // Sockets are cheap to open and idle ones cost memory and a file descriptor each: one address may hold
+  // only so many. A map lookup per upgrade and per close.
+  const openByAddress = new Map<string, number>();
   const wss = new WebSocketServer({
     server: options.server,
     path: "/graphql",
     maxPayload: limits.maxMessageBytes,
-    verifyClient: (_info, done) => {
-      if (options.accepting?.() === false) done(false, 503, "Service Unavailable", { "Retry-After": "1" });
-      else done(true);
+    verifyClient: (info, done) => {
+      if (options.accepting?.() === false) {
+        done(false, 503, "Service Unavailable", { "Retry-After": "1" });
+      } else if ((openByAddress.get(addressOf(info.req)) ?? 0) >= limits.maxConnectionsPerAddress) {
+        done(false, 429, "Too Many Requests", { "Retry-After": String(CONNECTIONS_RETRY_AFTER_S) });
+      } else {
+        done(true);
+      }
     },
   });
-  wss.on("connection", (socket, request) => coalesceWrites(socket, request.socket as Socket));
+  wss.on("connection", (socket, request) => {
+    const address = addressOf(request);
+    openByAddress.set(address, (openByAddress.get(address) ?? 0) + 1);
+    socket.once("close", () => {
+      const left = (openByAddress.get(address) ?? 1) - 1;
+      if (left > 0) openByAddress.set(address, left);
+      else openByAddress.delete(address);
+    });
+    coalesceWrites(socket, request.socket as Socket);
+  });
   const { yoga } = options;
   const disposable = useServer<Record<string, unknown>, { authorization: string | null }>(
     {

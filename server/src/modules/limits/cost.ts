@@ -17,7 +17,7 @@ import { type ComplexityEstimator, type ComplexityEstimatorArgs, getComplexity }
  * - a field that returns an object costs 1 plus what is selected inside it;
  * - a connection costs 1 plus its page size (`first`/`last`, else the default page) times what is selected
  *   in one edge; `edges` and `pageInfo` add nothing of their own, so nested connections multiply;
- * - a list of objects costs 1 plus its expected size times what is selected in one element;
+ * - a list of objects costs 1 plus its expected size (or its `first`) times what is selected in one element;
  * - every mutation field costs MUTATION_COST more, every subscription field SUBSCRIPTION_COST more;
  * - the schema introspection (`__schema`) costs INTROSPECTION_COST, whatever is selected.
  */
@@ -80,6 +80,12 @@ function pageSize(args: Record<string, unknown>): number {
   return Math.min(Math.max(requested, 0), MAX_PAGE_SIZE);
 }
 
+/** A list with a `first` argument returns at most that many; others their declared expected size. */
+function listSize(args: Record<string, unknown>, declared: FieldCost | undefined): number {
+  const expected = declared?.listSize ?? DEFAULT_LIST_SIZE;
+  return typeof args.first === "number" ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : expected;
+}
+
 function rootSurcharge(schema: GraphQLSchema, parent: ComplexityEstimatorArgs["type"]): number {
   if (parent === schema.getMutationType()) return MUTATION_COST;
   if (parent === schema.getSubscriptionType()) return SUBSCRIPTION_COST;
@@ -96,7 +102,7 @@ function estimatorFor(schema: GraphQLSchema): ComplexityEstimator {
     const own = (declared?.base ?? 1) + surcharge;
     if (isConnectionType(named)) return own + pageSize(args) * childComplexity;
     if (isConnectionType(parent) && (field.name === "edges" || field.name === "pageInfo")) return childComplexity;
-    if (returnsList(field)) return own + (declared?.listSize ?? DEFAULT_LIST_SIZE) * childComplexity;
+    if (returnsList(field)) return own + listSize(args, declared) * childComplexity;
     return own + childComplexity;
   };
 }

@@ -1,9 +1,8 @@
-import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
-import { maxDirectivesPlugin } from "@escape.tech/graphql-armor-max-directives";
 import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import { GraphQLError, type ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { shapeRefusal } from "./document-shape.js";
 
 export const LimitCode = {
   QUERY_TOO_DEEP: "QUERY_TOO_DEEP",
@@ -53,15 +52,11 @@ export function documentLimitPlugins(limits: DocumentLimits): Plugin[] {
       propagateOnRejection: false,
       onReject: [typed(LimitCode.QUERY_TOO_DEEP, limits.maxDepth, "levels of nesting")],
     }),
-    maxAliasesPlugin({
-      n: limits.maxAliases,
-      propagateOnRejection: false,
-      onReject: [typed(LimitCode.TOO_MANY_ALIASES, limits.maxAliases, "aliases")],
-    }),
-    maxDirectivesPlugin({
-      n: limits.maxDirectives,
-      propagateOnRejection: false,
-      onReject: [typed(LimitCode.TOO_MANY_DIRECTIVES, limits.maxDirectives, "directives")],
-    }),
+    {
+      onValidate({ params, setResult }) {
+        const refused = shapeRefusal(params.documentAST, params.schema, limits);
+        if (refused) setResult([refused]);
+      },
+    },
   ];
 }

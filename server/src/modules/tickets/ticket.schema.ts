@@ -1,3 +1,4 @@
+import { PothosValidationError } from "@pothos/core";
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import type { GraphQLResolveInfo } from "graphql";
 import type { Ticket } from "../../generated/prisma/client.js";
@@ -85,6 +86,23 @@ builder.prismaObject("Message", {
     author: t.relation("author", { nullable: true, description: "The staff member who wrote it." }),
   }),
 });
+
+/** A ticket's messages come in pages: a note may be 10 kB, and a busy ticket has hundreds. */
+export const MAX_MESSAGES_PAGE = 100;
+
+function messagesPageSize(first: number | null | undefined): number {
+  const size = first ?? MAX_MESSAGES_PAGE;
+  if (size < 0 || size > MAX_MESSAGES_PAGE) {
+    throw new PothosValidationError(`messages(first:) must be between 0 and ${MAX_MESSAGES_PAGE}; it was ${size}.`);
+  }
+  return size;
+}
+
+function messageId(after: string): string {
+  if (!UUID.test(after)) throw new PothosValidationError(`messages(after:) is not the id of a message: ${after}`);
+  return after;
+}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ReporterShape {
   ticketId: string;
@@ -187,10 +205,22 @@ export const TicketRef = builder.prismaNode("Ticket", {
       maxSize: 100,
     }),
     messages: t.relation("messages", {
-      description: "Replies and notes, oldest first. API keys see public replies only.",
-      query: (_args, ctx) => ({
-        orderBy: { createdAt: "asc" },
+      description: `Replies and notes, oldest first, at most ${MAX_MESSAGES_PAGE} at once. API keys see public replies only.`,
+      args: {
+        first: t.arg.int({
+          required: false,
+          description: `How many messages, from 0 to ${MAX_MESSAGES_PAGE} (the default).`,
+        }),
+        after: t.arg.id({
+          required: false,
+          description: "The id of the last message already read: the page starts after it.",
+        }),
+      },
+      query: ({ first, after }, ctx) => ({
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         where: ctx.viewer.kind === "user" ? {} : { visibility: "PUBLIC_REPLY" },
+        take: messagesPageSize(first),
+        ...(after ? { cursor: { id: messageId(String(after)) }, skip: 1 } : {}),
       }),
     }),
   }),
