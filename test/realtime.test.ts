@@ -350,6 +350,50 @@ describe.each(await targets())("realtime subscriptions on %s", (target) => {
     alerts.stop();
   }, 30_000);
 
+  it("resumes SLA alerts after a disconnect with exactly the alerts missed meanwhile", async () => {
+    const [head] = await server.app.db.sql.query<{ p: string }>(
+      "SELECT coalesce(max(position), 0)::text AS p FROM event_stream",
+    );
+    const first = liveClient(server.url, regionalHead);
+    const before = collect(first, SLA_ALERTS, { unitCode: "KANWIL-JI", after: head?.p }, "slaAlerts");
+    const press = await create({ channel: "PRESS", subject: "Pertanyaan media saat klien terputus" });
+    const isPress = (a: any) => a.event.ticket?.number === press.number;
+    await before.waitFor((items) => items.some(isPress), 20_000, "the at-risk alert");
+    await first.dispose();
+    const lastSeen = before.items[before.items.length - 1].sequence as string;
+    // The breach happens while the client is away (1.5 s after the at-risk alert by the test policy).
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    const after = collect(
+      liveClient(server.url, regionalHead),
+      SLA_ALERTS,
+      { unitCode: "KANWIL-JI", after: lastSeen },
+      "slaAlerts",
+    );
+    const states = () => [...before.items, ...after.items].filter(isPress).map((a) => a.state);
+    await after.waitFor(() => states().includes("BREACHED"), 20_000, "the breach");
+    expect(after.errors).toEqual([]);
+    expect(states()).toEqual(["AT_RISK", "BREACHED"]);
+    const positions = [...before.items, ...after.items].map((a) => BigInt(a.sequence));
+    expect(new Set(positions).size).toBe(positions.length);
+    expectIncreasing(positions);
+    after.stop();
+  }, 40_000);
+
+  it("gives a queue board that reconnects a first snapshot that includes what it missed", async () => {
+    const first = liveClient(server.url, regionalHead);
+    const board = collect(first, QUEUE, { unitCode: "KANIM-MALANG" }, "queue");
+    await board.waitFor((items) => items.length > 0, 15_000, "the first snapshot");
+    const open = board.items[board.items.length - 1].open as number;
+    await first.dispose();
+    await create();
+    await create();
+    const again = collect(liveClient(server.url, regionalHead), QUEUE, { unitCode: "KANIM-MALANG" }, "queue");
+    // The first snapshot is the newest computed; one that includes both changes follows within moments.
+    await again.waitFor((items) => items.some((item) => item.open === open + 2), 15_000, "both changes");
+    expect(again.items.every((item) => item.open >= open && item.open <= open + 2)).toBe(true);
+    again.stop();
+  });
+
   it("stops a stream at the next event once its session is signed out", async () => {
     const token = await server.login("kanwil.jatim@pantau.demo");
     const sub = collect(liveClient(server.url, token), TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");

@@ -102,8 +102,8 @@ export const QUEUE = /* GraphQL */ `
   }`;
 
 export const SLA_ALERTS = /* GraphQL */ `
-  subscription($unitCode: String!) {
-    slaAlerts(unitCode: $unitCode) { sequence state clock dueAt at event { ticket { number } } }
+  subscription($unitCode: String!, $after: String) {
+    slaAlerts(unitCode: $unitCode, afterSequence: $after) { sequence state clock dueAt at event { ticket { number } } }
   }`;
 
 export const TICKET_UPDATES = /* GraphQL */ `

@@ -172,12 +172,21 @@ builder.subscriptionFields((t) => ({
   }),
   slaAlerts: t.field({
     type: SlaAlertRef,
-    description: "Clocks of the unit and the units below it that become at risk or breached, as it happens.",
+    description:
+      "Clocks of the unit and the units below it that become at risk or breached, as it happens. A client " +
+      "that reconnects passes the `sequence` of the last alert it saw as `afterSequence` and first gets every " +
+      "alert it missed (within the replay window), in order, none twice; it may also pass `eventStreamHead` " +
+      "read before its first subscription. A slow subscriber gets SUBSCRIBER_TOO_SLOW with " +
+      "`extensions.resumeAfter`.",
     authScopes: { readTickets: true },
-    args: { unitCode: t.arg.string({ required: true, description: "The unit to watch." }) },
-    subscribe: (_root, args, ctx) => {
+    args: {
+      unitCode: t.arg.string({ required: true, description: "The unit to watch." }),
+      afterSequence: t.arg.string({ description: "The sequence of the last alert the client has seen." }),
+    },
+    subscribe: async (_root, args, ctx) => {
       const subscriber = subscriberOf(ctx);
-      return ctx.realtime.slaAlerts(subscriber, ctx.realtime.unitFor(subscriber.viewer, args.unitCode));
+      const unit = ctx.realtime.unitFor(subscriber.viewer, args.unitCode);
+      return ctx.realtime.slaAlerts(subscriber, unit, await ctx.realtime.resumePoint(args.afterSequence));
     },
     resolve: (event) => toAlert(event as StreamedEvent),
   }),
@@ -185,7 +194,9 @@ builder.subscriptionFields((t) => ({
     type: QueueSnapshotRef,
     description:
       "The live queue of the unit and the units below it: sent at once, then after changes, at most a few " +
-      "times a second. Only the newest snapshot is kept for a slow client.",
+      "times a second. Only the newest snapshot is kept for a slow client. Each snapshot is complete, so a " +
+      "client that reconnects simply subscribes again: its first snapshot is the newest one computed, and a " +
+      "change it does not include yet is followed by one that does within a moment.",
     authScopes: { readTickets: true },
     args: { unitCode: t.arg.string({ required: true, description: "The unit to watch." }) },
     subscribe: (_root, args, ctx) => {
@@ -196,7 +207,10 @@ builder.subscriptionFields((t) => ({
   }),
   ticket: t.field({
     type: TicketRef,
-    description: "One ticket for a detail page: sent at once, then again after each of its events.",
+    description:
+      "One ticket for a detail page: sent at once, then again after each of its events. Each item is the " +
+      "whole ticket as it stands, so a client that reconnects subscribes again and its first item already " +
+      "reflects every change it missed; the history itself is in `Ticket.events`.",
     authScopes: { readTickets: true },
     args: { id: t.arg.id({ required: true, description: "The ticket's global id." }) },
     subscribe: (_root, args, ctx) => {

@@ -208,12 +208,12 @@ export class Realtime {
     subscriber: Subscriber,
     unit: UnitNode,
     after: bigint | null,
-    only?: (entry: StreamEntry) => boolean,
+    only?: ReadonlySet<string>,
   ): Feed<StreamedEvent> {
     const watched = this.options.tree().subtree(unit.id);
     const matches = (entry: StreamEntry) =>
       (watched.has(entry.unitId) || (entry.fromUnitId !== null && watched.has(entry.fromUnitId))) &&
-      (!only || only(entry));
+      (!only || only.has(entry.type));
     let delivered = after ?? 0n;
     let replaying = after !== null;
     const held: StreamEntry[] = [];
@@ -253,6 +253,7 @@ export class Realtime {
           const page = await readStream(this.options.db, cursor, REPLAY_PAGE, {
             through: until,
             unitIds: [...watched],
+            ...(only ? { types: [...only] } : {}),
           });
           for (const entry of page) deliver(entry);
           if (page.length < REPLAY_PAGE) break;
@@ -269,9 +270,12 @@ export class Realtime {
     return feed;
   }
 
-  /** Clocks of the unit's subtree that became at risk or breached, as they happen. */
-  slaAlerts(subscriber: Subscriber, unit: UnitNode): Feed<StreamedEvent> {
-    return this.ticketEvents(subscriber, unit, null, (entry) => SLA_ALERT_TYPES.has(entry.type));
+  /**
+   * Clocks of the unit's subtree that became at risk or breached, as they happen; with `after`, the
+   * alerts missed since that position first, exactly as `ticketEvents` resumes.
+   */
+  slaAlerts(subscriber: Subscriber, unit: UnitNode, after: bigint | null): Feed<StreamedEvent> {
+    return this.ticketEvents(subscriber, unit, after, SLA_ALERT_TYPES);
   }
 
   /** The unit's live queue: the shared snapshot now and after each change; the newest one wins. */

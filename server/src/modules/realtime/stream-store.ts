@@ -147,7 +147,7 @@ export async function readStream(
   db: Database,
   after: bigint,
   limit: number,
-  options: { unitIds?: readonly number[]; through?: bigint } = {},
+  options: { unitIds?: readonly number[]; through?: bigint; types?: readonly string[] } = {},
 ): Promise<StreamEntry[]> {
   const params: unknown[] = [after.toString(), limit];
   let where = "s.position > $1::bigint";
@@ -158,6 +158,10 @@ export async function readStream(
   if (options.unitIds) {
     params.push(options.unitIds);
     where += ` AND (s.unit_id = ANY($${params.length}::int[]) OR s.from_unit_id = ANY($${params.length}::int[]))`;
+  }
+  if (options.types) {
+    params.push(options.types);
+    where += ` AND s.type::text = ANY($${params.length}::text[])`;
   }
   const rows = await db.sql.query<EntryRow>(
     `SELECT s.position::text AS position, s.from_unit_id, e.sequence::text AS sequence, e.ticket_id, e.unit_id,
