@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import type { Config } from "./config/env.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate, pendingMigrations } from "./db/migrator.js";
+import { fillFromTemplate } from "./db/pglite-template.js";
 import { isStatementTimeout } from "./db/statement-timeout.js";
 import { databaseUnavailableError, isDatabaseUnavailable } from "./db/unavailable.js";
 import { DomainError } from "./errors.js";
@@ -90,6 +91,10 @@ export interface App {
 export async function buildApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const opening = performance.now();
+  const fromTemplate =
+    "dataDir" in config.database && config.database.templateDir
+      ? await fillFromTemplate(config.database.dataDir, config.database.templateDir)
+      : false;
   const db = await openDatabase(config.database);
   const openMs = Math.round(performance.now() - opening);
   // API operations get connections of their own whose statements PostgreSQL cancels after the statement
@@ -314,7 +319,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       timings.mark("demo");
     }
     logger.info(
-      { ms: Math.round(performance.now() - t0), database: db.kind, openMs, steps: timings.report },
+      { ms: Math.round(performance.now() - t0), database: db.kind, openMs, fromTemplate, steps: timings.report },
       "database ready",
     );
   }

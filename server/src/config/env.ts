@@ -42,6 +42,7 @@ const schema = z.object({
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   PANTAU_DATA_DIR: z.string().min(1).default(`${REPO_ROOT}.pantau`),
+  PANTAU_PGLITE_TEMPLATE_DIR: z.string().min(1).default(`${REPO_ROOT}server/node_modules/.cache/pantau`),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
@@ -120,7 +121,11 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly logLevel: z.output<typeof schema>["LOG_LEVEL"];
-  readonly database: { databaseUrl: string; poolSize: number } | { dataDir: string };
+  /**
+   * PGlite: `templateDir` keeps migrated empty data folders, one per set of migrations, that a new data
+   * folder starts as a copy of; null (PANTAU_PGLITE_TEMPLATE_DIR=off) creates every folder from scratch.
+   */
+  readonly database: { databaseUrl: string; poolSize: number } | { dataDir: string; templateDir: string | null };
   readonly redisUrl: string | null;
   readonly migrateOnStart: boolean;
   readonly demoPassword: string;
@@ -197,7 +202,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     database: e.DATABASE_URL
       ? { databaseUrl: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
-      : { dataDir: e.PANTAU_DATA_DIR },
+      : {
+          dataDir: e.PANTAU_DATA_DIR,
+          templateDir: e.PANTAU_PGLITE_TEMPLATE_DIR === "off" ? null : e.PANTAU_PGLITE_TEMPLATE_DIR,
+        },
     redisUrl: e.REDIS_URL ?? null,
     migrateOnStart: truthy(e.PANTAU_MIGRATE_ON_START, true),
     demoPassword: e.DEMO_PASSWORD,

@@ -39,7 +39,7 @@ export type DatabaseOptions =
       /** Every statement of this pool's connections is cancelled after this long; 0 or absent: never. */
       statementTimeoutMs?: number;
     }
-  | { dataDir: string };
+  | { dataDir: string; templateDir?: string | null };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return "databaseUrl" in options

@@ -8,7 +8,14 @@ import { streamAsHistory } from "../realtime/stream-store.js";
 import { loadCalendarDirectory } from "../sla/calendar-directory.js";
 import { dropSearchIndexes } from "../tickets/search-indexes.js";
 import { loadUnitTree } from "../units/unit-repository.js";
-import { insertClocks, insertEvents, insertJson, insertMessages, insertTickets } from "./bulk.js";
+import {
+  insertClocks,
+  insertEvents,
+  insertJson,
+  insertMessages,
+  insertTickets,
+  withoutSecondaryIndexes,
+} from "./bulk.js";
 import { CATEGORIES } from "./categories.js";
 import { type EventRow, generateHistory, type HistoryUnit } from "./history.js";
 import { Random, WeightedTable } from "./random.js";
@@ -260,11 +267,19 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     );
     // The search indexes are built once after the load rather than kept up row by row.
     const buildSearchIndexes = await dropSearchIndexes(sql);
+    // On the embedded database nothing else can be reading these tables meanwhile; on PostgreSQL another
+    // instance may be, and dropping its indexes would lock it out until the load commits.
+    const rebuildIndexes =
+      db.kind === "pglite"
+        ? await withoutSecondaryIndexes(sql, ["ticket", "ticket_event", "message", "ticket_clock"])
+        : async () => {};
+    timings.mark("drop indexes");
     const ticketsInserted = await timings.step("tickets", () => insertTickets(sql, history.tickets));
     await timings.step("messages", () => insertMessages(sql, history.messages));
     const events = withRatings(history.tickets, sla.events, options);
     const eventsInserted = await timings.step("events", () => insertEvents(sql, events));
     const clocksInserted = await timings.step("clocks", () => insertClocks(sql, sla.clocks));
+    await timings.step("build indexes", rebuildIndexes);
     // After the clocks: the metrics rollups read the clock each response or resolution stopped.
     await timings.step("stream", () => streamAsHistory(sql, BigInt(log?.last ?? "0")));
     await timings.step("search indexes", buildSearchIndexes);
