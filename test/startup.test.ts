@@ -35,6 +35,24 @@ describe("start-up", () => {
     }
   });
 
+  it.each(all)("on %s, /health answers while a 2-second statement runs", async (target) => {
+    const server = await startServer(target, { env: { PANTAU_SEED_TICKETS_PER_DAY: "0" } });
+    try {
+      let ended = false;
+      const slow = server.app.db.sql.query("SELECT pg_sleep(2)").then(() => {
+        ended = true;
+      });
+      // Long enough for the statement to be under way, far short of its end.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(10_000) });
+      expect(health.status).toBe(200);
+      expect(ended).toBe(false);
+      await slow;
+    } finally {
+      await server.stop();
+    }
+  });
+
   it.each(all)("in production on %s seeds reference data only: no demo accounts, keys or history", async (target) => {
     const server = await startServer(target, { env: { NODE_ENV: "production" } });
     try {

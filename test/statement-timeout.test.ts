@@ -7,7 +7,7 @@ const reason = await postgresUnavailableReason();
 const TIMEOUT_MS = 300;
 const COUNT = `{ tickets(first: 1) { totalCount edges { node { number } } } }`;
 
-// PGlite runs each statement to its end on the thread that called it and cannot cancel it, so the statement
+// PGlite runs each statement to its end on its worker thread and cannot cancel it, so the statement
 // timeout is a PostgreSQL promise only (docs/api-limits.md).
 describe.skipIf(reason !== null)(
   `the statement timeout on postgres${reason ? ` (skipped: PostgreSQL unreachable: ${reason})` : ""}`,

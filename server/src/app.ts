@@ -99,7 +99,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const openMs = Math.round(performance.now() - opening);
   // API operations get connections of their own whose statements PostgreSQL cancels after the statement
   // timeout; background work (SLA detection, the relay, seeding, migrations) keeps `db`, which has none, so
-  // a slow API read never takes them down with it. PGlite runs one statement at a time in this process and
+  // a slow API read never takes them down with it. PGlite runs one statement at a time (on its worker) and
   // cannot cancel one, so there both are the same.
   const apiDb =
     "databaseUrl" in config.database && config.limits.statementTimeoutMs > 0

@@ -1,9 +1,9 @@
-import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 
 /** Plain SQL access for what Prisma cannot say well: migrations, bulk seeding, locking reads. */
@@ -62,29 +62,7 @@ async function openPostgres(connectionString: string, max: number, statementTime
     kind: "postgres",
     prisma,
     sql,
-    async transaction(work) {
-      const client = await pool.connect();
-      // pg-pool takes its own 'error' listener off a client it hands out: without this one, a connection
-      // lost while checked out (a server restart) would crash the process. The statement under way fails
-      // with the same error, and the broken client is discarded on release.
-      let lost: Error | undefined;
-      const onError = (error: Error) => {
-        lost = error;
-      };
-      client.on("error", onError);
-      try {
-        await client.query("BEGIN");
-        const result = await work(postgresSql(client));
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        if (!lost) await client.query("ROLLBACK").catch(() => {});
-        throw error;
-      } finally {
-        client.removeListener("error", onError);
-        client.release(lost);
-      }
-    },
+    transaction: (work) => poolTransaction(pool, work),
     listen: (channel, listener) => listenPostgres(connectionString, channel, listener),
     async close() {
       await prisma.$disconnect();
@@ -117,6 +95,30 @@ const SERVER_SIDE_LIVENESS = [
   "-c tcp_user_timeout=30000",
 ];
 
+async function poolTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // pg-pool takes its own 'error' listener off a client it hands out: without this one, a connection
+  // lost while checked out (a server restart) would crash the process. The statement under way fails
+  // with the same error, and the broken client is discarded on release.
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on("error", onError);
+  try {
+    await client.query("BEGIN");
+    const result = await work(postgresSql(client));
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    if (!lost) await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.removeListener("error", onError);
+    client.release(lost);
+  }
+}
+
 /** Sql over the pool (a connection per statement) or over one connection (a transaction's). */
 function postgresSql(queryable: pg.Pool | pg.PoolClient): Sql {
   return {
@@ -128,34 +130,85 @@ function postgresSql(queryable: pg.Pool | pg.PoolClient): Sql {
   };
 }
 
-/** Sql over PGlite or one of its transactions. */
-function pgliteSql(queryable: Pick<PGlite, "query" | "exec">): Sql {
+/**
+ * PGlite on a worker thread (pglite-worker.mjs), reached over a Unix socket by the same `pg` pool and
+ * Prisma adapter as PostgreSQL, so a slow statement never holds up this thread. PGlite has one session:
+ * the pool keeps one connection, and a transaction holds it, as PGlite's own lock did in process.
+ * NOTIFY reaches that same session, so listeners hear it on the pool's connection.
+ */
+async function openPglite(dataDir: string): Promise<Database> {
+  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
+  const socketDir = mkdtempSync(join(tmpdir(), "pantau-pglite-"));
+  const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), {
+    workerData: { dataDir, socketPath: join(socketDir, ".s.PGSQL.5432") },
+  });
+  try {
+    await workerMessage(worker, "ready");
+  } catch (error) {
+    await worker.terminate();
+    rmSync(socketDir, { recursive: true, force: true });
+    throw error;
+  }
+  const listeners = new Map<string, Set<() => void>>();
+  const pool = new pg.Pool({
+    host: socketDir,
+    port: 5432,
+    user: "postgres",
+    database: "postgres",
+    max: 1,
+    // The one session stays: LISTEN registrations live in it.
+    idleTimeoutMillis: 0,
+  });
+  pool.on("error", () => {});
+  pool.on("connect", (client) => {
+    client.on("notification", (message) => {
+      for (const listener of listeners.get(message.channel) ?? []) listener();
+    });
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
-    query: async (text, params) => (await queryable.query(text, params as unknown[] | undefined)).rows as never[],
-    // One in-process connection, planned each time; nothing to gain from naming.
-    prepared: async (_name, text, params) => (await queryable.query(text, params as unknown[])).rows as never[],
-    exec: async (text) => {
-      await queryable.exec(text);
+    kind: "pglite",
+    prisma,
+    sql: postgresSql(pool),
+    transaction: (work) => poolTransaction(pool, work),
+    async listen(channel, listener) {
+      let set = listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+        await pool.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(listener);
+      return async () => {
+        set.delete(listener);
+      };
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+      worker.postMessage("close");
+      await workerMessage(worker, "closed").catch(() => {});
+      await worker.terminate();
+      rmSync(socketDir, { recursive: true, force: true });
     },
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
-  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
-  // pg_trgm backs the ticket search indexes (migration ticket_search_trigram).
-  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  return {
-    kind: "pglite",
-    prisma,
-    sql: pgliteSql(pglite),
-    transaction: (work) => pglite.transaction((tx) => work(pgliteSql(tx))),
-    listen: (channel, listener) => pglite.listen(channel, listener),
-    async close() {
-      await prisma.$disconnect();
-      await pglite.close();
-    },
-  };
+/** Resolves on the worker's `{ [key]: true }`, fails on its `{ error }` or its exit. */
+function workerMessage(worker: Worker, key: "ready" | "closed"): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: Record<string, unknown>) => {
+      if (message[key]) done(resolve);
+      else if (typeof message.error === "string") done(() => reject(new Error(`PGlite: ${message.error}`)));
+    };
+    const onError = (error: Error) => done(() => reject(error));
+    const onExit = (code: number) => done(() => reject(new Error(`PGlite worker exited (${code})`)));
+    const done = (settle: () => void) => {
+      worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+      settle();
+    };
+    worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+  });
 }
 
 /**
