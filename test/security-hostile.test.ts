@@ -145,6 +145,57 @@ describe.each(await targets())("hostile operations on %s", (target) => {
     expect(codeOf(await send(server.url, { query: TICKETS, variables }, agent))).toBe(code);
   });
 
+  // Operations that looked cheap while the database worked hard: each is priced by that work, or refused.
+  it("prices 20 aliases of a search's totalCount as 20 counts, and answers them from the index", async () => {
+    const query = `{ ${Array.from({ length: 20 }, (_, i) => `s${i}: tickets(first: 0, filter: { search: "zzqqxx" }) { totalCount }`).join(" ")} }`;
+    const reply = await send(server.url, { query }, directorate);
+    expect(reply.body.errors).toBeUndefined();
+    expect(reply.body.extensions.cost.requested).toBe(20 * (1 + 10));
+    expect(Object.values(reply.body.data)).toEqual(Array.from({ length: 20 }, () => ({ totalCount: 0 })));
+  });
+
+  it.each([
+    ["a 10,000-value status list", 10_000],
+    ["a 40,000-value status list", 40_000],
+  ])("refuses %s with a typed error, never a database error", async (_label, size) => {
+    const reply = await send(
+      server.url,
+      { query: TICKETS, variables: { first: 5, filter: { status: Array.from({ length: size }, () => "NEW") } } },
+      directorate,
+    );
+    expect(codeOf(reply)).toBe("VALIDATION_FAILED");
+    expect(reply.body.errors[0].extensions).toMatchObject({ limit: 100, found: size });
+  });
+
+  it("prices long-range metrics by the rollup rows they read, and refuses what costs more than an operation may", async () => {
+    const to = new Date();
+    const from = new Date(to.getTime() - 3 * 365 * 86_400_000);
+    const overview = `query($from: DateTime, $to: DateTime) { nationalOverview(from: $from, to: $to) { unit { code } figures { created } } }`;
+    const month = await send(
+      server.url,
+      { query: overview, variables: { from: new Date(to.getTime() - 30 * 86_400_000), to } },
+      directorate,
+    );
+    const years = await send(server.url, { query: overview, variables: { from, to } }, directorate);
+    expect(years.body.errors).toBeUndefined();
+    // 193 units × 30 days is 6 points of rollup rows; over three years, 212.
+    expect(years.body.extensions.cost.requested - month.body.extensions.cost.requested).toBeGreaterThan(150);
+    const hourly = `query($from: DateTime!, $to: DateTime!) { unitMetrics(code: "IMI", from: $from, to: $to, granularity: HOUR) {
+      totals { created backlog { age0to1d } resolution { wall { median } } } breakdown { key } } }`;
+    const refused = await send(
+      server.url,
+      { query: hourly, variables: { from: new Date(to.getTime() - 90 * 86_400_000), to } },
+      directorate,
+    );
+    expect(codeOf(refused)).toBe("QUERY_TOO_COSTLY");
+    const tooLong = await send(
+      server.url,
+      { query: overview, variables: { from: new Date(to.getTime() - 5 * 365 * 86_400_000), to } },
+      directorate,
+    );
+    expect(codeOf(tooLong)).toBe("BAD_USER_INPUT");
+  });
+
   it("refuses a first beyond a 32-bit integer", async () => {
     const reply = await send(server.url, { query: `{ tickets(first: 99999999999) { totalCount } }` }, agent);
     expect(codeOf(reply)).toBe("GRAPHQL_VALIDATION_FAILED");

@@ -181,6 +181,12 @@ export function csvExports(yoga: YogaServerInstance<any, any>) {
         headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
         body: JSON.stringify({ query: spec.query, variables: spec.variables(url.searchParams) }),
       });
+      // The export is charged as the operation it runs: the caller sees that operation's cost and budget.
+      const charged: Record<string, string> = {};
+      for (const name of ["x-query-cost", "x-ratelimit-limit", "x-ratelimit-remaining", "retry-after"]) {
+        const value = response.headers.get(name);
+        if (value !== null) charged[name] = value;
+      }
       const body = (await response.json()) as {
         data?: Json;
         errors?: { message: string; extensions?: { code?: string } }[];
@@ -188,7 +194,7 @@ export function csvExports(yoga: YogaServerInstance<any, any>) {
       if (body.errors?.length || !body.data) {
         const code = body.errors?.[0]?.extensions?.code ?? "BAD_REQUEST";
         res
-          .writeHead(STATUS_BY_CODE[code] ?? 400, { "content-type": "application/json" })
+          .writeHead(STATUS_BY_CODE[code] ?? 400, { ...charged, "content-type": "application/json" })
           .end(JSON.stringify({ errors: body.errors ?? [{ message: "No data." }] }));
         return;
       }
@@ -198,6 +204,7 @@ export function csvExports(yoga: YogaServerInstance<any, any>) {
       });
       res
         .writeHead(200, {
+          ...charged,
           "content-type": "text/csv; charset=utf-8",
           "content-disposition": `attachment; filename="${table.name.replace(/[^\w.-]/g, "_")}.csv"`,
           "cache-control": "no-store",

@@ -4,8 +4,9 @@ import type { BudgetTierName } from "../../config/env.js";
 import type { Context } from "../../graphql/context.js";
 import type { Logger } from "../../logger.js";
 import type { Viewer } from "../auth/viewer.js";
+import type { UnitTree } from "../units/unit-tree.js";
 import type { BudgetStore, BudgetTier } from "./budget.js";
-import { operationCost } from "./cost.js";
+import { operationCost, type UnitCounts } from "./cost.js";
 
 export const CostCode = {
   QUERY_TOO_COSTLY: "QUERY_TOO_COSTLY",
@@ -36,6 +37,24 @@ export function budgetOwner(viewer: Viewer, clientAddress: string): { client: st
 }
 
 type Charge = { report: CostReport } | { error: GraphQLError };
+
+const unitCounts = new WeakMap<UnitTree, UnitCounts>();
+
+/** The unit tree as the cost model reads it; the server loads the tree once and never changes it. */
+function unitCountsOf(tree: UnitTree): UnitCounts {
+  let counts = unitCounts.get(tree);
+  if (!counts) {
+    counts = {
+      subtree: (code) => {
+        const unit = tree.byCode(code);
+        return unit ? tree.subtree(unit.id).size : 1;
+      },
+      all: tree.size,
+    };
+    unitCounts.set(tree, counts);
+  }
+  return counts;
+}
 
 // Costs of a parsed document (Yoga reuses it for a repeated query) by operation and variables: a client
 // that repeats one operation is costed once. Bounded per document; variables too long to key are not kept.
@@ -90,6 +109,7 @@ export function useQueryCost(options: {
         document: args.document,
         variables: args.variableValues,
         operationName: args.operationName,
+        units: unitCountsOf(args.contextValue.units),
       });
     } catch (error) {
       // Variables that do not fit the operation. Refused here rather than left to execution, so that no

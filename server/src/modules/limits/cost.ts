@@ -1,5 +1,6 @@
 import {
   type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
@@ -8,8 +9,12 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  Kind,
+  type SelectionSetNode,
 } from "graphql";
 import { type ComplexityEstimator, type ComplexityEstimatorArgs, getComplexity } from "graphql-query-complexity";
+import type { Granularity } from "../metrics/buckets.js";
+import { metricsPoints } from "../metrics/metrics-cost.js";
 
 /**
  * The cost model, in points (see docs/api-limits.md):
@@ -19,11 +24,15 @@ import { type ComplexityEstimator, type ComplexityEstimatorArgs, getComplexity }
  *   in one edge; `edges` and `pageInfo` add nothing of their own, so nested connections multiply;
  * - a list of objects costs 1 plus its expected size (or its `first`) times what is selected in one element;
  * - every mutation field costs MUTATION_COST more, every subscription field SUBSCRIPTION_COST more;
- * - the schema introspection (`__schema`) costs INTROSPECTION_COST, whatever is selected.
+ * - the schema introspection (`__schema`) costs INTROSPECTION_COST, whatever is selected;
+ * - a connection's count (`totalCount`, `totalCountIsCapped`) costs COUNT_COST, once per connection;
+ * - a metrics field costs its rollup rows on top (metrics-cost.ts).
  */
 export const MUTATION_COST = 10;
 export const SUBSCRIPTION_COST = 10;
 export const INTROSPECTION_COST = 50;
+/** A count reads up to 10,000 index entries or rows, however small the page beside it. */
+export const COUNT_COST = 10;
 /** What a connection returns when neither `first` nor `last` is given, and what it never exceeds. */
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -35,6 +44,45 @@ export interface FieldCost {
   readonly base?: number;
   /** Expected number of elements of a list; 1 when its elements come in one piece with the parent. */
   readonly listSize?: number;
+  /** Fields of a connection that make it count its rows: COUNT_COST once, however many are selected. */
+  readonly counts?: readonly string[];
+  /** Points for the database work the field's arguments and selection ask for, on top of the rest. */
+  readonly work?: (field: FieldWork) => number;
+}
+
+/** How many units a metrics field sums: from the server's unit tree; 1 each when none is given (tests). */
+export interface UnitCounts {
+  /** Units in the subtree of the unit with this code, the unit included; 1 for an unknown code. */
+  subtree(code: string): number;
+  readonly all: number;
+}
+
+export interface FieldWork {
+  readonly args: Record<string, unknown>;
+  /** Every field name selected anywhere below the field, through fragments. */
+  readonly selected: ReadonlySet<string>;
+  readonly units: UnitCounts;
+}
+
+const ONE_UNIT: UnitCounts = { subtree: () => 1, all: 1 };
+
+const DAY_MS = 86_400_000;
+const dateArg = (value: unknown, fallback: Date): Date => (value instanceof Date ? value : fallback);
+const granularityArg = (value: unknown): Granularity =>
+  value === "HOUR" || value === "WEEK" || value === "MONTH" ? value : "DAY";
+const codeArg = (value: unknown) => (typeof value === "string" ? value : "");
+
+function metricsWork(units: (field: FieldWork) => number): (field: FieldWork) => number {
+  return (field) => {
+    const to = dateArg(field.args.to, new Date());
+    return metricsPoints({
+      units: units(field),
+      from: dateArg(field.args.from, new Date(to.getTime() - 30 * DAY_MS)),
+      to,
+      granularity: granularityArg(field.args.granularity ?? "DAY"),
+      selected: field.selected,
+    });
+  };
 }
 
 /**
@@ -57,10 +105,17 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   "Ticket.messages": { listSize: 20 },
   // Two clocks per ticket: first response and resolution.
   "Ticket.sla": { listSize: 2 },
-  // Aggregates: one database query for the whole figure set, whatever the number of rows.
-  "Query.unitMetrics": { base: 10 },
-  "Query.nationalOverview": { base: 10, listSize: 40 },
-  "Query.subunitMetrics": { base: 10, listSize: 40 },
+  // Counting stops at 10,000 matches; both fields read the one count.
+  "Query.tickets": { counts: ["totalCount", "totalCountIsCapped"] },
+  // Aggregates: a base for the statements, and the rollup rows they read (units × days × series). The
+  // national overview always computes every regional office, whatever the caller's scope.
+  "Query.unitMetrics": { base: 10, work: metricsWork(({ args, units }) => units.subtree(codeArg(args.code))) },
+  "Query.nationalOverview": { base: 10, listSize: 40, work: metricsWork(({ units }) => units.all) },
+  "Query.subunitMetrics": {
+    base: 10,
+    listSize: 40,
+    work: metricsWork(({ args, units }) => Math.max(1, units.subtree(codeArg(args.code)) - 1)),
+  },
   "MetricFigures.sla": { listSize: 1 },
   "UnitMetrics.buckets": { listSize: 1 },
   "UnitMetrics.breakdown": { listSize: 1 },
@@ -92,14 +147,62 @@ function rootSurcharge(schema: GraphQLSchema, parent: ComplexityEstimatorArgs["t
   return 0;
 }
 
+type Fragments = Readonly<Record<string, FragmentDefinitionNode>>;
+
+/** Names of the fields selected in `selectionSet`, at its own level only or at every depth. */
+function selectedNames(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Fragments,
+  deep: boolean,
+  into = new Set<string>(),
+  seen = new Set<string>(),
+): Set<string> {
+  for (const selection of selectionSet?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      into.add(selection.name.value);
+      if (deep) selectedNames(selection.selectionSet, fragments, deep, into, seen);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      selectedNames(selection.selectionSet, fragments, deep, into, seen);
+    } else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      selectedNames(fragments[selection.name.value]?.selectionSet, fragments, deep, into, seen);
+    }
+  }
+  return into;
+}
+
+interface EstimateContext {
+  fragments: Fragments;
+  units: UnitCounts;
+}
+
+function extraPoints(declared: FieldCost | undefined, estimate: ComplexityEstimatorArgs): number {
+  if (!declared?.counts && !declared?.work) return 0;
+  const { fragments, units } = estimate.context as EstimateContext;
+  let points = 0;
+  if (declared.counts) {
+    const own = selectedNames(estimate.node.selectionSet, fragments, false);
+    if (declared.counts.some((name) => own.has(name))) points += COUNT_COST;
+  }
+  if (declared.work) {
+    points += declared.work({
+      args: estimate.args,
+      selected: selectedNames(estimate.node.selectionSet, fragments, true),
+      units,
+    });
+  }
+  return points;
+}
+
 function estimatorFor(schema: GraphQLSchema): ComplexityEstimator {
-  return ({ type: parent, field, args, childComplexity }) => {
+  return (estimate) => {
+    const { type: parent, field, args, childComplexity } = estimate;
     const named = getNamedType(field.type);
     const surcharge = rootSurcharge(schema, parent);
     if (field.name === "__schema") return INTROSPECTION_COST;
     if (isLeafType(named)) return surcharge;
     const declared = FIELD_COSTS[`${parent.name}.${field.name}`];
-    const own = (declared?.base ?? 1) + surcharge;
+    const own = (declared?.base ?? 1) + surcharge + extraPoints(declared, estimate);
     if (isConnectionType(named)) return own + pageSize(args) * childComplexity;
     if (isConnectionType(parent) && (field.name === "edges" || field.name === "pageInfo")) return childComplexity;
     if (returnsList(field)) return own + listSize(args, declared) * childComplexity;
@@ -113,8 +216,16 @@ export function operationCost(options: {
   document: DocumentNode;
   variables?: Record<string, unknown> | null | undefined;
   operationName?: string | null | undefined;
+  /** The server's unit tree, for the units a metrics field sums. */
+  units?: UnitCounts | undefined;
 }): number {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of options.document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  const context: EstimateContext = { fragments, units: options.units ?? ONE_UNIT };
   return getComplexity({
+    context,
     schema: options.schema,
     query: options.document,
     variables: options.variables ?? {},

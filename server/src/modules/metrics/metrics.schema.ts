@@ -26,6 +26,7 @@ import {
   satisfiedPercent,
   statusOf,
 } from "./formulas.js";
+import { MAX_RANGE_DAYS } from "./metrics-cost.js";
 import {
   type BacklogFigures,
   type BreakdownRow,
@@ -327,7 +328,6 @@ function wanted(info: GraphQLResolveInfo) {
 }
 
 const DAY_MS = 86_400_000;
-const MAX_RANGE_DAYS = 3 * 366;
 
 function checkRange(from: Date, to: Date) {
   if (!(from.getTime() < to.getTime())) throw badInput("`from` must be before `to`.", "from");

@@ -184,6 +184,18 @@ export function keysetAfter(cursor: TicketCursor, direction: SortDirection): Pri
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
+/**
+ * The most tickets a `totalCount` counts, as GitHub's search does: counting stops after this many (one
+ * more tells that there are more), so a count reads at most this many index entries or rows however
+ * broad the filter.
+ */
+export const MAX_COUNTED_TICKETS = 10_000;
+
+/** What a count stopped at MAX_COUNTED_TICKETS + 1 says: the figure to show, and whether it was cut. */
+export function cappedCount(counted: number): { totalCount: number; capped: boolean } {
+  return { totalCount: Math.min(counted, MAX_COUNTED_TICKETS), capped: counted > MAX_COUNTED_TICKETS };
+}
+
 export interface PageArgs {
   first?: number | null;
   last?: number | null;

@@ -20,7 +20,7 @@ import { unitRow } from "../units/unit-repository.js";
 import { maskEmail, maskName, maskPhone } from "./masking.js";
 import type { PersonalField } from "./personal-data-log.js";
 import { allowedActions } from "./status-machine.js";
-import { encodeCursor, keysetAfter, pagePlan, ticketWhere } from "./ticket-filter.js";
+import { cappedCount, encodeCursor, keysetAfter, MAX_COUNTED_TICKETS, pagePlan, ticketWhere } from "./ticket-filter.js";
 
 export const TicketKindEnum = builder.enumType(TicketKind, {
   name: "TicketKind",
@@ -379,6 +379,9 @@ const TICKET_FIELD_COLUMNS: Readonly<Record<string, readonly (keyof Ticket)[]>> 
 /** Read for every listed ticket: the node id, the cursor (createdAt, id) and the owning unit. */
 const TICKET_KEY_COLUMNS: readonly (keyof Ticket)[] = ["id", "createdAt", "unitId"];
 
+const countOf = (connection: unknown) =>
+  (connection as { count: () => Promise<{ totalCount: number; capped: boolean }> }).count();
+
 function pageQuery(ctx: Context, info: GraphQLResolveInfo) {
   const planned = queryFromInfo({ context: ctx, info, typeName: "Ticket", path: ["edges", "node"] }) as {
     include?: Record<string, unknown>;
@@ -419,9 +422,17 @@ builder.queryFields((t) => ({
         const direction = args.orderBy?.direction ?? "DESC";
         const plan = pagePlan(args, direction);
         const order = plan.readDirection === "DESC" ? "desc" : "asc";
-        // Counting runs beside the page query when the client asks for it, not after it.
-        const total = selectsField(info, "totalCount") ? ctx.db.prisma.ticket.count({ where }) : null;
-        total?.catch(() => {});
+        // One count serves totalCount and totalCountIsCapped. It stops after MAX_COUNTED_TICKETS + 1 rows,
+        // read in the page's order so that the same indexes serve it; it runs beside the page query when the
+        // client asks for it, not after it.
+        let counting: Promise<{ totalCount: number; capped: boolean }> | null = null;
+        const count = () => {
+          counting ??= ctx.db.prisma.ticket
+            .count({ where, take: MAX_COUNTED_TICKETS + 1, orderBy: [{ createdAt: "desc" }, { id: "desc" }] })
+            .then(cappedCount);
+          return counting;
+        };
+        if (selectsField(info, "totalCount") || selectsField(info, "totalCountIsCapped")) count().catch(() => {});
         const rows =
           plan.size === 0
             ? []
@@ -443,7 +454,7 @@ builder.queryFields((t) => ({
             startCursor: edges[0]?.cursor ?? null,
             endCursor: edges.at(-1)?.cursor ?? null,
           },
-          totalCount: () => total ?? ctx.db.prisma.ticket.count({ where }),
+          count,
         };
       },
     },
@@ -451,8 +462,17 @@ builder.queryFields((t) => ({
       description: "A page of tickets.",
       fields: (c) => ({
         totalCount: c.int({
-          description: "How many tickets match the filter in all pages.",
-          resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
+          description:
+            `How many tickets match the filter in all pages, counted up to ${MAX_COUNTED_TICKETS.toLocaleString("en")}: ` +
+            "beyond that it says 10,000 and totalCountIsCapped is true. Costs 10 points (the count's work).",
+          resolve: async (connection) => (await countOf(connection)).totalCount,
+        }),
+        totalCountIsCapped: c.boolean({
+          description:
+            `True when more than ${MAX_COUNTED_TICKETS.toLocaleString("en")} tickets match, so totalCount stopped ` +
+            "counting there; narrow the filter for an exact figure. Reads the same count as totalCount, and costs " +
+            "10 points when asked without it.",
+          resolve: async (connection) => (await countOf(connection)).capped,
         }),
       }),
     },
