@@ -129,7 +129,7 @@ describe.each(await targets())("scope and roles on %s", (target) => {
       { id: baliTicket.id },
       server.apiKey,
     );
-    expect(read.data?.node.reporter).toEqual({ name: "B*** S******", phone: "**********890", masked: true });
+    expect(read.data?.node.reporter).toEqual({ name: "B*** S***", phone: "***890", masked: true });
     // Internal notes stay with staff.
     expect(read.data?.node.messages).toEqual([{ visibility: "PUBLIC_REPLY", body: "Laporan diterima." }]);
     const staff = await server.gql(EVENTS, { id: baliTicket.id }, directorate);
