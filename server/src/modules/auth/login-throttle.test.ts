@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { TooManyAttemptsError } from "../../errors.js";
-import { LoginThrottle } from "./login-throttle.js";
+import { ACCOUNT_CEILING_FACTOR, LoginThrottle } from "./login-throttle.js";
 
 const limits = { accountFailures: 3, addressFailures: 5, windowSeconds: 60 };
 
@@ -15,13 +15,23 @@ const refused = async (attempt: Promise<void>) => {
 };
 
 describe("sign-in throttle", () => {
-  it("refuses the attempt after the account's allowance, from any address, until the window ends", async () => {
+  it("refuses an account from one address after its allowance, until the window ends; other addresses go on", async () => {
     const throttle = new LoginThrottle(limits, null);
-    for (let i = 0; i < 3; i++) await throttle.attempt("Budi@Example.id", `10.0.0.${i}`);
-    const error = await refused(throttle.attempt(" budi@example.id ", "10.0.0.9"));
+    for (let i = 0; i < 3; i++) await throttle.attempt("Budi@Example.id", "10.0.0.1");
+    const error = await refused(throttle.attempt(" budi@example.id ", "10.0.0.1"));
     expect(error.retryAfterSeconds).toBeGreaterThan(0);
     expect(error.retryAfterSeconds).toBeLessThanOrEqual(60);
-    await throttle.attempt("siti@example.id", "10.0.0.9");
+    await throttle.attempt("siti@example.id", "10.0.0.1");
+    // The owner, elsewhere, is not locked out by a stranger's guesses.
+    await throttle.attempt("budi@example.id", "10.0.0.2");
+  });
+
+  it("refuses an account for everyone once guesses spread over many addresses reach the ceiling", async () => {
+    const throttle = new LoginThrottle(limits, null);
+    const ceiling = limits.accountFailures * ACCOUNT_CEILING_FACTOR;
+    for (let i = 0; i < ceiling; i++) await throttle.attempt("budi@example.id", `10.0.2.${i}`);
+    await refused(throttle.attempt("budi@example.id", "10.0.3.1"));
+    await throttle.attempt("siti@example.id", "10.0.3.1");
   });
 
   it("gives an account a fresh allowance after a success", async () => {
@@ -62,8 +72,8 @@ describe("sign-in throttle", () => {
 
     it("keeps counting in memory instead of letting guesses through", async () => {
       const throttle = new LoginThrottle(limits, { redis, namespace: "test" });
-      for (let i = 0; i < 3; i++) await throttle.attempt("budi@example.id", `10.0.0.${i}`);
-      await refused(throttle.attempt("budi@example.id", "10.0.0.9"));
+      for (let i = 0; i < 3; i++) await throttle.attempt("budi@example.id", "10.0.0.1");
+      await refused(throttle.attempt("budi@example.id", "10.0.0.1"));
     });
   });
 });

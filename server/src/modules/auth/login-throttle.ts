@@ -4,7 +4,10 @@ import { TooManyAttemptsError } from "../../errors.js";
 import { sha256Hex } from "./tokens.js";
 
 export interface LoginThrottleLimits {
-  /** Sign-in attempts allowed per account within the window; a success clears the account's count. */
+  /**
+   * Sign-in attempts allowed per account from one client address within the window; a success clears the
+   * count. From all addresses together an account has ACCOUNT_CEILING_FACTOR times as many.
+   */
   accountFailures: number;
   /** Sign-in attempts allowed per client address within the window; successes are given back. */
   addressFailures: number;
@@ -12,11 +15,21 @@ export interface LoginThrottleLimits {
 }
 
 /**
- * Counts sign-in attempts per account and per client address. Points are taken before the password is
- * checked, so parallel guesses cannot slip past the limit; a success gives them back. Unknown e-mail
- * addresses are counted exactly like real ones, so a refusal says nothing about whether an account exists.
+ * How many more attempts an account has from all addresses together than from one. Counting an account per
+ * address means a stranger who types its e-mail address ten times pauses only their own attempts, not the
+ * owner's; the ceiling still bounds a guesser who spreads over many addresses, who must then use at least
+ * this many of them before the account pauses for everyone.
+ */
+export const ACCOUNT_CEILING_FACTOR = 10;
+
+/**
+ * Counts sign-in attempts per account and address pair, per account, and per client address. Points are
+ * taken before the password is checked, so parallel guesses cannot slip past the limit; a success gives
+ * them back. Unknown e-mail addresses are counted exactly like real ones, so a refusal says nothing about
+ * whether an account exists.
  */
 export class LoginThrottle {
+  private readonly byPair: RateLimiterAbstract;
   private readonly byAccount: RateLimiterAbstract;
   private readonly byAddress: RateLimiterAbstract;
 
@@ -32,14 +45,17 @@ export class LoginThrottle {
         insuranceLimiter: new RateLimiterMemory(options),
       });
     };
-    this.byAccount = make("account", limits.accountFailures);
+    this.byPair = make("pair", limits.accountFailures);
+    this.byAccount = make("account", limits.accountFailures * ACCOUNT_CEILING_FACTOR);
     this.byAddress = make("address", limits.addressFailures);
   }
 
-  /** Takes one attempt for the account and the address; throws TooManyAttemptsError when either is spent. */
+  /** Takes one attempt for the pair, the account and the address; throws TooManyAttemptsError when one is spent. */
   async attempt(email: string, address: string): Promise<void> {
+    const account = accountKey(email);
     const results = await Promise.allSettled([
-      this.byAccount.consume(accountKey(email)),
+      this.byPair.consume(`${account}:${address}`),
+      this.byAccount.consume(account),
       this.byAddress.consume(address),
     ]);
     let waitMs = 0;
@@ -55,7 +71,12 @@ export class LoginThrottle {
 
   /** After a correct password: the account starts afresh and the address gets its attempt back. */
   async succeeded(email: string, address: string): Promise<void> {
-    await Promise.all([this.byAccount.delete(accountKey(email)), this.byAddress.reward(address, 1)]);
+    const account = accountKey(email);
+    await Promise.all([
+      this.byPair.delete(`${account}:${address}`),
+      this.byAccount.delete(account),
+      this.byAddress.reward(address, 1),
+    ]);
   }
 }
 
