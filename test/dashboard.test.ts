@@ -175,6 +175,25 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
     }
   });
 
+  it("returns to the sign-in page when the server ends the session under a live view", async () => {
+    await signIn(page, server.url, "kanim.malang@pantau.demo", DEMO_PASSWORD);
+    await page.waitForURL(/\/units\/KANIM-MALANG/);
+    await page.getByTestId("live-status").filter({ hasText: "Langsung" }).waitFor(UI_WAIT);
+    // Signed out elsewhere (another tab, an administrator): the open streams end with UNAUTHENTICATED.
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem("pantau.session") ?? "{}").token);
+    expect((await server.gql(`mutation { logout }`, {}, token)).data?.logout).toBe(true);
+    expectedErrors = /401|Unauthorized|Failed to load resource/;
+    // A stream learns of it with its next item; new tickets in the office bring one to every stream.
+    const other = await server.login("kanim.malang@pantau.demo");
+    const ended = page.getByText("Sesi Anda berakhir. Silakan masuk lagi.");
+    for (let attempt = 0; attempt < 10 && !(await ended.isVisible()); attempt++) {
+      await server.gql(CREATE, { input: newTicketInput({ subject: "Setelah sesi diakhiri" }) }, other);
+      await ended.waitFor({ timeout: 2_000 }).catch(() => undefined);
+    }
+    await ended.waitFor(UI_WAIT);
+    expect(new URL(page.url()).pathname).toBe("/login");
+  });
+
   it("refuses a wrong password with a clear message", async () => {
     await page.goto(`${server.url}/login`);
     await page.getByLabel("Surel").fill("direktorat@pantau.demo");

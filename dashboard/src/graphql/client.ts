@@ -1,4 +1,4 @@
-import { Client, fetchExchange, subscriptionExchange } from "@urql/core";
+import { Client, type CombinedError, fetchExchange, mapExchange, subscriptionExchange } from "@urql/core";
 import { cacheExchange, type KeyingConfig } from "@urql/exchange-graphcache";
 import { createClient as createWsClient } from "graphql-ws";
 import { introspection } from "./introspection.js";
@@ -14,6 +14,11 @@ const keys: KeyingConfig = Object.fromEntries(
     .filter((type) => type.kind === "OBJECT" && "fields" in type && !type.fields.some((field) => field.name === "id"))
     .map((type) => [type.name, () => null]),
 );
+
+/** The server no longer accepts the credential: over HTTP (401) or in a query's or a stream's errors. */
+function isUnauthenticated(error: CombinedError): boolean {
+  return error.response?.status === 401 || error.graphQLErrors.some((e) => e.extensions?.code === "UNAUTHENTICATED");
+}
 
 export interface PantauClient {
   client: Client;
@@ -54,6 +59,13 @@ export function createPantauClient(options: {
     fetchOptions: { headers: { authorization: `Bearer ${token}` } },
     requestPolicy: "cache-and-network",
     exchanges: [
+      // Whichever request learns first that the session has ended (signed out elsewhere, deactivated,
+      // expired) ends it in the browser too, before a view renders the refusal as an error.
+      mapExchange({
+        onError: (error) => {
+          if (isUnauthenticated(error)) onUnauthenticated();
+        },
+      }),
       // Streamed events carry their ticket's new status, assignee and clocks; stored by id, they update every
       // row and page that shows the ticket. Lists (which tickets match a filter) are refetched by the views.
       cacheExchange({ schema: introspection, keys }),

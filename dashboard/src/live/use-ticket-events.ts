@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from "react";
-import { useQuery, useSubscription } from "urql";
+import { useQuery } from "urql";
 import { useAuth } from "../auth/auth.js";
 import { graphql, type ResultOf } from "../graphql/graphql.js";
 import { isAfter } from "./sequence.js";
+import { useLiveSubscription } from "./use-live-subscription.js";
 
 export const TicketEventsSubscription = graphql(`
   subscription TicketEvents($unitCode: String!, $afterSequence: String) {
@@ -63,7 +64,9 @@ export function useTicketEvents(unitCode: string, onEvent: (event: StreamedEvent
     if (reconnects > 0) setResumeAfter(last.current);
   }, [reconnects]);
 
-  const [{ error }, resubscribe] = useSubscription(
+  // A client that fell behind is told where to pick up; after any other passing fault it picks up after
+  // the last event it showed. One away longer than the replay window starts over.
+  useLiveSubscription(
     { query: TicketEventsSubscription, variables: { unitCode, afterSequence: resumeAfter }, pause: start === null },
     (_previous: StreamedEvent | undefined, data) => {
       const event = data.ticketEvents;
@@ -73,17 +76,11 @@ export function useTicketEvents(unitCode: string, onEvent: (event: StreamedEvent
       }
       return event;
     },
+    (recovery) => {
+      if (recovery.kind === "resume") last.current = recovery.after;
+      setResumeAfter(last.current);
+    },
   );
-  // A client that fell behind is told where to pick up; one away longer than the replay window starts over.
-  const failure = error?.graphQLErrors[0]?.extensions;
-  useEffect(() => {
-    if (!failure) return;
-    if (failure.code === "SUBSCRIBER_TOO_SLOW" && typeof failure.resumeAfter === "string") {
-      last.current = failure.resumeAfter;
-      setResumeAfter(failure.resumeAfter);
-      resubscribe();
-    }
-  }, [failure, resubscribe]);
 }
 
 /** Calls `refresh` at most once per `intervalMs` while events keep arriving: figures follow the stream. */

@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { useParams } from "react-router";
-import { useMutation, useQuery, useSubscription } from "urql";
+import { useMutation, useQuery } from "urql";
 import { Countdown } from "../../components/countdown.js";
 import { PageHeader } from "../../components/layout.js";
 import { ErrorMessage, Loading, Panel } from "../../components/ui.js";
 import { graphql, type ResultOf, readFragment } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
+import { useLiveSubscription } from "../../live/use-live-subscription.js";
 import { crumbsOf, UnitQuery } from "../unit-page.js";
 import {
   ACTION_FIELDS,
@@ -52,7 +53,7 @@ export function TicketPage() {
   const masked = data?.ticket ?? null;
   const ticket = masked ? readFragment(TicketDetailFields, masked) : null;
   // The cache stores what the subscription sends under the same ticket, so the page re-renders from it.
-  useSubscription({ query: TicketSubscription, variables: { id: ticket?.id ?? "" }, pause: !ticket });
+  useLiveSubscription({ query: TicketSubscription, variables: { id: ticket?.id ?? "" }, pause: !ticket });
   const [unitResult] = useQuery({
     query: UnitQuery,
     variables: { code: ticket?.unit.code ?? "" },

@@ -1,8 +1,8 @@
-import { useSubscription } from "urql";
 import { useNow } from "../../components/now.js";
 import { KpiTile, Loading, Panel } from "../../components/ui.js";
 import { graphql } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
+import { useLiveSubscription } from "../../live/use-live-subscription.js";
 
 const QueueSubscription = graphql(`
   subscription Queue($unitCode: String!) {
@@ -25,7 +25,7 @@ const QueueSubscription = graphql(`
 /** The live queue: pushed by the server whenever it changes, never polled. */
 export function QueueBoard({ unitCode, timeZone }: { unitCode: string; timeZone: string }) {
   const { t, number, label, seconds, dateTime } = useI18n();
-  const [{ data, error }] = useSubscription({ query: QueueSubscription, variables: { unitCode } });
+  const { data, error } = useLiveSubscription({ query: QueueSubscription, variables: { unitCode } });
   const queue = data?.queue;
   const now = useNow();
   return (
