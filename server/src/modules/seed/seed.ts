@@ -280,8 +280,19 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     const eventsInserted = await timings.step("events", () => insertEvents(sql, events));
     const clocksInserted = await timings.step("clocks", () => insertClocks(sql, sla.clocks));
     await timings.step("build indexes", rebuildIndexes);
+    // The roll-up looks rows up by their keys only, so the read indexes of what it fills can wait too.
+    const rebuildDerivedIndexes =
+      db.kind === "pglite"
+        ? await withoutSecondaryIndexes(sql, [
+            "event_stream",
+            "metric_duration",
+            "metric_duration_sketch",
+            "metric_duration_sketch_week",
+          ])
+        : async () => {};
     // After the clocks: the metrics rollups read the clock each response or resolution stopped.
     await timings.step("stream", () => streamAsHistory(sql, BigInt(log?.last ?? "0")));
+    await timings.step("build derived indexes", rebuildDerivedIndexes);
     await timings.step("search indexes", buildSearchIndexes);
     if (history.lastNumber > 0) {
       await sql.query("SELECT setval('ticket_number_seq', GREATEST($1::bigint, last_value)) FROM ticket_number_seq", [
