@@ -265,10 +265,10 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
     const [log] = await sql.query<{ last: string }>(
       "SELECT coalesce(max(sequence), 0)::text AS last FROM ticket_event",
     );
-    // The search indexes are built once after the load rather than kept up row by row.
-    const buildSearchIndexes = await dropSearchIndexes(sql);
     // On the embedded database nothing else can be reading these tables meanwhile; on PostgreSQL another
-    // instance may be, and dropping its indexes would lock it out until the load commits.
+    // instance may be, and dropping its indexes would lock it out until the load commits. The search
+    // indexes are built last, after everything that writes tickets.
+    const buildSearchIndexes = db.kind === "pglite" ? await dropSearchIndexes(sql) : async () => {};
     const rebuildIndexes =
       db.kind === "pglite"
         ? await withoutSecondaryIndexes(sql, ["ticket", "ticket_event", "message", "ticket_clock"])
