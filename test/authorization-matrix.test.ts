@@ -194,7 +194,8 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
     closeTicket: onTicket(),
     reopenTicket: onTicket(REASON),
     rejectTicket: onTicket(REASON),
-    rateTicket: onTicket({ rating: 5 }),
+    // Staff transcribe paper forms; a key needs ratings:write, which none of the matrix's keys holds.
+    rateTicket: onTicket({ rating: 5, paperFormReference: "KUESIONER-UJI" }),
     extendTicketDeadline: onTicket(REASON),
     saveSlaPolicy: {
       allowed: isDirectorate,

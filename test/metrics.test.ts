@@ -53,6 +53,27 @@ describe.each(await targets())("metrics on %s", (target) => {
   });
   afterAll(() => server?.stop());
 
+  const RATE = `mutation($input: RateTicketInput!) { rateTicket(input: $input) {
+    __typename ... on Error { code message } ... on ValidationError { field } } }`;
+
+  let keys = 0;
+  const surveyKey = async (scopes: string[]) => {
+    keys += 1;
+    const response = await server.gql(
+      `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { ... on CreateApiKeySuccess { key } } }`,
+      {
+        input: {
+          name: `Survei ${keys}`,
+          scopes,
+          unitCode: "KANWIL-JI",
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+      },
+      directorate,
+    );
+    return response.data?.createApiKey.key as string;
+  };
+
   const metrics = async (code: string, granularity = "DAY", token = directorate) => {
     const result = await server.gql(UNIT_METRICS, { code, from, to, granularity }, token);
     expect(result.errors).toBeUndefined();
@@ -366,26 +387,30 @@ describe.each(await targets())("metrics on %s", (target) => {
     expect(bad.errors?.[0]?.extensions?.code).toBe("UNKNOWN_UNIT");
   });
 
-  it("records the citizen's rating of a resolved ticket and counts it in CSAT", async () => {
+  it("records the citizen's rating of a resolved ticket from a survey channel's key, once, and counts it in CSAT", async () => {
     const agent = await server.login("agen.malang@pantau.demo");
     const me = await server.gql(`{ viewer { user { id } } }`, {}, agent);
     const created = await server.gql(CREATE, { input: newTicketInput() }, agent);
     const id = created.data?.createTicket.ticket.id;
-    const step = async (document: string, input: Record<string, unknown>) => {
-      const result = await server.gql(document, { input: { ticketId: id, ...input } }, agent);
+    const step = async (document: string, input: Record<string, unknown>, token = agent) => {
+      const result = await server.gql(document, { input: { ticketId: id, ...input } }, token);
       expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
       return result.data as Record<string, any>;
     };
-    const RATE = `mutation($input: RateTicketInput!) { rateTicket(input: $input) {
-      __typename ... on Error { code message } ... on ValidationError { field } } }`;
+    const survey = await surveyKey(["RATINGS_WRITE"]);
     // Not before it is resolved, and only 1 to 5.
-    expect((await step(RATE, { rating: 5 })).rateTicket).toMatchObject({ code: "INVALID_TRANSITION" });
+    expect((await step(RATE, { rating: 5 }, survey)).rateTicket).toMatchObject({ code: "INVALID_TRANSITION" });
     await step(TRIAGE, { category: "PASSPORT", priority: "NORMAL" });
     await step(ASSIGN, { assigneeId: me.data?.viewer.user.id });
     await step(RESOLVE, { resolution: "Jadwal foto paspor sudah kami atur ulang." });
-    expect((await step(RATE, { rating: 6 })).rateTicket).toMatchObject({ code: "VALIDATION_FAILED", field: "rating" });
+    expect((await step(RATE, { rating: 6 }, survey)).rateTicket).toMatchObject({
+      code: "VALIDATION_FAILED",
+      field: "rating",
+    });
     const before = await metrics("KANIM-MALANG");
-    expect((await step(RATE, { rating: 2, comment: "Lama sekali" })).rateTicket.__typename).toBe("RateTicketSuccess");
+    const rated = await step(RATE, { rating: 2, comment: "Lama sekali" }, survey);
+    expect(rated.rateTicket.__typename).toBe("RateTicketSuccess");
+    expect((await step(RATE, { rating: 5 }, survey)).rateTicket).toMatchObject({ code: "ALREADY_RATED" });
     let after = before;
     const deadline = Date.now() + 5_000;
     while (after.totals.satisfaction.ratings === before.totals.satisfaction.ratings && Date.now() < deadline) {
@@ -397,5 +422,80 @@ describe.each(await targets())("metrics on %s", (target) => {
     expect(a.averageRating).toBeCloseTo(((b.averageRating ?? 0) * b.ratings + 2) / (b.ratings + 1), 1);
     expect(a.satisfiedPercent).toBeLessThanOrEqual(b.satisfiedPercent ?? 100);
     expect(a.responseRatePercent).toBeGreaterThan(0);
+    const log = await server.gql(EVENTS, { id }, agent);
+    const ratings = log.data?.node.events.edges.map((e: any) => e.node).filter((e: any) => e.type === "RATED");
+    expect(ratings).toHaveLength(1);
+    expect(ratings[0]).toMatchObject({
+      actor: null,
+      actorLabel: expect.stringMatching(/^api-key:Survei/),
+      data: { rating: 2, source: "SURVEY_CHANNEL", comment: "Lama sekali" },
+    });
+  });
+
+  it("does not let the people measured rate their own tickets", async () => {
+    const [agent, supervisor] = await Promise.all([
+      server.login("agen.malang@pantau.demo"),
+      server.login("kanim.malang@pantau.demo"),
+    ]);
+    const me = await server.gql(`{ viewer { user { id } } }`, {}, agent);
+    const resolved = async () => {
+      const created = await server.gql(CREATE, { input: newTicketInput() }, agent);
+      const ticketId = created.data?.createTicket.ticket.id;
+      for (const [document, input] of [
+        [TRIAGE, {}],
+        [ASSIGN, { assigneeId: me.data?.viewer.user.id }],
+        [RESOLVE, { resolution: "Sudah kami jawab." }],
+      ] as const) {
+        const result = await server.gql(document, { input: { ticketId, ...input } }, agent);
+        expect(result.errors).toBeUndefined();
+      }
+      return ticketId as string;
+    };
+    const rate = async (ticketId: string, input: Record<string, unknown>, token: string) =>
+      (await server.gql(RATE, { input: { ticketId, ...input } }, token)).data?.rateTicket;
+
+    const own = await resolved();
+    const before = await metrics("KANIM-MALANG");
+    // The agent who resolved it, five times over: refused each time, and nothing is counted.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect(await rate(own, { rating: 5, paperFormReference: `F-${attempt}` }, agent)).toMatchObject({
+        code: "FORBIDDEN",
+      });
+    }
+    // Staff record only a transcribed paper form, named by its reference.
+    expect(await rate(own, { rating: 5 }, supervisor)).toMatchObject({
+      code: "VALIDATION_FAILED",
+      field: "paperFormReference",
+    });
+    // A key that works tickets for a channel cannot score them; a survey key sends no paper form.
+    const channel = await surveyKey(["TICKETS_WRITE"]);
+    const denied = await server.gql(RATE, { input: { ticketId: own, rating: 5 } }, channel);
+    expect(denied.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const survey = await surveyKey(["RATINGS_WRITE"]);
+    expect(await rate(own, { rating: 5, paperFormReference: "F-9" }, survey)).toMatchObject({
+      code: "VALIDATION_FAILED",
+      field: "paperFormReference",
+    });
+    // A colleague transcribes the citizen's form; it is recorded as such, with its transcriber.
+    const transcribed = await rate(own, { rating: 4, paperFormReference: "KUESIONER-2026-0042" }, supervisor);
+    expect(transcribed.__typename).toBe("RateTicketSuccess");
+    expect(await rate(own, { rating: 5, paperFormReference: "KUESIONER-2026-0043" }, supervisor)).toMatchObject({
+      code: "ALREADY_RATED",
+    });
+    const log = await server.gql(EVENTS, { id: own }, agent);
+    const ratings = log.data?.node.events.edges.map((e: any) => e.node).filter((e: any) => e.type === "RATED");
+    expect(ratings).toEqual([
+      expect.objectContaining({
+        actor: { name: "Dewi Anggraini" },
+        data: { rating: 4, source: "PAPER_FORM", paperFormReference: "KUESIONER-2026-0042" },
+      }),
+    ]);
+    let after = before;
+    const deadline = Date.now() + 5_000;
+    while (after.totals.satisfaction.ratings === before.totals.satisfaction.ratings && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await metrics("KANIM-MALANG");
+    }
+    expect(after.totals.satisfaction.ratings).toBe(before.totals.satisfaction.ratings + 1);
   });
 });

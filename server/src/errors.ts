@@ -9,6 +9,7 @@ export const ErrorCode = {
   FORBIDDEN: "FORBIDDEN",
   INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
   TOO_MANY_ATTEMPTS: "TOO_MANY_ATTEMPTS",
+  ALREADY_RATED: "ALREADY_RATED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -78,5 +79,13 @@ export class TooManyAttemptsError extends DomainError {
   readonly code = ErrorCode.TOO_MANY_ATTEMPTS;
   constructor(readonly retryAfterSeconds: number) {
     super(`Too many failed sign-in attempts; try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+/** A ticket carries at most one satisfaction rating: the first recorded stands. */
+export class AlreadyRatedError extends DomainError {
+  readonly code = ErrorCode.ALREADY_RATED;
+  constructor() {
+    super("This ticket has already been rated; a ticket has one rating.");
   }
 }

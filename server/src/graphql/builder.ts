@@ -7,7 +7,13 @@ import { GraphQLError } from "graphql";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
-import { canReadAuditLog, canReadMetrics, canReadTickets, canWriteTickets } from "../modules/auth/viewer.js";
+import {
+  canRateTickets,
+  canReadAuditLog,
+  canReadMetrics,
+  canReadTickets,
+  canWriteTickets,
+} from "../modules/auth/viewer.js";
 import type { Context } from "./context.js";
 
 const upperFirst = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
@@ -20,6 +26,8 @@ export interface Types {
     readTickets: boolean;
     readMetrics: boolean;
     writeTickets: boolean;
+    /** A survey channel's key with ratings:write, or staff transcribing a paper form. */
+    rateTickets: boolean;
     staff: boolean;
     /** National supervisors: policies and national holidays. */
     directorate: boolean;
@@ -48,6 +56,7 @@ export const builder = new SchemaBuilder<Types>({
       readTickets: canReadTickets(ctx.viewer),
       readMetrics: canReadMetrics(ctx.viewer),
       writeTickets: canWriteTickets(ctx.viewer),
+      rateTickets: canRateTickets(ctx.viewer),
       staff: ctx.viewer.kind === "user",
       directorate: ctx.viewer.kind === "user" && ctx.viewer.role === "DIRECTORATE",
       supervisor: ctx.viewer.kind === "user" && ctx.viewer.role !== "AGENT",

@@ -1,4 +1,5 @@
 import {
+  AlreadyRatedError,
   type DomainError,
   ErrorCode,
   ForbiddenError,
@@ -34,6 +35,7 @@ const simple = [
   [ForbiddenError, "ForbiddenError", "Your role or key does not allow this action."],
   [InvalidCredentialsError, "InvalidCredentialsError", "The e-mail address or password is wrong."],
   [IdempotencyConflictError, "IdempotencyConflictError", "The idempotency key was used for a different request."],
+  [AlreadyRatedError, "AlreadyRatedError", "The ticket already has its one satisfaction rating."],
 ] as const;
 
 for (const [cls, name, description] of simple) {

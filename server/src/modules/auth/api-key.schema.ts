@@ -22,6 +22,11 @@ export const ApiKeyScopeEnum = builder.enumType("ApiKeyScope", {
       value: ApiKeyScope.PERSONAL_DATA_READ,
       description: "See reporters' names and contacts unmasked; every such read is logged (personal-data:read).",
     },
+    RATINGS_WRITE: {
+      value: ApiKeyScope.RATINGS_WRITE,
+      description:
+        "Record citizens' satisfaction ratings from an integrated survey channel, one per ticket (ratings:write).",
+    },
   } as const,
 });
 

@@ -7,6 +7,7 @@ export const ApiKeyScope = {
   TICKETS_WRITE: "tickets:write",
   METRICS_READ: "metrics:read",
   PERSONAL_DATA_READ: "personal-data:read",
+  RATINGS_WRITE: "ratings:write",
 } as const;
 export type ApiKeyScope = (typeof ApiKeyScope)[keyof typeof ApiKeyScope];
 
@@ -63,6 +64,16 @@ export function canReadMetrics(viewer: Viewer): viewer is AuthenticatedViewer {
 export function canWriteTickets(viewer: Viewer): viewer is AuthenticatedViewer {
   if (viewer.kind === "user") return true;
   return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.TICKETS_WRITE);
+}
+
+/**
+ * Who may record a citizen's satisfaction rating: an integrated survey channel's key with the ratings
+ * scope, or staff transcribing a paper form (the service checks that they did not handle the ticket).
+ * tickets:write alone does not suffice, so a channel that works tickets cannot also score them.
+ */
+export function canRateTickets(viewer: Viewer): viewer is AuthenticatedViewer {
+  if (viewer.kind === "user") return true;
+  return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.RATINGS_WRITE);
 }
 
 /**

@@ -338,7 +338,7 @@ function withRatings(
       actorId: null,
       actorLabel: "survey",
       at,
-      data: { rating: String(rating) },
+      data: { rating: String(rating), source: "SURVEY_CHANNEL" },
     });
   }
   return [...events, ...ratings].sort((a, b) => a.at.getTime() - b.at.getTime());

@@ -13,6 +13,7 @@ export const LIMITS = {
   externalRef: 64,
   idempotencyKey: 128,
   search: 100,
+  paperFormReference: 64,
 } as const;
 
 const text = (max: number, min = 1) => z.string().trim().min(min).max(max);
@@ -48,6 +49,7 @@ export type CreateTicketInput = z.input<typeof createTicketInput>;
 
 export const reasonInput = text(LIMITS.reason);
 export const messageInput = text(LIMITS.message);
+export const paperFormReferenceInput = text(LIMITS.paperFormReference);
 
 /** Parses with a zod schema, turning the first problem into a typed ValidationError. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, fieldPrefix = ""): z.output<T> {

@@ -1,6 +1,6 @@
 import type { InputObjectRef } from "@pothos/core";
 import { decodeGlobalID } from "@pothos/plugin-relay";
-import { IdempotencyConflictError, ValidationError } from "../../errors.js";
+import { AlreadyRatedError, IdempotencyConflictError, ValidationError } from "../../errors.js";
 import type { Ticket } from "../../generated/prisma/client.js";
 import { builder, type Types } from "../../graphql/builder.js";
 import type { Context } from "../../graphql/context.js";
@@ -117,14 +117,15 @@ function lifecycleMutation<Shape extends { ticketId: string | number }>(
   description: string,
   input: InputObjectRef<PothosSchemaTypes.ExtendDefaultTypes<Types>, Shape>,
   run: (deps: tickets.TicketDeps, viewer: AuthenticatedViewer, ticketId: string, input: Shape) => Promise<Ticket>,
+  options: { rating?: boolean } = {},
 ) {
   builder.mutationField(name, (t) =>
     t.field({
       type: TicketRef,
       description,
-      authScopes: { writeTickets: true },
+      authScopes: options.rating ? { rateTickets: true } : { writeTickets: true },
       errors: {
-        types: TICKET_ACTION_ERRORS,
+        types: options.rating ? [...TICKET_ACTION_ERRORS, AlreadyRatedError] : TICKET_ACTION_ERRORS,
         dataField: { name: "ticket", description: "The ticket after the change." },
       },
       args: { input: t.arg({ type: input, required: true, description: "What to do." }) },
@@ -229,15 +230,28 @@ const RateTicketInput = builder.inputType("RateTicketInput", {
     ticketId: t.id(TICKET_ID),
     rating: t.int({ required: true, description: "1 (very dissatisfied) to 5 (very satisfied)." }),
     comment: t.string({ description: "What the citizen wrote, if anything (max 10,000 characters)." }),
+    paperFormReference: t.string({
+      description:
+        "Staff only, and required of them: the number of the citizen's paper survey form being transcribed " +
+        "(max 64 characters). A survey channel's key leaves it out.",
+    }),
   }),
 });
 
 lifecycleMutation(
   "rateTicket",
-  "Records the citizen's satisfaction rating of a resolved or closed ticket (from a survey channel or an agent).",
+  "Records the citizen's satisfaction rating of a resolved or closed ticket, once per ticket: from an " +
+    "integrated survey channel (an API key with RATINGS_WRITE), or transcribed from a paper form by staff " +
+    "who did not handle the ticket. The RATED event records the source and who recorded it.",
   RateTicketInput,
   (deps, viewer, ticketId, input) =>
-    tickets.rateTicket(deps, viewer, { ticketId, rating: input.rating, comment: input.comment ?? null }),
+    tickets.rateTicket(deps, viewer, {
+      ticketId,
+      rating: input.rating,
+      comment: input.comment ?? null,
+      paperFormReference: input.paperFormReference ?? null,
+    }),
+  { rating: true },
 );
 
 lifecycleMutation(

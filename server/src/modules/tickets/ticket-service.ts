@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Database } from "../../db/database.js";
 import {
+  AlreadyRatedError,
   ForbiddenError,
   IdempotencyConflictError,
   InvalidTransitionError,
@@ -17,12 +18,19 @@ import {
   TicketKind,
   type TicketStatus,
 } from "../../generated/prisma/enums.js";
-import { type AuthenticatedViewer, actorOf, canWriteTickets } from "../auth/viewer.js";
+import { type AuthenticatedViewer, actorOf, canRateTickets, canWriteTickets } from "../auth/viewer.js";
 import { type ClockEngine, clockRowsInsert, clockRowsPayload } from "../sla/clock-engine.js";
 import type { TimelineEvent } from "../sla/clock-history.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { ACTION_VERB, type TicketAction, transition } from "./status-machine.js";
-import { type CreateTicketInput, createTicketInput, messageInput, parseInput, reasonInput } from "./ticket-input.js";
+import {
+  type CreateTicketInput,
+  createTicketInput,
+  messageInput,
+  paperFormReferenceInput,
+  parseInput,
+  reasonInput,
+} from "./ticket-input.js";
 
 export interface TicketDeps {
   db: Database;
@@ -238,7 +246,9 @@ async function act(
   action: TicketAction,
   decide: (ticket: LockedTicket, to: TicketStatus, tx: Tx, now: Date) => Promise<Change> | Change,
 ): Promise<Ticket> {
-  requireWriter(viewer);
+  if (action === "rate") {
+    if (!canRateTickets(viewer)) throw new ForbiddenError("Only a survey channel's key with ratings:write may rate.");
+  } else requireWriter(viewer);
   if (viewer.kind === "apiKey" && STAFF_ONLY.has(action)) {
     throw new ForbiddenError(`An API key cannot ${action} tickets.`);
   }
@@ -415,24 +425,68 @@ export function reopenTicket(
   }));
 }
 
+/** Where a rating came from: the citizen's own answer through a survey channel, or a paper form typed in. */
+export type RatingSource = "SURVEY_CHANNEL" | "PAPER_FORM";
+
 /**
- * Records the citizen's satisfaction with a resolved ticket (1–5, from the survey sent at resolution),
- * as a RATED event; a later rating replaces an earlier one in the ticket's view, and every rating counts
- * in the metrics of the period it was received in.
+ * Records the citizen's satisfaction with a resolved ticket (1–5), as a RATED event; a ticket has one
+ * rating. It comes from an integrated survey channel's key, or from staff transcribing the citizen's paper
+ * form with its reference, never from someone who handled the ticket: the people measured do not score
+ * themselves. The event names its source and its actor (the key or the transcriber).
  */
 export function rateTicket(
   deps: TicketDeps,
   viewer: AuthenticatedViewer,
-  input: { ticketId: string; rating: number; comment?: string | null },
+  input: { ticketId: string; rating: number; comment?: string | null; paperFormReference?: string | null },
 ) {
   if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) {
     throw new ValidationError("rating: a whole number from 1 to 5", "rating");
   }
   const comment = input.comment ? parseInput(messageInput, input.comment, "comment") : null;
-  return act(deps, viewer, input.ticketId, "rate", () => ({
-    event: "RATED",
-    eventData: { rating: input.rating, ...(comment ? { comment } : {}) },
-  }));
+  const reference =
+    input.paperFormReference === null || input.paperFormReference === undefined
+      ? null
+      : parseInput(paperFormReferenceInput, input.paperFormReference, "paperFormReference");
+  if (viewer.kind === "user" && reference === null) {
+    throw new ValidationError(
+      "paperFormReference: staff record a rating only by transcribing the citizen's paper form, with its reference",
+      "paperFormReference",
+    );
+  }
+  if (viewer.kind === "apiKey" && reference !== null) {
+    throw new ValidationError(
+      "paperFormReference: a survey channel sends the citizen's own answer, not a paper form",
+      "paperFormReference",
+    );
+  }
+  const source: RatingSource = viewer.kind === "user" ? "PAPER_FORM" : "SURVEY_CHANNEL";
+  return act(deps, viewer, input.ticketId, "rate", async (ticket, _to, tx) => {
+    const rated = await tx.ticketEvent.findFirst({
+      where: { ticketId: ticket.id, type: "RATED" },
+      select: { sequence: true },
+    });
+    if (rated) throw new AlreadyRatedError();
+    if (viewer.kind === "user") {
+      const handled =
+        ticket.assignee_id === viewer.userId ||
+        (await tx.ticketEvent.findFirst({
+          where: { ticketId: ticket.id, type: "RESOLVED", actorId: viewer.userId },
+          select: { sequence: true },
+        })) !== null;
+      if (handled) {
+        throw new ForbiddenError("You handled this ticket: a colleague transcribes its paper form.");
+      }
+    }
+    return {
+      event: "RATED",
+      eventData: {
+        rating: input.rating,
+        source,
+        ...(reference ? { paperFormReference: reference } : {}),
+        ...(comment ? { comment } : {}),
+      },
+    };
+  });
 }
 
 export function rejectTicket(
