@@ -149,6 +149,12 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       args: () => ({ email: "sasaran.malang@pantau.demo", password: DEMO_PASSWORD }),
     },
     logout: { allowed: isUser, scoped: false, args: () => ({}), freshSession: true },
+    // Anyone holding a link may use it; a made-up token is answered as such, whoever calls.
+    completePasswordSetup: {
+      allowed: anyone,
+      scoped: false,
+      args: () => ({ token: "ptp_matriks", password: "kuda lumping makan sate" }),
+    },
     revokeSessions: {
       // Another person's sessions: the directorate only.
       allowed: isDirectorate,

@@ -41,6 +41,7 @@ import { ClockEngine } from "./modules/sla/clock-engine.js";
 import { startDetector } from "./modules/sla/detector.js";
 import { recomputeOpenClocks } from "./modules/sla/recompute.js";
 import { seedSlaReferenceData } from "./modules/sla/sla-reference-data.js";
+import { FIRST_ADMINISTRATOR_HINT, hasActiveDirectorate } from "./modules/staff/first-administrator.js";
 import { PersonalDataReads, personalDataAccessLog } from "./modules/tickets/personal-data-log.js";
 import type { TicketDeps } from "./modules/tickets/ticket-service.js";
 import { loadUnitTree } from "./modules/units/unit-repository.js";
@@ -89,6 +90,8 @@ export interface App {
 
 /** Wires the database, the GraphQL API and the HTTP server. Nothing runs until `start()`. */
 export async function buildApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
+  // The demo's password is printed in the open, so no account may choose it.
+  const staffSettings = { publicUrl: config.publicUrl, knownPasswords: [config.demoPassword] };
   const logger = options.logger ?? createLogger(config.logLevel);
   const opening = performance.now();
   const fromTemplate =
@@ -282,6 +285,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         calendars: loadedCalendars,
         calendarsChanged,
         policiesChanged: () => clocks.invalidatePolicies(),
+        staff: staffSettings,
       };
     },
   });
@@ -307,6 +311,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     seenCalendarStamp = await calendarStamp(db);
     calendars = await loadCalendarDirectory(db, units);
     timings.mark("reference");
+    if (config.production && !(await hasActiveDirectorate(db))) logger.warn(FIRST_ADMINISTRATOR_HINT);
     if (config.demo) {
       const seeded = await seedDemo(db, { password: config.demoPassword, ...config.seed, now: new Date() });
       demo = { accounts: seeded.accounts, password: config.demoPassword, apiKey: seeded.apiKey };

@@ -10,6 +10,11 @@ export const ErrorCode = {
   INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
   TOO_MANY_ATTEMPTS: "TOO_MANY_ATTEMPTS",
   ALREADY_RATED: "ALREADY_RATED",
+  WEAK_PASSWORD: "WEAK_PASSWORD",
+  SETUP_LINK_INVALID: "SETUP_LINK_INVALID",
+  SETUP_LINK_EXPIRED: "SETUP_LINK_EXPIRED",
+  SETUP_LINK_USED: "SETUP_LINK_USED",
+  EMAIL_TAKEN: "EMAIL_TAKEN",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -87,5 +92,36 @@ export class AlreadyRatedError extends DomainError {
   readonly code = ErrorCode.ALREADY_RATED;
   constructor() {
     super("This ticket has already been rated; a ticket has one rating.");
+  }
+}
+
+/** A new password breaks the password policy; `rule` says which rule. */
+export class WeakPasswordError extends DomainError {
+  readonly code = ErrorCode.WEAK_PASSWORD;
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A password link that is unknown or replaced, past its 24 hours, or already used. */
+export class SetupLinkError extends DomainError {
+  constructor(
+    readonly code:
+      | typeof ErrorCode.SETUP_LINK_INVALID
+      | typeof ErrorCode.SETUP_LINK_EXPIRED
+      | typeof ErrorCode.SETUP_LINK_USED,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class EmailTakenError extends DomainError {
+  readonly code = ErrorCode.EMAIL_TAKEN;
+  constructor(readonly email: string) {
+    super(`An account with the e-mail address "${email}" already exists.`);
   }
 }

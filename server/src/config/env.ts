@@ -56,6 +56,10 @@ const schema = z.object({
   PANTAU_SIMULATOR_TICKETS_PER_MINUTE: z.coerce.number().min(0).max(6000).default(6),
   PANTAU_GRAPHIQL: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).optional(),
   PANTAU_DASHBOARD_DIR: z.string().min(1).default(`${REPO_ROOT}dashboard/dist`),
+  PANTAU_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => !url.includes("#") && !url.includes("?"), "must be a base URL like https://pantau.imigrasi.go.id")
+    .optional(),
   PANTAU_REPLAY_WINDOW_HOURS: z.coerce
     .number()
     .min(0)
@@ -133,6 +137,8 @@ export interface Config {
   readonly simulator: { enabled: boolean; ticketsPerMinute: number };
   readonly graphiql: boolean;
   readonly dashboardDir: string;
+  /** Where people open the dashboard: the base of the password links that are handed out. */
+  readonly publicUrl: string;
   /** Failed sign-ins allowed per account and per client address within the window before a pause. */
   readonly loginThrottle: { accountFailures: number; addressFailures: number; windowSeconds: number };
   readonly realtime: {
@@ -216,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     graphiql: truthy(e.PANTAU_GRAPHIQL, !production),
     dashboardDir: e.PANTAU_DASHBOARD_DIR,
+    publicUrl: e.PANTAU_PUBLIC_URL ?? `http://localhost:${e.PORT || 4000}`,
     loginThrottle: {
       accountFailures: e.PANTAU_LOGIN_ACCOUNT_FAILURES,
       addressFailures: e.PANTAU_LOGIN_ADDRESS_FAILURES,

@@ -33,4 +33,6 @@ export interface Context {
   readonly calendarsChanged: (unitIds?: readonly number[]) => Promise<void>;
   /** After a policy change: new tickets match the new version at once. */
   readonly policiesChanged: () => void;
+  /** For staff administration: the base of password links, and passwords no account may choose. */
+  readonly staff: { readonly publicUrl: string; readonly knownPasswords: readonly string[] };
 }

@@ -1,16 +1,19 @@
 import {
   AlreadyRatedError,
   type DomainError,
+  EmailTakenError,
   ErrorCode,
   ForbiddenError,
   IdempotencyConflictError,
   InvalidCredentialsError,
   InvalidTransitionError,
   NotFoundError,
+  SetupLinkError,
   TooManyAttemptsError,
   UnknownCategoryError,
   UnknownUnitError,
   ValidationError,
+  WeakPasswordError,
 } from "../errors.js";
 import { builder } from "./builder.js";
 
@@ -85,6 +88,33 @@ builder.objectType(TooManyAttemptsError, {
   fields: (t) => ({
     retryAfterSeconds: t.exposeInt("retryAfterSeconds", { description: "Seconds until another attempt is accepted." }),
   }),
+});
+
+builder.objectType(WeakPasswordError, {
+  name: "WeakPasswordError",
+  description: "The new password breaks the password policy; nothing was changed and the link still works.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    rule: t.exposeString("rule", {
+      description: "Which rule: TOO_SHORT, TOO_LONG, DEMO_PASSWORD or CONTAINS_EMAIL.",
+    }),
+  }),
+});
+
+builder.objectType(SetupLinkError, {
+  name: "SetupLinkError",
+  description:
+    "The password link cannot be used: unknown or replaced by a newer one (SETUP_LINK_INVALID), past its 24 hours " +
+    "(SETUP_LINK_EXPIRED) or already used (SETUP_LINK_USED). Ask an administrator for a new one.",
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+
+builder.objectType(EmailTakenError, {
+  name: "EmailTakenError",
+  description: "Another account already has this e-mail address.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ email: t.exposeString("email", { description: "The address that was given." }) }),
 });
 
 /** Errors any ticket action may return. */

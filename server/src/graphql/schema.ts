@@ -13,6 +13,7 @@ import "../modules/sla/sla-admin.schema.js";
 import "../modules/realtime/realtime.schema.js";
 import "../modules/metrics/metrics.schema.js";
 import "../modules/audit/audit.schema.js";
+import "../modules/staff/staff.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -26,7 +26,8 @@ export async function login(
   const user = await db.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   dummyHash ??= hashPassword("not-a-password");
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
-  if (!user?.active || !valid) throw new InvalidCredentialsError();
+  // An invited person without a password yet signs in nowhere, whatever they type.
+  if (!user?.active || !user.passwordHash || !valid) throw new InvalidCredentialsError();
   await guard.throttle.succeeded(email, guard.address);
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);

@@ -83,7 +83,7 @@ builder.queryField("viewer", (t) =>
   }),
 );
 
-const LoginPayload = builder.objectRef<{ token: string; expiresAt: Date }>("LoginPayload").implement({
+export const LoginPayload = builder.objectRef<{ token: string; expiresAt: Date }>("LoginPayload").implement({
   description: "A new session.",
   fields: (t) => ({
     token: t.exposeString("token", { description: "Send as 'Authorization: Bearer <token>'." }),

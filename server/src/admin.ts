@@ -1,0 +1,96 @@
+// Operator commands run on the server against the configured database (PGlite folder or DATABASE_URL):
+//   pnpm admin create-user --email <e-mail> --name <name> --role <ROLE> --unit <UNIT CODE>
+//   pnpm admin reset-password --email <e-mail>
+// Each prints a one-time link to set the password; no password is ever printed or accepted here.
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "./config/env.js";
+import { openDatabase } from "./db/database.js";
+import { migrate, pendingMigrations } from "./db/migrator.js";
+import { DomainError } from "./errors.js";
+import { Role } from "./generated/prisma/enums.js";
+import type { AuditActor } from "./modules/audit/audit-log.js";
+import { seedReferenceData } from "./modules/seed/seed.js";
+import { reissueSetupLink } from "./modules/staff/setup-link.js";
+import { createUser } from "./modules/staff/staff-service.js";
+import { loadUnitTree } from "./modules/units/unit-repository.js";
+
+const USAGE = `Usage:
+  pnpm admin create-user --email <e-mail> --name <name> --role <${Object.values(Role).join("|")}> --unit <unit code>
+  pnpm admin reset-password --email <e-mail>`;
+
+class UsageError extends Error {}
+
+function options(args: string[], required: readonly string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      role: { type: "string" },
+      unit: { type: "string" },
+    },
+    strict: true,
+  });
+  const missing = required.filter((name) => !values[name as keyof typeof values]);
+  if (missing.length) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(", ")}`);
+  // Checked above: every option a command reads is present.
+  return values as { email: string; name: string; role: string; unit: string };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== "create-user" && command !== "reset-password")
+    throw new UsageError(`unknown command ${command ?? ""}`);
+  const values = options(rest, command === "create-user" ? ["email", "name", "role", "unit"] : ["email"]);
+  if (command === "create-user" && !(values.role in Role))
+    throw new UsageError(`--role must be one of ${Object.values(Role).join(", ")}`);
+
+  const config = loadConfig();
+  const db = await openDatabase(config.database);
+  try {
+    // The first command on a new install may come before the first start: bring the schema and the unit
+    // directory up the way a start would.
+    if (config.migrateOnStart) await migrate(db);
+    else if ((await pendingMigrations(db)).length)
+      throw new Error("Pending migrations and PANTAU_MIGRATE_ON_START=false");
+    await seedReferenceData(db);
+    const actor: AuditActor = { kind: "SYSTEM", name: `pnpm admin ${command}` };
+    if (command === "create-user") {
+      const tree = await loadUnitTree(db);
+      const { user, link } = await createUser(
+        db,
+        tree,
+        actor,
+        { email: values.email, name: values.name, role: values.role as Role, unitCode: values.unit },
+        config.publicUrl,
+      );
+      process.stdout.write(
+        `Created ${user.role} account ${user.email} at ${values.unit}.\n` +
+          `Open this link once, before ${link.expiresAt.toISOString()}, to set the password:\n  ${link.url}\n`,
+      );
+    } else {
+      const { email, link } = await reissueSetupLink(db, actor, values.email, config.publicUrl);
+      process.stdout.write(
+        `New password link for ${email}; earlier links stop working.\n` +
+          `Open it once, before ${link.expiresAt.toISOString()}:\n  ${link.url}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+try {
+  process.exitCode = await run(process.argv.slice(2).filter((arg) => arg !== "--"));
+} catch (error) {
+  if (error instanceof UsageError || (error as Error).name === "TypeError") {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof ConfigError || error instanceof DomainError) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}
