@@ -157,7 +157,18 @@ export const TicketRef = builder.prismaNode("Ticket", {
     category: t.relation("category", { nullable: true, description: "Topic, set at intake or triage." }),
     priority: t.expose("priority", { type: PriorityEnum, description: "Urgency." }),
     status: t.expose("status", { type: TicketStatusEnum, description: "Lifecycle status." }),
-    unit: t.relation("unit", { description: "The unit that owns the ticket now." }),
+    unit: t.field({
+      type: UnitRef,
+      description: "The unit that owns the ticket now.",
+      // From the unit tree, like an event's unit: still named after a transfer moved the ticket out of scope.
+      resolve: (ticket, _args, ctx) => unitRow(ctx.units, ticket.unitId),
+    }),
+    inScope: t.boolean({
+      description:
+        "Whether the ticket is in your scope. False in the answer to an action that moved it out (a transfer): " +
+        "the action is done, and from then on only what that answer carries is yours to read.",
+      resolve: (ticket, _args, ctx) => ctx.viewer.kind !== "anonymous" && ctx.viewer.unitIds.has(ticket.unitId),
+    }),
     assignee: t.relation("assignee", { nullable: true, description: "The agent working on it." }),
     externalRef: t.exposeString("externalRef", {
       nullable: true,
@@ -360,6 +371,7 @@ const TICKET_FIELD_COLUMNS: Readonly<Record<string, readonly (keyof Ticket)[]>> 
   priority: ["priority"],
   status: ["status"],
   unit: [],
+  inScope: [],
   assignee: ["assigneeId"],
   externalRef: ["externalRef"],
   reporter: ["reporterName", "reporterEmail", "reporterPhone"],

@@ -1,5 +1,6 @@
 import { OfficeClass, UnitType } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
+import type { Context } from "../../graphql/context.js";
 
 export const UnitTypeEnum = builder.enumType(UnitType, {
   name: "UnitType",
@@ -12,6 +13,14 @@ export const OfficeClassEnum = builder.enumType(OfficeClass, {
 
 const inScope = (unitIds: ReadonlySet<number> | undefined, id: number | null): boolean =>
   id !== null && unitIds?.has(id) === true;
+
+/**
+ * Whether a unit is in the caller's scope: the check `node(id:)` makes. A unit's identity (code, name, type,
+ * place) is public within the API, so any edge may name one; what lies inside it (its staff, the units
+ * below) is read only within scope. A set lookup per unit.
+ */
+export const unitInScope = (unitId: number | null, ctx: Context): boolean =>
+  ctx.viewer.kind !== "anonymous" && inScope(ctx.viewer.unitIds, unitId);
 
 export const UnitRef = builder.prismaNode("Unit", {
   id: { field: "id" },
@@ -55,7 +64,8 @@ export const UnitRef = builder.prismaNode("Unit", {
           : null,
     }),
     children: t.relation("children", {
-      description: "Units directly below, ordered by name.",
+      description: "Units directly below, ordered by name; refused (FORBIDDEN) for a unit outside your scope.",
+      authScopes: (unit, _args, ctx) => unitInScope(unit.id, ctx),
       query: { orderBy: { name: "asc" } },
     }),
   }),
