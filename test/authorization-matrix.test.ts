@@ -202,7 +202,9 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
     rejectTicket: onTicket(REASON),
     // Staff transcribe paper forms; a key needs ratings:write, which none of the matrix's keys holds.
     rateTicket: onTicket({ rating: 5, paperFormReference: "KUESIONER-UJI" }),
-    extendTicketDeadline: onTicket(REASON),
+    extendTicketDeadline: { ...onTicket(REASON), allowed: supervises },
+    requestDeadlineExtension: onTicket(REASON),
+    decideDeadlineExtension: { ...onTicket({ grant: true }), allowed: supervises },
     saveSlaPolicy: {
       allowed: isDirectorate,
       scoped: false,

@@ -178,28 +178,104 @@ describe.each(await targets())("SLA administration on %s", (target) => {
     expect(after).toBeGreaterThan(before);
   });
 
-  it("grants the KIP extension once, with a reason, and only where the policy allows it", async () => {
+  const REQUEST = `mutation($input: RequestDeadlineExtensionInput!) {
+    requestDeadlineExtension(input: $input) {
+      __typename
+      ... on RequestDeadlineExtensionSuccess { ticket { sla { kind dueAt extendedAt } } }
+      ... on Error { code message }
+    }
+  }`;
+  const DECIDE = `mutation($input: DecideDeadlineExtensionInput!) {
+    decideDeadlineExtension(input: $input) {
+      __typename
+      ... on DecideDeadlineExtensionSuccess { ticket { sla { kind dueAt extendedAt } } }
+      ... on Error { code message }
+      ... on ValidationError { field }
+    }
+  }`;
+
+  it("extends the KIP deadline once, when an agent asks with a reason and a supervisor grants it", async () => {
     const created = await server.gql(
       CREATE,
       { input: newTicketInput({ kind: "INFORMATION_REQUEST", channel: "LETTER" }) },
       agent,
     );
     const id = created.data?.createTicket.ticket.id;
-    const before = await server.gql(CLOCKS, { id }, agent);
-    const dueBefore = Date.parse(before.data?.node.sla.find((c: any) => c.kind === "RESOLUTION").dueAt);
+    const dueOf = (ticket: any) => Date.parse(ticket.sla.find((c: any) => c.kind === "RESOLUTION").dueAt);
+    const dueBefore = dueOf((await server.gql(CLOCKS, { id }, agent)).data?.node);
     const reason = "Informasi yang diminta perlu dihimpun dari beberapa kantor.";
-    const extended = payload(await server.gql(EXTEND, { input: { ticketId: id, reason } }, agent));
-    expect(extended.__typename).toBe("ExtendTicketDeadlineSuccess");
-    const resolution = extended.ticket.sla.find((c: any) => c.kind === "RESOLUTION");
+    // The agent cannot extend their own ticket's deadline: they ask, and nothing moves yet.
+    expect(payload(await server.gql(EXTEND, { input: { ticketId: id, reason } }, agent))).toMatchObject({
+      code: "FORBIDDEN",
+    });
+    const asked = payload(await server.gql(REQUEST, { input: { ticketId: id, reason } }, agent));
+    expect(asked.__typename).toBe("RequestDeadlineExtensionSuccess");
+    expect(dueOf(asked.ticket)).toBe(dueBefore);
+    expect(payload(await server.gql(REQUEST, { input: { ticketId: id, reason } }, agent))).toMatchObject({
+      code: "EXTENSION_PENDING",
+    });
+    // Only a supervisor decides, and a refusal says why.
+    expect(payload(await server.gql(DECIDE, { input: { ticketId: id, grant: true } }, agent))).toMatchObject({
+      code: "FORBIDDEN",
+    });
+    expect(payload(await server.gql(DECIDE, { input: { ticketId: id, grant: false } }, supervisor))).toMatchObject({
+      code: "VALIDATION_FAILED",
+      field: "note",
+    });
+    const granted = payload(await server.gql(DECIDE, { input: { ticketId: id, grant: true } }, supervisor));
+    expect(granted.__typename).toBe("DecideDeadlineExtensionSuccess");
+    const resolution = granted.ticket.sla.find((c: any) => c.kind === "RESOLUTION");
     expect(resolution.extendedAt).not.toBeNull();
     // Seven more working days: at least nine calendar days later.
     expect(Date.parse(resolution.dueAt) - dueBefore).toBeGreaterThanOrEqual(9 * 86_400_000);
-    const again = payload(await server.gql(EXTEND, { input: { ticketId: id, reason } }, agent));
-    expect(again).toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(payload(await server.gql(DECIDE, { input: { ticketId: id, grant: true } }, supervisor))).toMatchObject({
+      code: "NO_EXTENSION_REQUEST",
+    });
+    expect(payload(await server.gql(REQUEST, { input: { ticketId: id, reason } }, agent))).toMatchObject({
+      code: "VALIDATION_FAILED",
+    });
+    const log = await server.gql(
+      `query($id: ID!) { node(id: $id) { ... on Ticket { events(first: 100) { edges { node { type data actor { name } } } } } } }`,
+      { id },
+      agent,
+    );
+    const steps = log.data?.node.events.edges
+      .map((e: any) => e.node)
+      .filter((e: any) => ["EXTENSION_REQUESTED", "EXTENSION_REFUSED", "SLA_EXTENDED"].includes(e.type))
+      .map((e: any) => [e.type, e.actor?.name, e.data.reason]);
+    expect(steps).toEqual([
+      ["EXTENSION_REQUESTED", "Yusuf Pratama", reason],
+      ["SLA_EXTENDED", "Dewi Anggraini", reason],
+    ]);
     const complaint = await server.gql(CREATE, { input: newTicketInput() }, agent);
     const refused = payload(
-      await server.gql(EXTEND, { input: { ticketId: complaint.data?.createTicket.ticket.id, reason } }, agent),
+      await server.gql(REQUEST, { input: { ticketId: complaint.data?.createTicket.ticket.id, reason } }, agent),
     );
     expect(refused).toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+
+  it("lets a refused request stand without moving the deadline, and keeps supervisors off their own tickets", async () => {
+    const created = await server.gql(
+      CREATE,
+      { input: newTicketInput({ kind: "INFORMATION_REQUEST", channel: "LETTER" }) },
+      agent,
+    );
+    const id = created.data?.createTicket.ticket.id;
+    const reason = "Perlu waktu tambahan.";
+    await server.gql(REQUEST, { input: { ticketId: id, reason } }, agent);
+    const refused = payload(
+      await server.gql(DECIDE, { input: { ticketId: id, grant: false, note: "Data sudah tersedia." } }, supervisor),
+    );
+    expect(refused.ticket.sla.find((c: any) => c.kind === "RESOLUTION").extendedAt).toBeNull();
+    // A supervisor who asks cannot grant their own request, nor extend a ticket they hold.
+    expect(payload(await server.gql(REQUEST, { input: { ticketId: id, reason } }, supervisor)).__typename).toBe(
+      "RequestDeadlineExtensionSuccess",
+    );
+    expect(payload(await server.gql(DECIDE, { input: { ticketId: id, grant: true } }, supervisor))).toMatchObject({
+      code: "FORBIDDEN",
+    });
+    const regional = await server.login("kanwil.jatim@pantau.demo");
+    const granted = payload(await server.gql(DECIDE, { input: { ticketId: id, grant: true } }, regional));
+    expect(granted.__typename).toBe("DecideDeadlineExtensionSuccess");
   });
 });

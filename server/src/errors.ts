@@ -15,6 +15,8 @@ export const ErrorCode = {
   SETUP_LINK_EXPIRED: "SETUP_LINK_EXPIRED",
   SETUP_LINK_USED: "SETUP_LINK_USED",
   EMAIL_TAKEN: "EMAIL_TAKEN",
+  EXTENSION_PENDING: "EXTENSION_PENDING",
+  NO_EXTENSION_REQUEST: "NO_EXTENSION_REQUEST",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -123,5 +125,21 @@ export class EmailTakenError extends DomainError {
   readonly code = ErrorCode.EMAIL_TAKEN;
   constructor(readonly email: string) {
     super(`An account with the e-mail address "${email}" already exists.`);
+  }
+}
+
+/** A request for the deadline extension already awaits a supervisor's decision. */
+export class ExtensionPendingError extends DomainError {
+  readonly code = ErrorCode.EXTENSION_PENDING;
+  constructor() {
+    super("An extension of this ticket's deadline was already requested and awaits a decision.");
+  }
+}
+
+/** A decision on a deadline extension needs a request awaiting one. */
+export class NoExtensionRequestError extends DomainError {
+  readonly code = ErrorCode.NO_EXTENSION_REQUEST;
+  constructor() {
+    super("No request to extend this ticket's deadline awaits a decision.");
   }
 }

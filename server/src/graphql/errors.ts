@@ -3,10 +3,12 @@ import {
   type DomainError,
   EmailTakenError,
   ErrorCode,
+  ExtensionPendingError,
   ForbiddenError,
   IdempotencyConflictError,
   InvalidCredentialsError,
   InvalidTransitionError,
+  NoExtensionRequestError,
   NotFoundError,
   SetupLinkError,
   TooManyAttemptsError,
@@ -39,6 +41,8 @@ const simple = [
   [InvalidCredentialsError, "InvalidCredentialsError", "The e-mail address or password is wrong."],
   [IdempotencyConflictError, "IdempotencyConflictError", "The idempotency key was used for a different request."],
   [AlreadyRatedError, "AlreadyRatedError", "The ticket already has its one satisfaction rating."],
+  [ExtensionPendingError, "ExtensionPendingError", "A request for the deadline extension already awaits a decision."],
+  [NoExtensionRequestError, "NoExtensionRequestError", "No request for the deadline extension awaits a decision."],
 ] as const;
 
 for (const [cls, name, description] of simple) {

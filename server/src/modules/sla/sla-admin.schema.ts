@@ -1,4 +1,11 @@
-import { ForbiddenError, NotFoundError, UnknownUnitError, ValidationError } from "../../errors.js";
+import {
+  ExtensionPendingError,
+  ForbiddenError,
+  NoExtensionRequestError,
+  NotFoundError,
+  UnknownUnitError,
+  ValidationError,
+} from "../../errors.js";
 import { Counting, HolidayKind, TargetUnit } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
 import type { Context } from "../../graphql/context.js";
@@ -6,7 +13,7 @@ import { TICKET_ACTION_ERRORS } from "../../graphql/errors.js";
 import type { AuthenticatedViewer } from "../auth/viewer.js";
 import { ChannelEnum, PriorityEnum, TicketKindEnum, TicketRef, TicketStatusEnum } from "../tickets/ticket.schema.js";
 import { localId } from "../tickets/ticket-mutations.schema.js";
-import { extendTicketDeadline } from "../tickets/ticket-service.js";
+import { decideDeadlineExtension, extendTicketDeadline, requestDeadlineExtension } from "../tickets/ticket-service.js";
 import type { WeekInput } from "./clock/calendar.js";
 import { addHoliday, removeHoliday, saveSlaPolicy, setBusinessHours } from "./sla-admin-service.js";
 
@@ -165,10 +172,75 @@ builder.mutationFields((t) => ({
       return ctx.db.prisma.unit.findUniqueOrThrow({ where: { code: unitCode } });
     },
   }),
-  extendTicketDeadline: t.field({
+  requestDeadlineExtension: t.field({
     type: TicketRef,
     description:
-      "Grants the policy's one-time extension of the resolution deadline (KIP: 7 working days) with the written reason the law requires.",
+      "Asks for the policy's one-time extension of the resolution deadline (KIP: 7 working days) with the written " +
+      "reason the law requires. The deadline moves only when a supervisor grants it (decideDeadlineExtension); " +
+      "recorded as an EXTENSION_REQUESTED event.",
+    authScopes: { staff: true },
+    errors: {
+      types: [...TICKET_ACTION_ERRORS, ExtensionPendingError],
+      dataField: { name: "ticket", description: "The ticket after the request." },
+    },
+    args: {
+      input: t.arg({
+        type: builder.inputType("RequestDeadlineExtensionInput", {
+          description: "The ticket and the reason.",
+          fields: (f) => ({
+            ticketId: f.id({ required: true, description: "Global id of the ticket." }),
+            reason: f.string({ required: true, description: "The written reason, sent to the citizen if granted." }),
+          }),
+        }),
+        required: true,
+        description: "What to ask for.",
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      requestDeadlineExtension(ctx.tickets, viewerOf(ctx), {
+        ticketId: localId(String(input.ticketId), "Ticket", "ticketId"),
+        reason: input.reason,
+      }),
+  }),
+  decideDeadlineExtension: t.field({
+    type: TicketRef,
+    description:
+      "Grants or refuses the pending request to extend a ticket's deadline: a supervisor of the ticket's unit or " +
+      "above, who neither asked for it nor holds the ticket. A grant is recorded as SLA_EXTENDED and moves the " +
+      "deadline; a refusal as EXTENSION_REFUSED, with its note.",
+    authScopes: { staff: true },
+    errors: {
+      types: [...TICKET_ACTION_ERRORS, NoExtensionRequestError],
+      dataField: { name: "ticket", description: "The ticket after the decision." },
+    },
+    args: {
+      input: t.arg({
+        type: builder.inputType("DecideDeadlineExtensionInput", {
+          description: "The ticket and the decision.",
+          fields: (f) => ({
+            ticketId: f.id({ required: true, description: "Global id of the ticket." }),
+            grant: f.boolean({ required: true, description: "True grants the extension, false refuses it." }),
+            note: f.string({ description: "Why (max 2,000 characters); required to refuse." }),
+          }),
+        }),
+        required: true,
+        description: "The decision.",
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      decideDeadlineExtension(ctx.tickets, viewerOf(ctx), {
+        ticketId: localId(String(input.ticketId), "Ticket", "ticketId"),
+        grant: input.grant,
+        note: input.note ?? null,
+      }),
+  }),
+  extendTicketDeadline: t.field({
+    type: TicketRef,
+    deprecationReason:
+      "Use requestDeadlineExtension and decideDeadlineExtension; since 2026-12-04, removal not before 2027-03-04.",
+    description:
+      "Grants the policy's one-time extension of the resolution deadline (KIP: 7 working days) with the written " +
+      "reason the law requires, without a prior request: supervisors only, never on a ticket they hold.",
     authScopes: { staff: true },
     errors: { types: TICKET_ACTION_ERRORS, dataField: { name: "ticket", description: "The ticket after the change." } },
     args: {

@@ -2,9 +2,11 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Database } from "../../db/database.js";
 import {
   AlreadyRatedError,
+  ExtensionPendingError,
   ForbiddenError,
   IdempotencyConflictError,
   InvalidTransitionError,
+  NoExtensionRequestError,
   NotFoundError,
   UnknownCategoryError,
   UnknownUnitError,
@@ -22,6 +24,7 @@ import { type AuthenticatedViewer, actorOf, canRateTickets, canWriteTickets } fr
 import { type ClockEngine, clockRowsInsert, clockRowsPayload } from "../sla/clock-engine.js";
 import type { TimelineEvent } from "../sla/clock-history.js";
 import type { UnitTree } from "../units/unit-tree.js";
+import { DECISION_REFUSAL_MESSAGE, decisionRefusal, EXTENSION_EVENTS, extensionOf } from "./deadline-extension.js";
 import { ACTION_VERB, type TicketAction, transition } from "./status-machine.js";
 import {
   type CreateTicketInput,
@@ -502,9 +505,98 @@ export function rejectTicket(
   }));
 }
 
+/** The resolution clock's extension as policy and clock allow it now, or the typed reason it cannot be. */
+async function extensibleClock(tx: Tx, ticketId: string) {
+  const clock = await tx.ticketClock.findUnique({
+    where: { ticketId_kind: { ticketId, kind: "RESOLUTION" } },
+    include: { policy: true },
+  });
+  if (!clock?.policy.extensionAmount) {
+    throw new ValidationError("ticketId: the ticket's policy allows no extension", "ticketId");
+  }
+  if (clock.extendedAt) throw new ValidationError("ticketId: the deadline was already extended once", "ticketId");
+  if (clock.state === "BREACHED") {
+    throw new ValidationError("ticketId: a breached deadline cannot be extended", "ticketId");
+  }
+  return { extensionAmount: clock.policy.extensionAmount, unit: clock.policy.resolutionUnit };
+}
+
+async function extensionFromLog(tx: Tx, ticketId: string) {
+  return extensionOf(
+    await tx.ticketEvent.findMany({
+      where: { ticketId, type: { in: [...EXTENSION_EVENTS] } },
+      orderBy: { sequence: "asc" },
+      select: { type: true, actorId: true, data: true },
+    }),
+  );
+}
+
+function refuseDecision(viewer: AuthenticatedViewer, ticket: LockedTicket, requestedBy: string | null): void {
+  if (viewer.kind !== "user") throw new ForbiddenError("An API key cannot decide on an extension.");
+  const refusal = decisionRefusal(
+    { userId: viewer.userId, role: viewer.role },
+    { assigneeId: ticket.assignee_id },
+    requestedBy,
+  );
+  if (refusal) throw new ForbiddenError(DECISION_REFUSAL_MESSAGE[refusal]);
+}
+
 /**
- * Grants the one extension a policy allows on the resolution clock (KIP: 7 more working days), with the
- * written reason the law requires. Recorded as SLA_EXTENDED; the clock engine reads it from the log.
+ * Asks for the one extension a policy allows on the resolution clock (KIP: 7 more working days), with the
+ * written reason the law requires. Nothing moves until a supervisor decides (decideDeadlineExtension).
+ */
+export function requestDeadlineExtension(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; reason: string },
+) {
+  const reason = parseInput(reasonInput, input.reason, "reason");
+  return act(deps, viewer, input.ticketId, "extend", async (ticket, _to, tx) => {
+    const allowed = await extensibleClock(tx, ticket.id);
+    if ((await extensionFromLog(tx, ticket.id)).state === "PENDING") throw new ExtensionPendingError();
+    return { event: "EXTENSION_REQUESTED", eventData: { clock: "RESOLUTION", reason, ...allowed } };
+  });
+}
+
+/**
+ * A supervisor's decision on the pending request: granted, it is recorded as SLA_EXTENDED (which the
+ * clock engine reads) with the request's reason; refused, as EXTENSION_REFUSED with the decision's note.
+ */
+export function decideDeadlineExtension(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; grant: boolean; note?: string | null },
+) {
+  const note = input.note ? parseInput(reasonInput, input.note, "note") : null;
+  if (!input.grant && !note) throw new ValidationError("note: a refusal says why", "note");
+  return act(deps, viewer, input.ticketId, "extend", async (ticket, _to, tx) => {
+    refuseDecision(viewer, ticket, null);
+    const extension = await extensionFromLog(tx, ticket.id);
+    if (extension.state !== "PENDING") throw new NoExtensionRequestError();
+    refuseDecision(viewer, ticket, extension.requestedBy);
+    if (!input.grant) {
+      return {
+        event: "EXTENSION_REFUSED",
+        eventData: { clock: "RESOLUTION", reason: note, requestedBy: extension.requestedBy },
+      };
+    }
+    const allowed = await extensibleClock(tx, ticket.id);
+    return {
+      event: "SLA_EXTENDED",
+      eventData: {
+        clock: "RESOLUTION",
+        reason: extension.reason,
+        requestedBy: extension.requestedBy,
+        ...(note ? { note } : {}),
+        ...allowed,
+      },
+    };
+  });
+}
+
+/**
+ * A supervisor's extension without a prior request, with the written reason; never by the one who
+ * holds the ticket. Kept for clients written before requests existed.
  */
 export function extendTicketDeadline(
   deps: TicketDeps,
@@ -513,23 +605,16 @@ export function extendTicketDeadline(
 ) {
   const reason = parseInput(reasonInput, input.reason, "reason");
   return act(deps, viewer, input.ticketId, "extend", async (ticket, _to, tx) => {
-    const clock = await tx.ticketClock.findUnique({
-      where: { ticketId_kind: { ticketId: ticket.id, kind: "RESOLUTION" } },
-      include: { policy: true },
-    });
-    if (!clock?.policy.extensionAmount) {
-      throw new ValidationError("ticketId: the ticket's policy allows no extension", "ticketId");
-    }
-    if (clock.extendedAt) throw new ValidationError("ticketId: the deadline was already extended once", "ticketId");
-    if (clock.state === "BREACHED")
-      throw new ValidationError("ticketId: a breached deadline cannot be extended", "ticketId");
+    const extension = await extensionFromLog(tx, ticket.id);
+    refuseDecision(viewer, ticket, extension.state === "PENDING" ? extension.requestedBy : null);
+    const allowed = await extensibleClock(tx, ticket.id);
     return {
       event: "SLA_EXTENDED",
       eventData: {
         clock: "RESOLUTION",
         reason,
-        extensionAmount: clock.policy.extensionAmount,
-        unit: clock.policy.resolutionUnit,
+        ...(extension.state === "PENDING" ? { requestedBy: extension.requestedBy } : {}),
+        ...allowed,
       },
     };
   });
