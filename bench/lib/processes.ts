@@ -142,12 +142,16 @@ async function stopChild(child: ChildProcess, exited: Promise<void>) {
 
 // A load generator is one client spending far beyond any person's budget: every operation is still costed
 // and charged, but never refused, so the figures are the server's and not the limiter's.
-const UNLIMITED_BUDGETS = Object.fromEntries(
-  ["ANONYMOUS", "STAFF", "STANDARD", "PARTNER", "INTERNAL"].flatMap((tier) => [
-    [`PANTAU_BUDGET_${tier}_CAPACITY`, "10000000"],
-    [`PANTAU_BUDGET_${tier}_REFILL_PER_SECOND`, "1000000"],
-  ]),
-);
+const BENCH_LIMITS = {
+  ...Object.fromEntries(
+    ["ANONYMOUS", "STAFF", "STANDARD", "PARTNER", "INTERNAL"].flatMap((tier) => [
+      [`PANTAU_BUDGET_${tier}_CAPACITY`, "10000000"],
+      [`PANTAU_BUDGET_${tier}_REFILL_PER_SECOND`, "1000000"],
+    ]),
+  ),
+  // Every bench client connects from loopback, one address for thousands of sockets.
+  PANTAU_WS_MAX_CONNECTIONS_PER_ADDRESS: "100000",
+};
 
 /**
  * Server settings to compare, e.g. BENCH_SERVER_ENV="PANTAU_SHARE_SUBSCRIPTION_RESULTS=off": space-separated
@@ -169,7 +173,7 @@ export function startPantau(env: Record<string, string>, options: { port: number
   return startChild({
     cwd: SERVER_DIR,
     script: "src/main.ts",
-    env: { LOG_LEVEL: "warn", PANTAU_SIMULATOR: "off", ...UNLIMITED_BUDGETS, ...env, ...serverEnvOverrides() },
+    env: { LOG_LEVEL: "warn", PANTAU_SIMULATOR: "off", ...BENCH_LIMITS, ...env, ...serverEnvOverrides() },
     port: options.port,
     readyTimeoutMs: options.readyTimeoutMs,
   });
