@@ -1,6 +1,6 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useQuery } from "urql";
-import { useViewer } from "../../auth/auth.js";
+import { useAuth, useViewer } from "../../auth/auth.js";
 import type { Crumb } from "../../components/layout.js";
 import { Panel } from "../../components/ui.js";
 import { graphql } from "../../graphql/graphql.js";
@@ -42,6 +42,15 @@ export function OfficeView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
     refreshFigures();
     refreshStaff();
   });
+  // After the live connection comes back, lists and figures are read again as well: whatever changed
+  // while it was down shows even before (or without) the resumed stream bringing its events.
+  const { reconnects } = useAuth();
+  useEffect(() => {
+    if (reconnects === 0) return;
+    refreshList();
+    refreshFigures();
+    refreshStaff();
+  }, [reconnects]);
   const staff = staffResult.data?.unit?.staff ?? [];
   const canAssign =
     viewer?.role === "UNIT_SUPERVISOR" || viewer?.role === "REGIONAL_HEAD" || viewer?.role === "DIRECTORATE";
