@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getIntrospectionQuery } from "graphql";
@@ -162,6 +163,49 @@ describe.each(await targets())("query cost, budgets and transport on %s", (targe
     );
     expect(response.status).toBe(413);
     expect(body.errors[0].extensions.code).toBe("REQUEST_ENTITY_TOO_LARGE");
+  });
+
+  it("limits a body sent without Content-Length (chunked) as well, and refuses a malformed length", async () => {
+    const chunked = (text: string, extra: Record<string, string> = {}) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const { hostname, port } = new URL(server.url);
+        const request = httpRequest(
+          {
+            host: hostname,
+            port,
+            path: "/graphql",
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${staff}`, ...extra },
+          },
+          (response) => {
+            let data = "";
+            response.on("data", (chunk) => {
+              data += chunk;
+            });
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(data) }));
+          },
+        );
+        request.on("error", reject);
+        // Several writes without a declared length go out as chunks.
+        for (let at = 0; at < text.length; at += 64 * 1024) request.write(text.slice(at, at + 64 * 1024));
+        request.end();
+      });
+    const before = await counts();
+    const small = await chunked(JSON.stringify({ query: "{ viewer { name } }" }));
+    expect(small.status).toBe(200);
+    expect(small.body.data.viewer.name).toBeTruthy();
+    const big = await chunked(
+      JSON.stringify({ query: CREATE, variables: { input: newTicketInput({ description: "x".repeat(300_000) }) } }),
+    );
+    expect(big.status).toBe(413);
+    expect(big.body.errors[0].extensions.code).toBe("REQUEST_ENTITY_TOO_LARGE");
+    expect(await counts()).toEqual(before);
+    const declared = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${staff}` },
+      body: JSON.stringify({ query: "{ viewer { name } }" }),
+    });
+    expect(declared.status).toBe(200);
   });
 
   it("needs a CSRF header on requests a browser sends without preflight, and runs no mutation over GET", async () => {

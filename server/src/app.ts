@@ -15,6 +15,7 @@ import type { Unit } from "./generated/prisma/client.js";
 import type { Context } from "./graphql/context.js";
 import { refusalCode } from "./graphql/refusals.js";
 import { schema } from "./graphql/schema.js";
+import { useBodyLimit } from "./http/body-limit.js";
 import { CSRF_HEADER, useCsrfPrevention } from "./http/csrf.js";
 import { csvExports } from "./http/csv-export.js";
 import { staticFiles } from "./http/static-files.js";
@@ -184,7 +185,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     landingPage: false,
     // Each operation of a batch goes through the whole pipeline: limited, costed and charged on its own.
     batching: config.limits.maxBatch > 0 ? { limit: config.limits.maxBatch } : false,
-    maxRequestBodySize: config.limits.maxBodyBytes,
+    // Enforced by useBodyLimit below, which costs nothing for a body with a Content-Length.
+    maxRequestBodySize: false,
     // Without an allow-list no CORS headers are sent at all, so browsers keep the API same-origin.
     cors: corsOrigins.length
       ? {
@@ -209,6 +211,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       }),
       personalDataAccessLog(db, logger),
       ...(config.realtime.shareResults ? [useSharedSubscriptionResults(sharing)] : []),
+      useBodyLimit(config.limits.maxBodyBytes),
     ],
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(" ")),

@@ -6,7 +6,7 @@ import type { Logger } from "../../logger.js";
 import type { Viewer } from "../auth/viewer.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import type { BudgetStore, BudgetTier } from "./budget.js";
-import { operationCost, type UnitCounts } from "./cost.js";
+import { costVariables, operationCost, type UnitCounts } from "./cost.js";
 
 export const CostCode = {
   QUERY_TOO_COSTLY: "QUERY_TOO_COSTLY",
@@ -56,14 +56,18 @@ function unitCountsOf(tree: UnitTree): UnitCounts {
   return counts;
 }
 
-// Costs of a parsed document (Yoga reuses it for a repeated query) by operation and variables: a client
-// that repeats one operation is costed once. Bounded per document; variables too long to key are not kept.
+// Costs of a parsed document (Yoga reuses it for a repeated query) by operation and the variables that can
+// change the cost (costVariables): a client that repeats one operation, with any input, is costed once.
+// Bounded per document; variables too long to key are not kept. Variables left out of the key are still
+// checked against the operation by GraphQL when it runs (input-hygiene gives that refusal its code).
 const costsByDocument = new WeakMap<DocumentNode, Map<string, number>>();
 const MAX_KEYED_VARIABLES = 512;
 const MAX_COSTS_PER_DOCUMENT = 64;
 
 function rememberedCost(options: Parameters<typeof operationCost>[0]): number {
-  const variables = options.variables && Object.keys(options.variables).length ? JSON.stringify(options.variables) : "";
+  const relevant: Record<string, unknown> = {};
+  for (const name of costVariables(options.document)) relevant[name] = options.variables?.[name];
+  const variables = JSON.stringify(relevant);
   if (variables.length > MAX_KEYED_VARIABLES) return operationCost(options);
   const key = `${options.operationName ?? ""}\u0000${variables}`;
   let costs = costsByDocument.get(options.document);

@@ -13,6 +13,7 @@ import { schema } from "../../graphql/schema.js";
 import { metricsPoints } from "../metrics/metrics-cost.js";
 import {
   COUNT_COST,
+  costVariables,
   FIELD_COSTS,
   INTROSPECTION_COST,
   MUTATION_COST,
@@ -167,5 +168,30 @@ describe("operation cost", () => {
       return !(isObjectType(type) && fieldName in type.getFields());
     });
     expect(missing).toEqual([]);
+  });
+
+  it.each([
+    ["a mutation's input", "mutation($i: CreateTicketInput!) { createTicket(input: $i) { __typename } }", []],
+    ["a page size", "query($n: Int, $f: TicketFilter) { tickets(first: $n, filter: $f) { totalCount } }", ["n"]],
+    [
+      "last, inside a fragment",
+      "query($l: Int) { ...F } fragment F on Query { tickets(last: $l) { totalCount } }",
+      ["l"],
+    ],
+    [
+      "a metrics period and unit",
+      "query($c: String!, $a: DateTime, $b: DateTime, $g: Granularity) { unitMetrics(code: $c, from: $a, to: $b, granularity: $g) { __typename } }",
+      ["a", "b", "c", "g"],
+    ],
+    ["a directive", "query($x: Boolean!) { viewer @include(if: $x) { name } }", ["x"]],
+  ])("keys remembered costs by the variables that can change them: %s", (_label, query, expected) => {
+    expect(costVariables(parse(query))).toEqual(expected);
+  });
+
+  it("costs the same whatever the variables left out of the key", () => {
+    const query = "query($n: Int, $f: TicketFilter) { tickets(first: $n, filter: $f) { edges { node { number } } } }";
+    for (const filter of [{}, { search: "paspor" }, { status: ["NEW", "TRIAGED"] }]) {
+      expect(cost(query, { n: 7, f: filter })).toBe(1 + 7);
+    }
   });
 });

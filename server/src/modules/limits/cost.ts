@@ -1,4 +1,5 @@
 import {
+  type ASTNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -11,6 +12,7 @@ import {
   isObjectType,
   Kind,
   type SelectionSetNode,
+  visit,
 } from "graphql";
 import { type ComplexityEstimator, type ComplexityEstimatorArgs, getComplexity } from "graphql-query-complexity";
 import type { Granularity } from "../metrics/buckets.js";
@@ -122,6 +124,45 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   "QueueSnapshot.byStatus": { listSize: 1 },
   "QueueSnapshot.byChannel": { listSize: 1 },
 };
+
+/**
+ * The only arguments the cost model reads (page sizes, metrics periods and units). A new estimator that reads
+ * another argument must add it here, or costs would be remembered across values that cost differently.
+ */
+export const COST_ARGUMENTS: ReadonlySet<string> = new Set(["first", "last", "from", "to", "granularity", "code"]);
+
+const costVariableNames = new WeakMap<DocumentNode, readonly string[]>();
+
+/**
+ * Variables that can change what the document costs: those inside a cost argument, and those of directives
+ * (`@include(if: $x)` changes the selection). A mutation's `input` never does, so an operation repeated with
+ * new input is costed once.
+ */
+export function costVariables(document: DocumentNode): readonly string[] {
+  const known = costVariableNames.get(document);
+  if (known) return known;
+  const names = new Set<string>();
+  const collect = (node: ASTNode) =>
+    visit(node, {
+      Variable: (variable) => {
+        names.add(variable.name.value);
+      },
+    });
+  visit(document, {
+    Field: (field) => {
+      for (const argument of field.arguments ?? [])
+        if (COST_ARGUMENTS.has(argument.name.value)) collect(argument.value);
+    },
+    Directive: (directive) => {
+      for (const argument of directive.arguments ?? []) collect(argument.value);
+    },
+    // A variable's definition names it without using it.
+    VariableDefinition: () => false,
+  });
+  const found = [...names].sort();
+  costVariableNames.set(document, found);
+  return found;
+}
 
 const isConnectionType = (type: GraphQLNamedType): boolean =>
   isObjectType(type) && "edges" in type.getFields() && "pageInfo" in type.getFields();
