@@ -11,7 +11,8 @@ const SERVER_DIR = fileURLToPath(new URL("../server/", import.meta.url));
 describe("the server process", () => {
   it("starts the demo, prints the accounts and key, and exits cleanly on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pantau-process-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    // What `pnpm start` runs: the compiled server (`pnpm build`, which the test command runs first).
+    const child = spawn(process.execPath, ["--enable-source-maps", "dist/main.js"], {
       cwd: SERVER_DIR,
       env: {
         ...process.env,

@@ -78,7 +78,7 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /**
- * Starts `node --import tsx <script>` and waits for `/ready`. The process is stopped on cleanup, and
+ * Starts `node <script>` (through the tsx loader for a `.ts` script) and waits for `/ready`. The process is stopped on cleanup, and
  * killed outright if the bench itself exits first.
  */
 export async function startChild(options: {
@@ -93,7 +93,8 @@ export async function startChild(options: {
   const startedAt = performance.now();
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", options.script], {
+  const loader = options.script.endsWith(".ts") ? ["--import", "tsx"] : ["--enable-source-maps"];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, options.script], {
     cwd: options.cwd,
     env: childEnv({ ...options.env, PORT: String(options.port), HOST: "127.0.0.1" }),
     stdio: ["ignore", "pipe", "pipe"],
@@ -168,11 +169,20 @@ function serverEnvOverrides(): Record<string, string> {
   );
 }
 
-/** The real Pantau server, as `node --import tsx src/main.ts`. */
+let built = false;
+/** The server compiled from the working tree, once per bench process: what `pnpm start` runs. */
+export function buildServer(): void {
+  if (built) return;
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: SERVER_DIR, stdio: "ignore" });
+  built = true;
+}
+
+/** The real Pantau server as `pnpm start` runs it: `node dist/main.js`, built from the working tree first. */
 export function startPantau(env: Record<string, string>, options: { port: number; readyTimeoutMs?: number }) {
+  buildServer();
   return startChild({
     cwd: SERVER_DIR,
-    script: "src/main.ts",
+    script: "dist/main.js",
     env: { LOG_LEVEL: "warn", PANTAU_SIMULATOR: "off", ...BENCH_LIMITS, ...env, ...serverEnvOverrides() },
     port: options.port,
     readyTimeoutMs: options.readyTimeoutMs,

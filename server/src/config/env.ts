@@ -1,8 +1,8 @@
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { RateTier } from "../generated/prisma/enums.js";
+import { REPO_ROOT as PROJECT_ROOT } from "../paths.js";
 
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const REPO_ROOT = `${PROJECT_ROOT}/`;
 
 /** Who draws from which budget: anonymous callers, staff users, and API keys by their rate tier. */
 export type BudgetTierName = "ANONYMOUS" | "STAFF" | RateTier;

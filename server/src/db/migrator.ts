@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PRISMA_DIR } from "../paths.js";
 import type { Database } from "./database.js";
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../../../prisma/migrations/", import.meta.url));
+export const MIGRATIONS_DIR = `${join(PRISMA_DIR, "migrations")}/`;
 
 // Prisma's own lock id, so this migrator and `prisma migrate deploy` never run at the same time.
 const MIGRATION_LOCK_ID = 72707369;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Database, Sql } from "../../db/database.js";
 import type { OfficeClass, Role, UnitType } from "../../generated/prisma/enums.js";
+import { referenceDataFile } from "../../paths.js";
 import { Timings } from "../../timings.js";
 import { hashPassword, verifyPassword } from "../auth/password.js";
 import { newApiKey } from "../auth/tokens.js";
@@ -60,7 +61,7 @@ const DEMO_ACCOUNTS: (DemoAccount & { name: string })[] = [
   { email: "agen.malang@pantau.demo", role: "AGENT", unitCode: "KANIM-MALANG", name: "Yusuf Pratama" },
 ];
 
-const HOLIDAYS_URL = new URL("../../../../prisma/data/holidays.json", import.meta.url);
+const HOLIDAYS_URL = referenceDataFile("holidays.json");
 
 /**
  * Inserts the units and categories that are missing, by code. Existing rows are never touched: the

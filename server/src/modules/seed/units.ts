@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { OfficeClass, UnitType } from "../../generated/prisma/enums.js";
+import { referenceDataFile } from "../../paths.js";
 
 /** One unit ready to insert; `parentCode` is resolved to an id at insert time. */
 export interface UnitSeed {
@@ -53,7 +54,7 @@ const OFFICE_CLASSES: Record<string, OfficeClass> = {
 // ("Kelas I Khusus Non TPI", "Kelas III TPI"), so that the slug never contains the class.
 const CLASS_IN_NAME = /^Kelas (?:I|II|III)(?: Khusus)?(?: Non)? TPI /;
 
-const DIRECTORY_URL = new URL("../../../../prisma/data/units.json", import.meta.url);
+const DIRECTORY_URL = referenceDataFile("units.json");
 
 let cached: UnitSeed[] | undefined;
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Database } from "../../db/database.js";
+import { referenceDataFile } from "../../paths.js";
 import { DEFAULT_WEEK } from "./clock/calendar.js";
 import { DEFAULT_POLICIES } from "./default-policies.js";
 
@@ -15,7 +16,7 @@ interface HolidayEntry {
 }
 
 export function loadHolidayDirectory(): HolidayEntry[] {
-  const file = new URL("../../../../prisma/data/holidays.json", import.meta.url);
+  const file = referenceDataFile("holidays.json");
   return (JSON.parse(readFileSync(file, "utf8")) as { holidays: HolidayEntry[] }).holidays;
 }
 
