@@ -230,6 +230,127 @@ describe.skipIf(reason !== null)("faults on two instances under load", () => {
     await expectDelivered(cluster, watchers, "KANWIL-JI", start, [...onC.confirmed, ...onA.confirmed]);
     for (const watcher of watchers) watcher.stop();
   }, 150_000);
+  it("kill -9 of the writers' instance: every acknowledged write is delivered once, in order, elsewhere", async () => {
+    const c = await cluster.spawn("C");
+    const [agentA, agentC, watcherToken] = await Promise.all([
+      a.login("agen.malang@pantau.demo"),
+      c.login("agen.malang@pantau.demo"),
+      b.login("kanwil.jatim@pantau.demo"),
+    ]);
+    const start = await cluster.head();
+    const watchers = [
+      watch(() => a.url, watcherToken, "KANWIL-JI", start),
+      watch(() => b.url, watcherToken, "KANWIL-JI", start),
+    ];
+    const onC = startWriters(c, agentC, 3);
+    const onA = startWriters(a, agentA, 1);
+    await explained(cluster, async () => {
+      try {
+        await until(() => onC.confirmed.length >= 20, "writes on C");
+        // Whatever C had committed but not yet streamed is left in the outbox for another relay.
+        const killed = new Promise((resolve) => c.child.once("exit", resolve));
+        c.child.kill("SIGKILL");
+        await killed;
+        await onC.stop();
+        const after = onA.confirmed.length;
+        await until(() => onA.confirmed.length >= after + 10, "writes on A after C died");
+      } finally {
+        await Promise.all([onC.stop(), onA.stop()]);
+      }
+      for (const instance of [a, b]) expect(instance.alive(), `${instance.name} alive`).toBe(true);
+    });
+    // A request cut off by the kill was never acknowledged; it may or may not have committed.
+    expect(onC.failures.filter((f) => !f.code.startsWith("TRANSPORT:"))).toEqual([]);
+    expect(onA.failures).toEqual([]);
+    await expectDelivered(cluster, watchers, "KANWIL-JI", start, [...onC.confirmed, ...onA.confirmed]);
+    for (const watcher of watchers) watcher.stop();
+  }, 120_000);
+
+  it("kill -9 of the subscribers' instance: they resume on another instance with nothing lost or repeated", async () => {
+    const d = await cluster.spawn("D");
+    const [agentA, agentB, watcherToken] = await Promise.all([
+      a.login("agen.malang@pantau.demo"),
+      b.login("agen.malang@pantau.demo"),
+      d.login("kanwil.jatim@pantau.demo"),
+    ]);
+    const start = await cluster.head();
+    let watched = d;
+    const watchers = [
+      watch(() => watched.url, watcherToken, "KANWIL-JI", start),
+      watch(() => watched.url, watcherToken, "KANWIL-JI", start),
+    ];
+    const writers = [startWriters(a, agentA, 2), startWriters(b, agentB, 2)];
+    await explained(cluster, async () => {
+      try {
+        await until(() => watchers.every((w) => w.items.length >= 10), "events on D's subscribers");
+        // The load balancer sends the reconnecting clients elsewhere.
+        watched = b;
+        const killed = new Promise((resolve) => d.child.once("exit", resolve));
+        d.child.kill("SIGKILL");
+        await killed;
+        const seen = watchers.map((w) => w.items.length);
+        await until(() => watchers.every((w, i) => w.items.length >= (seen[i] ?? 0) + 10), "events after the kill");
+      } finally {
+        await Promise.all(writers.map((w) => w.stop()));
+      }
+      for (const instance of [a, b]) expect(instance.alive(), `${instance.name} alive`).toBe(true);
+    });
+    expect(writers.flatMap((w) => w.failures)).toEqual([]);
+    for (const watcher of watchers) expect(watcher.endings.length).toBeGreaterThan(0);
+    await expectDelivered(
+      cluster,
+      watchers,
+      "KANWIL-JI",
+      start,
+      writers.flatMap((w) => w.confirmed),
+    );
+    for (const watcher of watchers) watcher.stop();
+  }, 120_000);
+
+  it("Redis down for 10 s: writes go on, every instance's subscribers still get every event, in order", async () => {
+    const [agentA, agentB, watcherToken] = await Promise.all([
+      a.login("agen.malang@pantau.demo"),
+      b.login("agen.malang@pantau.demo"),
+      b.login("kanwil.jatim@pantau.demo"),
+    ]);
+    const start = await cluster.head();
+    const watchers = [
+      watch(() => a.url, watcherToken, "KANWIL-JI", start),
+      watch(() => b.url, watcherToken, "KANWIL-JI", start),
+    ];
+    const writers = [startWriters(a, agentA, 2), startWriters(b, agentB, 2)];
+    const confirmed = () => writers.flatMap((w) => w.confirmed);
+    await explained(cluster, async () => {
+      try {
+        await until(() => confirmed().length >= 20, "writes before Redis stops");
+        await cluster.redis.stop();
+        const downAt = Date.now();
+        const during = confirmed().length;
+        // Events written through either instance reach the other's subscribers from the database.
+        await until(() => confirmed().length >= during + 20, "writes while Redis is down");
+        const written = confirmed().slice(during);
+        await until(
+          () =>
+            watchers.every((w) => {
+              const seen = new Set(w.items.map((e) => e.ticket?.number));
+              return written.every((number) => seen.has(number));
+            }),
+          "delivery on both instances while Redis is down",
+          10_000,
+        );
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 10_000 - (Date.now() - downAt))));
+        await cluster.redis.start();
+        const back = confirmed().length;
+        await until(() => confirmed().length >= back + 20, "writes after Redis is back");
+      } finally {
+        await Promise.all(writers.map((w) => w.stop()));
+      }
+      for (const instance of [a, b]) expect(instance.alive(), `${instance.name} alive`).toBe(true);
+    });
+    expect(writers.flatMap((w) => w.failures)).toEqual([]);
+    await expectDelivered(cluster, watchers, "KANWIL-JI", start, confirmed());
+    for (const watcher of watchers) watcher.stop();
+  }, 120_000);
 });
 
 /**

@@ -37,6 +37,8 @@ export interface Instance {
 export interface FaultCluster {
   readonly postgres: PrivatePostgres;
   readonly redisPort: number;
+  /** The cluster's Redis: stopped with SIGKILL (its data is nothing the servers need back), started again on its port. */
+  readonly redis: { stop(): Promise<void>; start(): Promise<void> };
   readonly databaseUrl: string;
   readonly instances: Instance[];
   /** SQL on the cluster's database, for checks; errors while the cluster is down are the caller's. */
@@ -58,7 +60,7 @@ const INSTANCE_ENV = {
 export async function startFaultCluster(count: number, env: Record<string, string> = {}): Promise<FaultCluster> {
   const postgres = await startPrivatePostgres();
   const redisPort = await freePort();
-  const redis = await startRedis(redisPort);
+  let redis = await startRedis(redisPort);
   const databaseUrl = await postgres.createDatabase("pantau");
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
   pool.on("error", () => {});
@@ -110,6 +112,16 @@ export async function startFaultCluster(count: number, env: Record<string, strin
   return {
     postgres,
     redisPort,
+    redis: {
+      async stop() {
+        const exited = new Promise((resolve) => redis.once("exit", resolve));
+        redis.kill("SIGKILL");
+        await exited;
+      },
+      async start() {
+        redis = await startRedis(redisPort);
+      },
+    },
     databaseUrl,
     instances,
     sql,
