@@ -59,6 +59,7 @@ interface Fixture {
 const isUser = (p: Principal) => p.kind === "user";
 const isDirectorate = (p: Principal) => p.role === "DIRECTORATE";
 const supervises = (p: Principal) => isUser(p) && p.role !== "AGENT";
+const regionalOrAbove = (p: Principal) => p.role === "DIRECTORATE" || p.role === "REGIONAL_HEAD";
 const readsTickets = (p: Principal) => isUser(p) || (p.scopes ?? []).includes("tickets:read");
 const readsMetrics = (p: Principal) => isUser(p) || (p.scopes ?? []).includes("metrics:read");
 const authenticated = (p: Principal) => p.kind !== "anonymous";
@@ -221,7 +222,7 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       }),
     },
     addHoliday: {
-      allowed: supervises,
+      allowed: regionalOrAbove,
       scoped: true,
       args: (_fx, side) => ({
         input: {
@@ -229,16 +230,17 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
           name: "Libur uji",
           kind: "REGIONAL",
           unitCode: (side === "in" ? INSIDE : OUTSIDE).office,
+          reason: "Uji",
         },
       }),
     },
     removeHoliday: {
-      allowed: supervises,
+      allowed: regionalOrAbove,
       scoped: true,
       args: async (fx, side) => ({ id: await fx.freshHoliday(side) }),
     },
     setBusinessHours: {
-      allowed: supervises,
+      allowed: regionalOrAbove,
       scoped: true,
       args: (_fx, side) => ({ unitCode: (side === "in" ? INSIDE : OUTSIDE).office, week }),
     },

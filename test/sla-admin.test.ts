@@ -14,7 +14,7 @@ const SAVE_POLICY = `mutation($input: SlaPolicyInput!) {
 const ADD_HOLIDAY = `mutation($input: AddHolidayInput!) {
   addHoliday(input: $input) {
     __typename
-    ... on AddHolidaySuccess { holiday { date name kind } }
+    ... on AddHolidaySuccess { holiday { id date name kind reason unit { code } } }
     ... on Error { code message }
     ... on ValidationError { field }
   }
@@ -49,13 +49,15 @@ const complaintChat = {
 describe.each(await targets())("SLA administration on %s", (target) => {
   let server: TestServer;
   let directorate: string;
+  let regional: string;
   let supervisor: string;
   let agent: string;
 
   beforeAll(async () => {
     server = await startServer(target);
-    [directorate, supervisor, agent] = await Promise.all([
+    [directorate, regional, supervisor, agent] = await Promise.all([
       server.login("direktorat@pantau.demo"),
+      server.login("kanwil.jatim@pantau.demo"),
       server.login("kanim.malang@pantau.demo"),
       server.login("agen.malang@pantau.demo"),
     ]);
@@ -63,6 +65,9 @@ describe.each(await targets())("SLA administration on %s", (target) => {
   afterAll(() => server?.stop());
 
   const payload = (response: { data?: Record<string, any> }) => Object.values(response.data ?? {})[0];
+  /** The code of a refusal, whether the field's scope refused it (a request error) or its resolver (a payload). */
+  const refusal = (response: { data?: Record<string, any>; errors?: any[] }) =>
+    response.errors?.[0]?.extensions?.code ?? payload(response)?.code;
 
   it("versions a policy without touching tickets that matched the old version", async () => {
     const before = await server.gql(CREATE, { input: newTicketInput() }, agent);
@@ -123,7 +128,114 @@ describe.each(await targets())("SLA administration on %s", (target) => {
 
   it("keeps national days off for the directorate", async () => {
     const input = { date: "2026-12-30", name: "Uji", kind: "NATIONAL" };
-    expect(payload(await server.gql(ADD_HOLIDAY, { input }, supervisor))).toMatchObject({ code: "FORBIDDEN" });
+    expect(refusal(await server.gql(ADD_HOLIDAY, { input }, supervisor))).toBe("FORBIDDEN");
+    expect(refusal(await server.gql(ADD_HOLIDAY, { input }, regional))).toBe("FORBIDDEN");
+  });
+
+  const AUDIT = `query($type: String!) {
+    auditLog(first: 5, filter: { entityType: $type }) {
+      edges { node { actorName entityType entityId action before after unit { code } } }
+    }
+  }`;
+  const audited = async (type: string) =>
+    ((await server.gql(AUDIT, { type }, directorate)).data?.auditLog.edges ?? []).map((e: any) => e.node);
+  const holidayCount = async () =>
+    (await server.app.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM holiday"))[0]?.n;
+
+  it("keeps regional days off and office hours from the office whose deadlines they move", async () => {
+    const before = await holidayCount();
+    const day = { date: "2026-12-29", name: "Uji", kind: "REGIONAL", unitCode: "KANIM-MALANG", reason: "Uji" };
+    expect(refusal(await server.gql(ADD_HOLIDAY, { input: day }, supervisor))).toBe("FORBIDDEN");
+    expect(refusal(await server.gql(ADD_HOLIDAY, { input: day }, agent))).toBe("FORBIDDEN");
+    const week = { MON: [{ start: "08:00", end: "12:00" }] };
+    expect(refusal(await server.gql(SET_HOURS, { unitCode: "KANIM-MALANG", week }, supervisor))).toBe("FORBIDDEN");
+    expect(await holidayCount()).toBe(before);
+    // Outside the regional office's region: as if the unit did not exist.
+    const bali = { ...day, unitCode: "KANIM-DENPASAR" };
+    expect(payload(await server.gql(ADD_HOLIDAY, { input: bali }, regional))).toMatchObject({ code: "UNKNOWN_UNIT" });
+    expect(await holidayCount()).toBe(before);
+  });
+
+  it("asks a reason for a regional day off, and records who set and removed it", async () => {
+    const day = { date: "2026-12-28", name: "Banjir Malang (uji)", kind: "REGIONAL", unitCode: "KANIM-MALANG" };
+    const before = await holidayCount();
+    for (const reason of [undefined, "   ", "x".repeat(501)]) {
+      expect(payload(await server.gql(ADD_HOLIDAY, { input: { ...day, reason } }, regional))).toMatchObject({
+        code: "VALIDATION_FAILED",
+        field: "reason",
+      });
+    }
+    expect(await holidayCount()).toBe(before);
+    const added = payload(
+      await server.gql(
+        ADD_HOLIDAY,
+        { input: { ...day, reason: "Instruksi Kakanwil: kantor tutup karena banjir" } },
+        regional,
+      ),
+    );
+    expect(added.__typename, JSON.stringify(added)).toBe("AddHolidaySuccess");
+    expect(added.holiday).toMatchObject({
+      date: "2026-12-28",
+      reason: "Instruksi Kakanwil: kantor tutup karena banjir",
+      unit: { code: "KANIM-MALANG" },
+    });
+    expect(Number.isInteger(added.holiday.id)).toBe(true);
+    const removed = await server.gql(
+      `mutation($id: Int!) { removeHoliday(id: $id) { __typename ... on RemoveHolidaySuccess { holiday { id } } } }`,
+      { id: added.holiday.id },
+      regional,
+    );
+    expect(removed.data?.removeHoliday).toEqual({
+      __typename: "RemoveHolidaySuccess",
+      holiday: { id: added.holiday.id },
+    });
+    expect(await holidayCount()).toBe(before);
+    const [removal, creation] = await audited("Holiday");
+    expect(creation).toMatchObject({
+      actorName: "kanwil.jatim@pantau.demo",
+      entityId: String(added.holiday.id),
+      action: "create",
+      before: null,
+      after: { date: "2026-12-28", unitCode: "KANIM-MALANG", reason: "Instruksi Kakanwil: kantor tutup karena banjir" },
+      unit: { code: "KANIM-MALANG" },
+    });
+    expect(removal).toMatchObject({ action: "remove", after: null, before: { date: "2026-12-28" } });
+  });
+
+  it("records who changed office hours and policies, with the values before and after", async () => {
+    const week = { MON: [{ start: "07:30", end: "16:00" }], TUE: [{ start: "07:30", end: "16:00" }] };
+    const set = payload(await server.gql(SET_HOURS, { unitCode: "KANIM-JEMBER", week }, regional));
+    expect(set.__typename, JSON.stringify(set)).toBe("SetBusinessHoursSuccess");
+    const [hours] = await audited("BusinessCalendar");
+    expect(hours).toMatchObject({
+      actorName: "kanwil.jatim@pantau.demo",
+      entityId: "KANIM-JEMBER",
+      after: { unitCode: "KANIM-JEMBER", week: { MON: [{ start: "07:30", end: "16:00" }] } },
+      unit: { code: "KANIM-JEMBER" },
+    });
+    const saved = payload(
+      await server.gql(
+        SAVE_POLICY,
+        { input: { ...complaintChat, code: "AUDIT_TRAIL_TEST", position: 980 } },
+        directorate,
+      ),
+    );
+    expect(saved.__typename, JSON.stringify(saved)).toBe("SaveSlaPolicySuccess");
+    const [policy] = await audited("SlaPolicy");
+    expect(policy).toMatchObject({
+      actorName: "direktorat@pantau.demo",
+      entityId: "AUDIT_TRAIL_TEST",
+      action: "create",
+      before: null,
+      after: { code: "AUDIT_TRAIL_TEST", version: 1, legalSource: complaintChat.legalSource },
+      unit: null,
+    });
+    // A refused change leaves no record.
+    const refused = payload(
+      await server.gql(SAVE_POLICY, { input: { ...complaintChat, code: "AUDIT_TRAIL_TEST", name: "" } }, directorate),
+    );
+    expect(refused).toMatchObject({ code: "VALIDATION_FAILED" });
+    expect((await audited("SlaPolicy")).filter((entry: any) => entry.entityId === "AUDIT_TRAIL_TEST")).toHaveLength(1);
   });
 
   it.each([
@@ -140,7 +252,7 @@ describe.each(await targets())("SLA administration on %s", (target) => {
     ["a week with no hours at all", {}],
     ["a time that does not exist", { MON: [{ start: "08:00", end: "25:00" }] }],
   ])("refuses office hours with %s", async (_label, week) => {
-    const result = payload(await server.gql(SET_HOURS, { unitCode: "KANIM-MALANG", week }, supervisor));
+    const result = payload(await server.gql(SET_HOURS, { unitCode: "KANIM-MALANG", week }, regional));
     expect(result).toMatchObject({ code: "VALIDATION_FAILED" });
   });
 
@@ -164,8 +276,16 @@ describe.each(await targets())("SLA administration on %s", (target) => {
     const added = payload(
       await server.gql(
         ADD_HOLIDAY,
-        { input: { date, name: "Hari jadi Kota Malang (uji)", kind: "REGIONAL", unitCode: "KANIM-MALANG" } },
-        supervisor,
+        {
+          input: {
+            date,
+            name: "Hari jadi Kota Malang (uji)",
+            kind: "REGIONAL",
+            unitCode: "KANIM-MALANG",
+            reason: "Keputusan Wali Kota Malang (uji)",
+          },
+        },
+        regional,
       ),
     );
     expect(added.__typename, JSON.stringify(added)).toBe("AddHolidaySuccess");

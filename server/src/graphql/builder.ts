@@ -31,8 +31,10 @@ export interface Types {
     staff: boolean;
     /** National supervisors: policies and national holidays. */
     directorate: boolean;
-    /** Those who run units: office hours and regional holidays within their scope. */
+    /** Those who run units or above. */
     supervisor: boolean;
+    /** The directorate and regional heads: office hours and regional holidays within their scope. */
+    regional: boolean;
     /** The directorate and regional heads: the audit log of their scope. */
     readAuditLog: boolean;
   };
@@ -60,6 +62,9 @@ export const builder = new SchemaBuilder<Types>({
       staff: ctx.viewer.kind === "user",
       directorate: ctx.viewer.kind === "user" && ctx.viewer.role === "DIRECTORATE",
       supervisor: ctx.viewer.kind === "user" && ctx.viewer.role !== "AGENT",
+      // The directorate and the regional offices: what moves the figures of the offices below them.
+      regional:
+        ctx.viewer.kind === "user" && (ctx.viewer.role === "DIRECTORATE" || ctx.viewer.role === "REGIONAL_HEAD"),
       readAuditLog: canReadAuditLog(ctx.viewer),
     }),
     treatErrorsAsUnauthorized: true,

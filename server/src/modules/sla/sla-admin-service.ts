@@ -10,6 +10,7 @@ import type {
   TicketKind,
   TicketStatus,
 } from "../../generated/prisma/enums.js";
+import { auditActorOf, writeAudit } from "../audit/audit-log.js";
 import type { AuthenticatedViewer } from "../auth/viewer.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { CalendarError, createCalendar, type WeekInput } from "./clock/calendar.js";
@@ -77,13 +78,13 @@ export function validatePolicy(input: PolicyInput): void {
  * Adds a version of a policy (or its first version). The previous version stays attached to the
  * tickets that matched it: a change is never retroactive.
  */
-export async function saveSlaPolicy(db: Database, input: PolicyInput): Promise<SlaPolicy> {
+export async function saveSlaPolicy(db: Database, viewer: AuthenticatedViewer, input: PolicyInput): Promise<SlaPolicy> {
   validatePolicy(input);
   return db.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sla_policy:${input.code}`}))`;
     const latest = await tx.slaPolicy.findFirst({ where: { code: input.code }, orderBy: { version: "desc" } });
     await tx.slaPolicy.updateMany({ where: { code: input.code, current: true }, data: { current: false } });
-    return tx.slaPolicy.create({
+    const saved = await tx.slaPolicy.create({
       data: {
         code: input.code,
         version: (latest?.version ?? 0) + 1,
@@ -106,8 +107,20 @@ export async function saveSlaPolicy(db: Database, input: PolicyInput): Promise<S
         legalSource: input.legalSource.trim(),
       },
     });
+    await writeAudit(tx, {
+      actor: auditActorOf(viewer),
+      entityType: "SlaPolicy",
+      entityId: saved.code,
+      action: latest ? "new-version" : "create",
+      before: latest ? auditedPolicy(latest) : null,
+      after: auditedPolicy(saved),
+      unitId: null,
+    });
+    return saved;
   });
 }
+
+const auditedPolicy = ({ id: _id, createdAt: _createdAt, current: _current, ...content }: SlaPolicy) => content;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -122,15 +135,26 @@ export function parseHolidayDate(value: string): Date {
   return date;
 }
 
+const MAX_REASON = 500;
+
 /**
- * National days are the directorate's; a regional day belongs to a unit in the caller's scope.
- * A date already listed for the same scope is refused rather than listed twice.
+ * National days are the directorate's. A regional day is the directorate's or the regional office's, for a
+ * unit in their scope, with its reason: it moves the deadlines of every open ticket below the unit, so the
+ * offices whose compliance it changes do not set it themselves. A date already listed for the same scope is
+ * refused rather than listed twice. The change and its audit record commit together.
  */
 export async function addHoliday(
   db: Database,
   tree: UnitTree,
   viewer: AuthenticatedViewer,
-  input: { date: string; name: string; kind: HolidayKind; unitCode?: string | null; source?: string | null },
+  input: {
+    date: string;
+    name: string;
+    kind: HolidayKind;
+    unitCode?: string | null;
+    source?: string | null;
+    reason?: string | null;
+  },
 ): Promise<Holiday> {
   const date = parseHolidayDate(input.date);
   const name = input.name.trim();
@@ -139,26 +163,71 @@ export async function addHoliday(
   if (regional !== Boolean(input.unitCode)) {
     throw new ValidationError("unitCode: a regional day needs a unit, a national day has none", "unitCode");
   }
+  const reason = input.reason?.trim() || null;
+  if (regional && !reason) {
+    throw new ValidationError("reason: say why the region has a day off (e.g. the decree or the event)", "reason");
+  }
+  if (reason && reason.length > MAX_REASON)
+    throw new ValidationError(`reason: at most ${MAX_REASON} characters`, "reason");
   let unitId: number | null = null;
   if (input.unitCode) {
     const unit = tree.byCode(input.unitCode);
     if (!unit || !viewer.unitIds.has(unit.id)) throw new UnknownUnitError(input.unitCode);
     unitId = unit.id;
   }
-  const clash = await db.prisma.holiday.findFirst({ where: { date, unitId } });
-  if (clash) throw new ValidationError(`date: ${input.date} is already listed (${clash.name})`, "date");
-  return db.prisma.holiday.create({
-    data: { date, name, kind: input.kind, unitId, source: input.source?.trim() || null },
+  return db.prisma.$transaction(async (tx) => {
+    const clash = await tx.holiday.findFirst({ where: { date, unitId } });
+    if (clash) throw new ValidationError(`date: ${input.date} is already listed (${clash.name})`, "date");
+    const holiday = await tx.holiday.create({
+      data: { date, name, kind: input.kind, unitId, source: input.source?.trim() || null, reason },
+    });
+    await writeAudit(tx, {
+      actor: auditActorOf(viewer),
+      entityType: "Holiday",
+      entityId: holiday.id,
+      action: "create",
+      before: null,
+      after: auditedHoliday(holiday, tree),
+      unitId,
+    });
+    return holiday;
   });
 }
 
-export async function removeHoliday(db: Database, viewer: AuthenticatedViewer, id: number): Promise<Holiday> {
+const auditedHoliday = (holiday: Holiday, tree: UnitTree) => ({
+  date: holiday.date.toISOString().slice(0, 10),
+  name: holiday.name,
+  kind: holiday.kind,
+  unitCode: holiday.unitId === null ? null : (tree.get(holiday.unitId)?.code ?? null),
+  source: holiday.source,
+  reason: holiday.reason,
+});
+
+export async function removeHoliday(
+  db: Database,
+  tree: UnitTree,
+  viewer: AuthenticatedViewer,
+  id: number,
+): Promise<Holiday> {
   const holiday = await db.prisma.holiday.findUnique({ where: { id } });
   if (!holiday || (holiday.unitId !== null && !viewer.unitIds.has(holiday.unitId))) {
     throw new NotFoundError("No such holiday in your scope.");
   }
-  await db.prisma.holiday.delete({ where: { id } });
-  return holiday;
+  return db.prisma.$transaction(async (tx) => {
+    // Removed by someone else meanwhile: nothing to record.
+    const { count } = await tx.holiday.deleteMany({ where: { id } });
+    if (count === 0) throw new NotFoundError("No such holiday in your scope.");
+    await writeAudit(tx, {
+      actor: auditActorOf(viewer),
+      entityType: "Holiday",
+      entityId: holiday.id,
+      action: "remove",
+      before: auditedHoliday(holiday, tree),
+      after: null,
+      unitId: holiday.unitId,
+    });
+    return holiday;
+  });
 }
 
 /** Sets a unit's office week after checking it makes a valid calendar in the unit's time zone. */
@@ -177,9 +246,21 @@ export async function setBusinessHours(
       throw new ValidationError(`${error.field}: ${error.message} (${error.code})`, error.field);
     throw error;
   }
-  await db.prisma.businessCalendar.upsert({
-    where: { unitId: unit.id },
-    create: { unitId: unit.id, week: input.week as object },
-    update: { week: input.week as object, updatedAt: new Date() },
+  await db.prisma.$transaction(async (tx) => {
+    const before = await tx.businessCalendar.findUnique({ where: { unitId: unit.id } });
+    await tx.businessCalendar.upsert({
+      where: { unitId: unit.id },
+      create: { unitId: unit.id, week: input.week as object },
+      update: { week: input.week as object, updatedAt: new Date() },
+    });
+    await writeAudit(tx, {
+      actor: auditActorOf(viewer),
+      entityType: "BusinessCalendar",
+      entityId: unit.code,
+      action: before ? "update" : "create",
+      before: before ? { unitCode: unit.code, week: before.week } : null,
+      after: { unitCode: unit.code, week: input.week },
+      unitId: unit.id,
+    });
   });
 }

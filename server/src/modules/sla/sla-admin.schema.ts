@@ -87,7 +87,7 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError], dataField: { name: "policy" } },
     args: { input: t.arg({ type: SlaPolicyInput, required: true, description: "The policy." }) },
     resolve: async (_query, _root, { input }, ctx) => {
-      const policy = await saveSlaPolicy(ctx.db, {
+      const policy = await saveSlaPolicy(ctx.db, viewerOf(ctx), {
         ...input,
         matchKinds: input.matchKinds ?? [],
         matchChannels: input.matchChannels ?? [],
@@ -104,8 +104,9 @@ builder.mutationFields((t) => ({
   addHoliday: t.prismaField({
     type: "Holiday",
     description:
-      "Adds a day off: national (directorate) or regional for a unit in your scope. Open clocks are recomputed in the background.",
-    authScopes: { supervisor: true },
+      "Adds a day off: national (directorate only) or regional for a unit in your scope (directorate or regional " +
+      "office, with a reason). Open clocks are recomputed in the background. Recorded in the audit log.",
+    authScopes: { regional: true },
     errors: { types: [ValidationError, UnknownUnitError, ForbiddenError], dataField: { name: "holiday" } },
     args: {
       input: t.arg({
@@ -121,6 +122,9 @@ builder.mutationFields((t) => ({
             }),
             unitCode: f.string({ description: "For a regional day: the unit (and its subtree)." }),
             source: f.string({ description: "The decree it comes from." }),
+            reason: f.string({
+              description: "Why the region has the day off (required for a regional day; at most 500 characters).",
+            }),
           }),
         }),
         required: true,
@@ -139,8 +143,10 @@ builder.mutationFields((t) => ({
   }),
   removeHoliday: t.prismaField({
     type: "Holiday",
-    description: "Removes a day off in your scope (national ones: directorate). Past breaches stay as they were.",
-    authScopes: { supervisor: true },
+    description:
+      "Removes a day off in your scope (regional: directorate or regional office; national: directorate). Past " +
+      "breaches stay as they were. Recorded in the audit log.",
+    authScopes: { regional: true },
     errors: { types: [NotFoundError, ForbiddenError], dataField: { name: "holiday" } },
     args: { id: t.arg.int({ required: true, description: "The holiday's id." }) },
     resolve: async (_query, _root, { id }, ctx) => {
@@ -149,15 +155,17 @@ builder.mutationFields((t) => ({
       if (existing?.unitId === null && !(viewer.kind === "user" && viewer.role === "DIRECTORATE")) {
         throw new ForbiddenError("Only the directorate removes national days off.");
       }
-      const holiday = await removeHoliday(ctx.db, viewer, id);
+      const holiday = await removeHoliday(ctx.db, ctx.units, viewer, id);
       await ctx.calendarsChanged(holiday.unitId === null ? undefined : [...ctx.units.subtree(holiday.unitId)]);
       return holiday;
     },
   }),
   setBusinessHours: t.prismaField({
     type: "Unit",
-    description: "Sets a unit's office week (inherited by units below without their own). Open clocks are recomputed.",
-    authScopes: { supervisor: true },
+    description:
+      "Sets a unit's office week (inherited by units below without their own): directorate or regional office, for a " +
+      "unit in scope. Open clocks are recomputed. Recorded in the audit log.",
+    authScopes: { regional: true },
     errors: { types: [ValidationError, UnknownUnitError], dataField: { name: "unit" } },
     args: {
       unitCode: t.arg.string({ required: true, description: "The unit." }),

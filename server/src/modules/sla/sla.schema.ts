@@ -79,11 +79,16 @@ builder.prismaObject("SlaPolicy", {
 builder.prismaObject("Holiday", {
   description: "A day that is not a working day.",
   fields: (t) => ({
+    id: t.exposeInt("id", { description: "Identifies the day for removeHoliday." }),
     date: t.string({ description: "Local date, YYYY-MM-DD.", resolve: (h) => h.date.toISOString().slice(0, 10) }),
     name: t.exposeString("name", { description: "Name in Indonesian." }),
     kind: t.expose("kind", { type: HolidayKindEnum, description: "National, cuti bersama or regional." }),
     unit: t.relation("unit", { nullable: true, description: "For a regional day: the unit (and its subtree)." }),
     source: t.exposeString("source", { nullable: true, description: "The decree it comes from." }),
+    reason: t.exposeString("reason", {
+      nullable: true,
+      description: "Why a regional day was declared; null for national days and days loaded from decrees.",
+    }),
   }),
 });
 
