@@ -30,6 +30,10 @@ import { clientAddress } from "./modules/limits/client-address.js";
 import { RATE_LIMIT_HEADERS, useQueryCost } from "./modules/limits/cost-plugin.js";
 import { documentLimitPlugins } from "./modules/limits/document-limits.js";
 import { useInputHygiene } from "./modules/limits/input-hygiene.js";
+import type { OutboundRouting } from "./modules/outbound/outbound-store.js";
+import { describeSmtp, unitEnvSuffix } from "./modules/outbound/smtp-config.js";
+import { SmtpDriver } from "./modules/outbound/smtp-driver.js";
+import { type OutboundWorker, startOutboundWorker } from "./modules/outbound/worker.js";
 import { createInProcessBus, createRedisBus } from "./modules/realtime/bus.js";
 import { Presence } from "./modules/realtime/presence.js";
 import { Realtime } from "./modules/realtime/realtime.js";
@@ -133,7 +137,21 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const clocks = new ClockEngine({ db, units: loadedUnits, calendars: loadedCalendars });
   let realtime: Realtime | null = null;
   const presence = new Presence({ db, logger, holders: () => realtime?.principals.heldUserIds() ?? [] });
-  const ticketDeps: TicketDeps = { db, units: loadedUnits, clocks, presence, committed: () => realtime?.committed() };
+  const { smtp } = config.outbound;
+  // Off, and no worker at all, when no account is configured: replies are then only recorded.
+  const smtpDriver = smtp.global || smtp.units.size ? new SmtpDriver(smtp, loadedUnits, logger) : null;
+  let outboundWorker: OutboundWorker | null = null;
+  const outbound: OutboundRouting | undefined = smtpDriver
+    ? { emailDomain: (unitId) => smtpDriver.accountFor(unitId)?.domain ?? null, queued: () => outboundWorker?.wake() }
+    : undefined;
+  const ticketDeps: TicketDeps = {
+    db,
+    units: loadedUnits,
+    clocks,
+    presence,
+    committed: () => realtime?.committed(),
+    ...(outbound ? { outbound } : {}),
+  };
   const apiTicketDeps: TicketDeps = { ...ticketDeps, db: apiDb };
   let recomputing: Promise<unknown> = Promise.resolve();
   // Due instants of open tickets move with the calendar; the work runs in batches after the response.
@@ -315,6 +333,12 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     calendars = await loadCalendarDirectory(db, units);
     timings.mark("reference");
     if (config.production && !(await hasActiveDirectorate(db))) logger.warn(FIRST_ADMINISTRATOR_HINT);
+    const known = new Set([...units.all()].map((unit) => unitEnvSuffix(unit.code)));
+    for (const [suffix, account] of smtp.units) {
+      if (!known.has(suffix)) logger.warn({ variable: `PANTAU_SMTP_URL__${suffix}` }, "SMTP account for no known unit");
+      else logger.info({ unit: suffix, smtp: describeSmtp(account) }, "SMTP account of a unit");
+    }
+    if (smtp.global) logger.info({ smtp: describeSmtp(smtp.global) }, "SMTP account for every other unit");
     if (config.demo) {
       const seeded = await seedDemo(db, { password: config.demoPassword, ...config.seed, now: new Date() });
       demo = { accounts: seeded.accounts, password: config.demoPassword, apiKey: seeded.apiKey };
@@ -464,6 +488,21 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const { port } = server.address() as AddressInfo;
       ready = true;
       stopDetector = startDetector({ db, engine: clocks, logger, committed: () => realtime?.committed() });
+      if (smtpDriver) {
+        outboundWorker = startOutboundWorker({
+          db,
+          drivers: [smtpDriver],
+          logger,
+          retry: {
+            maxAttempts: config.outbound.maxAttempts,
+            baseDelayMs: config.outbound.retryBaseMs,
+            maxDelayMs: config.outbound.retryMaxMs,
+          },
+          leaseMs: config.outbound.leaseMs,
+          concurrency: config.outbound.concurrency,
+          pollMs: config.outbound.pollMs,
+        });
+      }
       // Edits made through another instance reach this one within one interval.
       calendarWatch = setInterval(() => {
         calendarStamp(db)
@@ -492,6 +531,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       await stopSimulator?.();
       if (calendarWatch) clearInterval(calendarWatch);
       await stopDetector?.();
+      await outboundWorker?.stop();
       await recomputing;
       // Live streams end first: SSE responses finish, WebSocket clients get 1001 and reconnect elsewhere.
       realtime?.endAll();

@@ -44,3 +44,26 @@ describe("limits and transport configuration", () => {
     expect(() => loadConfig(env)).toThrow(variable);
   });
 });
+
+describe("outbound delivery configuration", () => {
+  it("is off by default, with the documented retry rule", () => {
+    const { outbound } = loadConfig({});
+    expect(outbound.smtp.global).toBeNull();
+    expect(outbound.smtp.units.size).toBe(0);
+    expect(outbound).toMatchObject({ maxAttempts: 10, retryBaseMs: 60_000, retryMaxMs: 3_600_000, leaseMs: 120_000 });
+  });
+
+  it("reports SMTP problems together with the others, without repeating the secret", () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: "-1", PANTAU_SMTP_URL: "https://user:rahasia@mail.example.go.id" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues.join("\n");
+    expect(issues).toContain("PORT");
+    expect(issues).toContain("PANTAU_SMTP_URL");
+    expect(issues).not.toContain("rahasia");
+  });
+});

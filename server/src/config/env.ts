@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RateTier } from "../generated/prisma/enums.js";
+import { parseSmtpSettings, type SmtpSettings } from "../modules/outbound/smtp-config.js";
 import { REPO_ROOT as PROJECT_ROOT } from "../paths.js";
 
 const REPO_ROOT = `${PROJECT_ROOT}/`;
@@ -114,6 +115,12 @@ const schema = z.object({
     .min(1)
     .max(7 * 24 * 3600)
     .default(900),
+  PANTAU_OUTBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  PANTAU_OUTBOUND_RETRY_BASE_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
+  PANTAU_OUTBOUND_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
+  PANTAU_OUTBOUND_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+  PANTAU_OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+  PANTAU_OUTBOUND_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
 });
 
 export type RawEnv = z.input<typeof schema>;
@@ -179,6 +186,20 @@ export interface Config {
     /** After SIGTERM, how long the port stays open answering 503, so balancers see the drain. */
     drainLingerMs: number;
   };
+  /** Delivery of replies to citizens (README, "Outbound delivery"). */
+  readonly outbound: {
+    /** Attempts per message, the first included, before it is dead-lettered. */
+    maxAttempts: number;
+    /** The wait before the second attempt, doubled for each later one up to `retryMaxMs`, with jitter. */
+    retryBaseMs: number;
+    retryMaxMs: number;
+    /** How long a worker holds a claimed message; past it another worker may try it again. */
+    leaseMs: number;
+    concurrency: number;
+    pollMs: number;
+    /** E-mail is off when no account is configured. */
+    smtp: SmtpSettings;
+  };
 }
 
 export class ConfigError extends Error {
@@ -195,9 +216,12 @@ const truthy = (value: string | undefined, fallback: boolean) =>
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
-  }
+  const smtp = parseSmtpSettings(cleaned);
+  const issues = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)),
+    ...smtp.issues,
+  ];
+  if (!parsed.success || issues.length) throw new ConfigError(issues);
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
   return {
@@ -260,6 +284,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       introspectionForAnonymous: truthy(e.PANTAU_INTROSPECTION_ANONYMOUS, !production),
       trustProxyHops: e.PANTAU_TRUST_PROXY_HOPS,
       drainLingerMs: e.PANTAU_DRAIN_LINGER_MS,
+    },
+    outbound: {
+      maxAttempts: e.PANTAU_OUTBOUND_MAX_ATTEMPTS,
+      retryBaseMs: e.PANTAU_OUTBOUND_RETRY_BASE_MS,
+      retryMaxMs: Math.max(e.PANTAU_OUTBOUND_RETRY_MAX_MS, e.PANTAU_OUTBOUND_RETRY_BASE_MS),
+      leaseMs: e.PANTAU_OUTBOUND_LEASE_MS,
+      concurrency: e.PANTAU_OUTBOUND_CONCURRENCY,
+      pollMs: e.PANTAU_OUTBOUND_POLL_MS,
+      smtp: smtp.settings,
     },
   };
 }

@@ -6,6 +6,7 @@ import "../modules/auth/api-key.schema.js";
 import "../modules/units/unit.schema.js";
 import "../modules/units/staff.schema.js";
 import "../modules/tickets/ticket.schema.js";
+import "../modules/outbound/outbound.schema.js";
 import "../modules/tickets/ticket-mutations.schema.js";
 import "../modules/tickets/personal-data-access.schema.js";
 import "../modules/sla/sla.schema.js";

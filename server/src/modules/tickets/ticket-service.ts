@@ -21,6 +21,7 @@ import {
   type TicketStatus,
 } from "../../generated/prisma/enums.js";
 import { type AuthenticatedViewer, actorOf, canRateTickets, canWriteTickets } from "../auth/viewer.js";
+import { type OutboundRouting, queueReply } from "../outbound/outbound-store.js";
 import { type ClockEngine, clockRowsInsert, clockRowsPayload } from "../sla/clock-engine.js";
 import type { TimelineEvent } from "../sla/clock-history.js";
 import type { UnitTree } from "../units/unit-tree.js";
@@ -46,6 +47,8 @@ export interface TicketDeps {
   presence?: { seen(userId: string): void };
   /** Told after a change with ticket events commits, so live delivery need not wait for its sweep. */
   committed?: () => void;
+  /** Queues public replies for delivery to the citizen; without it replies are only recorded. */
+  outbound?: OutboundRouting;
 }
 
 function afterCommit(deps: TicketDeps, viewer: AuthenticatedViewer): void {
@@ -223,10 +226,15 @@ async function findByIdempotencyKey(deps: TicketDeps, viewer: AuthenticatedViewe
 
 interface LockedTicket {
   id: string;
+  number: string;
+  subject: string;
+  channel: Channel;
   status: TicketStatus;
   unit_id: number;
   assignee_id: string | null;
   first_responded_at: Date | null;
+  reporter_email: string | null;
+  reporter_phone: string | null;
 }
 
 interface Change {
@@ -257,9 +265,12 @@ async function act(
   }
   if (!UUID.test(ticketId)) throw new NotFoundError("No such ticket in your scope.");
   const now = deps.now?.() ?? new Date();
+  let queued = false;
   const changed = await deps.db.prisma.$transaction(async (tx) => {
     const [ticket] = await tx.$queryRaw<LockedTicket[]>`
-      SELECT id, status, unit_id, assignee_id, first_responded_at FROM ticket WHERE id = ${ticketId}::uuid FOR UPDATE`;
+      SELECT id, number, subject, channel::text AS channel, status, unit_id, assignee_id, first_responded_at,
+        reporter_email, reporter_phone
+      FROM ticket WHERE id = ${ticketId}::uuid FOR UPDATE`;
     if (!ticket || !viewer.unitIds.has(ticket.unit_id)) throw new NotFoundError("No such ticket in your scope.");
     const next = transition(ticket.status, action, { assigned: ticket.assignee_id !== null });
     if (!next.ok) throw new InvalidTransitionError(ticket.status, ACTION_VERB[action]);
@@ -276,6 +287,18 @@ async function act(
         },
       });
       messageId = message.id;
+      if (change.message.visibility === "PUBLIC_REPLY" && deps.outbound) {
+        const replied = {
+          id: ticket.id,
+          number: ticket.number,
+          subject: ticket.subject,
+          unitId: ticket.unit_id,
+          channel: ticket.channel,
+          reporterEmail: ticket.reporter_email,
+          reporterPhone: ticket.reporter_phone,
+        };
+        queued = await queueReply(tx, deps.outbound, replied, message, now);
+      }
     }
     const updated = await tx.ticket.update({
       where: { id: ticketId },
@@ -291,6 +314,7 @@ async function act(
     return updated;
   });
   afterCommit(deps, viewer);
+  if (queued) deps.outbound?.queued();
   return changed;
 }
 

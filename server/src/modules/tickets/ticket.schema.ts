@@ -84,6 +84,12 @@ builder.prismaObject("Message", {
     body: t.exposeString("body", { description: "The text." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was written." }),
     author: t.relation("author", { nullable: true, description: "The staff member who wrote it." }),
+    delivery: t.relation("outbound", {
+      nullable: true,
+      description:
+        "How a public reply travels to the citizen: null for internal notes, and for replies Pantau does not send " +
+        "(channels without a driver yet, no contact on file, or the channel not configured for the unit).",
+    }),
   }),
 });
 

@@ -39,6 +39,10 @@ export class UnitTree<N extends UnitNode = UnitNode> {
     return this.byId.get(id);
   }
 
+  all(): IterableIterator<N> {
+    return this.byId.values();
+  }
+
   byCode(code: string): N | undefined {
     return this.byCodeMap.get(code);
   }

@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import type { Sql } from "../../db/database.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import type { OutboundItem } from "./driver.js";
+import { replyPayload } from "./email-message.js";
+import { type OutboundChannel, replyRoute, type TicketContact } from "./routing.js";
+
+/** What the ticket services need to queue replies: which channels can send for a unit, and as whom. */
+export interface OutboundRouting {
+  /** The domain the unit's e-mail is sent from (its Message-IDs are made under it), or null when off. */
+  emailDomain(unitId: number): string | null;
+  /** Told after a transaction that queued a message commits, so delivery need not wait for the poll. */
+  queued(): void;
+}
+
+export interface RepliedTicket extends TicketContact {
+  id: string;
+  number: string;
+  subject: string;
+  unitId: number;
+}
+
+/**
+ * Queues a public reply for delivery in the caller's transaction, so it is sent if and only if the reply
+ * commits; returns whether it did. Nothing is queued when the ticket's channel has no route, the route
+ * is not configured for the unit, or the reporter left no contact for it (see routing.ts).
+ */
+export async function queueReply(
+  tx: Prisma.TransactionClient,
+  routing: OutboundRouting,
+  ticket: RepliedTicket,
+  message: { id: string; body: string },
+  now: Date,
+): Promise<boolean> {
+  const domain = routing.emailDomain(ticket.unitId);
+  const configured = new Set<OutboundChannel>(domain ? ["EMAIL"] : []);
+  const route = replyRoute(ticket, configured);
+  if (!route || !domain) return false;
+  // The thread is what this ticket already sent by e-mail; replies the citizen sends back will join it.
+  const earlier = await tx.outboundMessage.findMany({
+    where: { ticketId: ticket.id, channel: "EMAIL" },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 20,
+    select: { payload: true },
+  });
+  const thread = earlier
+    .map((row) => (row.payload as { messageId?: unknown }).messageId)
+    .filter((id): id is string => typeof id === "string")
+    .reverse();
+  const id = randomUUID();
+  const payload = replyPayload({
+    outboundId: id,
+    domain,
+    ticketNumber: ticket.number,
+    ticketSubject: ticket.subject,
+    body: message.body,
+    thread,
+  });
+  await tx.outboundMessage.create({
+    data: {
+      id,
+      channel: route.channel,
+      ticketId: ticket.id,
+      messageId: message.id,
+      unitId: ticket.unitId,
+      recipient: route.recipient,
+      payload: payload as unknown as Prisma.InputJsonValue,
+      idempotencyKey: `message:${message.id}`,
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+  return true;
+}
+
+interface ClaimedRow {
+  id: string;
+  channel: OutboundChannel;
+  unit_id: number;
+  recipient: string;
+  payload: unknown;
+  attempts: number;
+}
+
+/**
+ * Takes up to `limit` due rows of the given channels for this worker: each gets one more attempt and a
+ * lease until `leaseUntil`, and becomes due again then, so a worker that dies mid-send leaves its rows
+ * to the next one. SKIP LOCKED lets instances share the backlog instead of queueing on the same rows.
+ */
+export async function claimDue(
+  sql: Sql,
+  input: { owner: string; channels: readonly OutboundChannel[]; now: Date; leaseUntil: Date; limit: number },
+): Promise<OutboundItem[]> {
+  const rows = await sql.prepared<ClaimedRow>(
+    "outbound_claim",
+    `UPDATE outbound_message o
+     SET status = 'SENDING', attempts = o.attempts + 1, lease_owner = $1, lease_until = $2, next_attempt_at = $2,
+       last_attempt_at = $3, updated_at = $3
+     FROM (
+       SELECT id FROM outbound_message
+       WHERE status IN ('PENDING', 'SENDING', 'FAILED') AND next_attempt_at <= $3 AND channel::text = ANY($4::text[])
+       ORDER BY next_attempt_at
+       LIMIT $5
+       FOR UPDATE SKIP LOCKED
+     ) due
+     WHERE o.id = due.id
+     RETURNING o.id, o.channel::text AS channel, o.unit_id, o.recipient, o.payload, o.attempts`,
+    [input.owner, input.leaseUntil, input.now, input.channels, input.limit],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    channel: row.channel,
+    unitId: row.unit_id,
+    recipient: row.recipient,
+    payload: row.payload,
+    attempt: row.attempts,
+  }));
+}
+
+/**
+ * Records an attempt's outcome, only while this worker still holds the row for that attempt: a worker
+ * whose lease ran out and was overtaken writes nothing (the attempt number is the fencing token).
+ */
+export async function settle(
+  sql: Sql,
+  item: OutboundItem,
+  owner: string,
+  outcome:
+    | { status: "DELIVERED"; at: Date }
+    | { status: "FAILED"; at: Date; nextAttemptAt: Date; error: string }
+    | { status: "DEAD"; at: Date; error: string },
+): Promise<boolean> {
+  const rows = await sql.prepared<{ id: string }>(
+    "outbound_settle",
+    `UPDATE outbound_message
+     SET status = $4::text::"OutboundStatus", updated_at = $5, lease_owner = NULL, lease_until = NULL,
+       delivered_at = CASE WHEN $4 = 'DELIVERED' THEN $5 ELSE delivered_at END,
+       next_attempt_at = COALESCE($6, next_attempt_at),
+       last_error = CASE WHEN $4 = 'DELIVERED' THEN NULL ELSE $7 END
+     WHERE id = $1::uuid AND lease_owner = $2 AND attempts = $3 AND status = 'SENDING'
+     RETURNING id`,
+    [
+      item.id,
+      owner,
+      item.attempt,
+      outcome.status,
+      outcome.at,
+      outcome.status === "FAILED" ? outcome.nextAttemptAt : null,
+      outcome.status === "DELIVERED" ? null : outcome.error,
+    ],
+  );
+  return rows.length === 1;
+}

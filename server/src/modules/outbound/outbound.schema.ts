@@ -1,0 +1,43 @@
+import { OutboundStatus } from "../../generated/prisma/enums.js";
+import { builder } from "../../graphql/builder.js";
+import { ChannelEnum } from "../tickets/ticket.schema.js";
+
+const OutboundStatusEnum = builder.enumType(OutboundStatus, {
+  name: "DeliveryStatus",
+  description: "Where a message to the citizen is on its way.",
+  values: {
+    PENDING: { description: "Written with the reply; not tried yet." },
+    SENDING: { description: "An attempt is under way." },
+    DELIVERED: { description: "The receiving side accepted it (for e-mail: the SMTP server took it)." },
+    FAILED: { description: "The last attempt failed; it is tried again (see nextAttemptAt)." },
+    DEAD: { description: "Given up after the configured number of attempts; lastError says why." },
+  },
+});
+
+builder.prismaObject("OutboundMessage", {
+  name: "MessageDelivery",
+  description:
+    "How a public reply travels to the citizen on the ticket's channel. Written in the same transaction as the " +
+    "reply, retried with back-off and dead-lettered after the configured number of attempts.",
+  fields: (t) => ({
+    channel: t.expose("channel", { type: ChannelEnum, description: "The channel it is sent on (EMAIL)." }),
+    status: t.expose("status", { type: OutboundStatusEnum, description: "Where it is on its way." }),
+    attempts: t.exposeInt("attempts", { description: "Attempts made so far, the one under way included." }),
+    lastError: t.exposeString("lastError", {
+      nullable: true,
+      description:
+        "The receiving side's answer to the last failed attempt (e.g. an SMTP reply), without addresses; null once delivered.",
+    }),
+    nextAttemptAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When it is tried again; null once delivered or dead-lettered.",
+      resolve: (row) => (row.status === "FAILED" || row.status === "PENDING" ? row.nextAttemptAt : null),
+    }),
+    deliveredAt: t.expose("deliveredAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the receiving side accepted it; null until then.",
+    }),
+  }),
+});

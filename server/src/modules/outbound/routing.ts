@@ -1,0 +1,56 @@
+import type { Channel } from "../../generated/prisma/enums.js";
+
+/** The channels Pantau itself can deliver on. Others are added with their drivers. */
+export type OutboundChannel = Extract<Channel, "EMAIL">;
+
+export interface ReplyRoute {
+  channel: OutboundChannel;
+  recipient: string;
+}
+
+/** What a reply can be sent to: the reporter's contact as recorded on the ticket. */
+export interface TicketContact {
+  channel: Channel;
+  reporterEmail: string | null;
+  reporterPhone: string | null;
+}
+
+/**
+ * Where a public reply of a ticket from each channel goes. E-mail tickets are answered by e-mail; so is
+ * the web form, which has no way back of its own and asks for an e-mail address. A channel mapped to
+ * null is answered by staff on that channel themselves (a call, the counter, a letter, the social
+ * network, SP4N-LAPOR!'s own status sync) until Pantau has a driver for it: its replies are recorded but
+ * not sent, and `Message.delivery` stays null. WhatsApp joins when its driver does; replies written
+ * before then are not sent afterwards, since they would arrive outside the conversation.
+ */
+const REPLY_CHANNEL: Record<Channel, OutboundChannel | null> = {
+  EMAIL: "EMAIL",
+  WEB_FORM: "EMAIL",
+  WHATSAPP: null,
+  LIVE_CHAT: null,
+  PHONE: null,
+  WALK_IN: null,
+  LETTER: null,
+  INSTAGRAM: null,
+  X: null,
+  FACEBOOK: null,
+  TIKTOK: null,
+  SP4N_LAPOR: null,
+  PRESS: null,
+};
+
+/** A plain address only: no display name, no list, nothing a header could be smuggled through. */
+const DELIVERABLE_EMAIL = /^[^\s@<>,;"()[\]\\]+@[^\s@<>,;"()[\]\\]+\.[^\s@<>,;"()[\]\\]+$/;
+
+/**
+ * The route of a public reply, or null when it is not sent: the ticket's channel has no outbound route,
+ * the route's driver is not configured for the ticket's unit (`configured`), or the reporter left no
+ * usable contact for it.
+ */
+export function replyRoute(ticket: TicketContact, configured: ReadonlySet<OutboundChannel>): ReplyRoute | null {
+  const channel = REPLY_CHANNEL[ticket.channel];
+  if (!channel || !configured.has(channel)) return null;
+  const email = ticket.reporterEmail?.trim();
+  if (!email || email.length > 254 || !DELIVERABLE_EMAIL.test(email)) return null;
+  return { channel, recipient: email };
+}

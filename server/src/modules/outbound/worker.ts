@@ -1,0 +1,162 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Database } from "../../db/database.js";
+import type { Logger } from "../../logger.js";
+import { afterFailure, type RetryPolicy } from "./backoff.js";
+import type { ChannelDriver, OutboundItem } from "./driver.js";
+import { redactedError } from "./email-message.js";
+import { claimDue, settle } from "./outbound-store.js";
+
+export interface OutboundWorkerOptions {
+  db: Database;
+  drivers: readonly ChannelDriver[];
+  logger: Logger;
+  retry: RetryPolicy;
+  /** How long a claimed row is this worker's; past it another worker may try it again. */
+  leaseMs: number;
+  /** Deliveries under way at once. */
+  concurrency: number;
+  /** Sweep for rows queued by other instances and for retries that came due. */
+  pollMs: number;
+  now?: () => Date;
+  random?: () => number;
+}
+
+export interface OutboundWorker {
+  /** Claims and delivers what is due until nothing is; resolves when done. */
+  runOnce(): Promise<number>;
+  /** Starts a pass soon without waiting for it: called after a transaction that queued a message commits. */
+  wake(): void;
+  /** Stops claiming and waits for the deliveries under way (their rows' leases cover any left behind). */
+  stop(): Promise<void>;
+}
+
+/** What a failed attempt is remembered by: the receiving side's answer, without personal data. */
+function errorText(error: unknown, recipient: string): string {
+  const record = error as { responseCode?: number; response?: string; code?: string; message?: string };
+  const text = record.response ?? record.message ?? String(error);
+  const code = record.code && !text.includes(record.code) ? `${record.code}: ` : "";
+  return redactedError(`${code}${text}`, recipient);
+}
+
+/**
+ * Delivers queued outbound messages. Every instance runs one; they share the queue through row locks
+ * (FOR UPDATE SKIP LOCKED) and leases, the same on PGlite and PostgreSQL. A message is attempted until a
+ * driver reports it accepted, with exponential back-off and jitter between attempts, and dead-lettered
+ * after the configured number. Delivery is at least once; the driver's stable message id makes a repeat
+ * (an accepted message whose answer was lost) recognisable to the receiver.
+ */
+export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWorker {
+  const { db, logger, retry } = options;
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const owner = `${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`.slice(0, 80);
+  const byChannel = new Map(options.drivers.map((driver) => [driver.channel, driver]));
+  const channels = [...byChannel.keys()];
+  const batchSize = Math.max(options.concurrency * 4, 16);
+  let running: Promise<number> | null = null;
+  let again = false;
+  let stopped = false;
+
+  async function attempt(item: OutboundItem): Promise<void> {
+    const driver = byChannel.get(item.channel);
+    if (item.attempt > retry.maxAttempts) {
+      // Its last attempt's worker stopped before it could tell: whether it arrived is unknown.
+      await settle(db.sql, item, owner, {
+        status: "DEAD",
+        at: now(),
+        error: "the last attempt was interrupted before its outcome was known",
+      });
+      return;
+    }
+    try {
+      if (!driver) throw new Error(`no driver for ${item.channel}`);
+      await driver.deliver(item);
+    } catch (error) {
+      const message = errorText(error, item.recipient);
+      const next = afterFailure(retry, item.attempt, random());
+      const at = now();
+      const kept = await settle(
+        db.sql,
+        item,
+        owner,
+        next.retry
+          ? { status: "FAILED", at, nextAttemptAt: new Date(at.getTime() + next.delayMs), error: message }
+          : { status: "DEAD", at, error: message },
+      );
+      const context = { outboundId: item.id, channel: item.channel, attempt: item.attempt, error: message };
+      if (!kept) logger.warn(context, "outbound attempt failed after its lease ran out");
+      else if (next.retry) logger.info({ ...context, retryInMs: next.delayMs }, "outbound attempt failed; retrying");
+      else logger.warn(context, "outbound message dead-lettered");
+      return;
+    }
+    const kept = await settle(db.sql, item, owner, { status: "DELIVERED", at: now() });
+    if (!kept) logger.warn({ outboundId: item.id }, "outbound message delivered after its lease ran out");
+  }
+
+  async function pass(): Promise<number> {
+    let handled = 0;
+    while (!stopped) {
+      const at = now();
+      const items = await claimDue(db.sql, {
+        owner,
+        channels,
+        now: at,
+        leaseUntil: new Date(at.getTime() + options.leaseMs),
+        limit: batchSize,
+      });
+      if (!items.length) break;
+      let next = 0;
+      const lanes = Array.from({ length: Math.min(options.concurrency, items.length) }, async () => {
+        for (let item = items[next++]; item; item = items[next++]) {
+          await attempt(item).catch((error: unknown) =>
+            // Recording the outcome failed (the database went away): the lease hands the row on.
+            logger.warn({ err: error, outboundId: item?.id }, "recording an outbound attempt failed"),
+          );
+        }
+      });
+      await Promise.all(lanes);
+      handled += items.length;
+      if (items.length < batchSize) break;
+    }
+    if (handled) logger.debug({ handled }, "outbound messages attempted");
+    return handled;
+  }
+
+  function runOnce(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    const current = (async () => {
+      let total = 0;
+      do {
+        again = false;
+        total += await pass();
+      } while (again && !stopped);
+      return total;
+    })();
+    running = current;
+    return current.finally(() => {
+      running = null;
+    });
+  }
+
+  const kick = () => {
+    if (stopped || channels.length === 0) return;
+    runOnce().catch((error: unknown) => logger.warn({ err: error }, "outbound pass failed; retrying"));
+  };
+  const timer = setInterval(kick, options.pollMs);
+  timer.unref();
+  kick();
+  return {
+    runOnce,
+    wake: kick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => {});
+      await Promise.all(options.drivers.map((driver) => driver.close()));
+    },
+  };
+}
