@@ -258,6 +258,61 @@ describe.each(await targets())("outbound delivery by e-mail on %s", (target) => 
     expect(peer.to(email)).toHaveLength(1);
   });
 
+  it("takes over a message whose worker stopped mid-send once its lease ends", async () => {
+    // Rows as a worker that died during its attempt leaves them: SENDING, under a lease that ends soon. They
+    // carry replies of WhatsApp tickets, which queue nothing themselves, so no live worker touches them first.
+    const held = async (email: string, attempts: number) => {
+      const created = await server.gql(CREATE, { input: newTicketInput({ channel: "WHATSAPP" }) }, agent);
+      const ticket = created.data?.createTicket.ticket as { id: string; number: string };
+      await send(REPLY, { ticketId: ticket.id, body: "Balasan kami." });
+      const [message] = (await server.gql(MESSAGES, { id: ticket.id }, agent)).data?.node.messages ?? [];
+      await server.app.db.sql.query(
+        `INSERT INTO outbound_message (channel, ticket_id, message_id, unit_id, recipient, payload, idempotency_key,
+           status, attempts, lease_owner, lease_until, next_attempt_at)
+         SELECT 'EMAIL', t.id, $2::uuid, t.unit_id, $3, $4::jsonb, 'test:' || $2, 'SENDING', $5, 'stopped-instance',
+           now() + interval '1500 milliseconds', now() + interval '1500 milliseconds'
+         FROM ticket t WHERE t.id = $1::uuid`,
+        [
+          rowId(ticket.id),
+          message.id,
+          email,
+          JSON.stringify({
+            subject: `Re: Uji [${ticket.number}]`,
+            text: "Balasan kami.",
+            messageId: `<lease.${message.id}@jatim.imigrasi.test>`,
+            inReplyTo: null,
+            references: [],
+            ticketNumber: ticket.number,
+          }),
+          attempts,
+        ],
+      );
+      return ticket;
+    };
+    const email = citizen("lease");
+    const lastTry = citizen("lease-last");
+    const taken = await held(email, 1);
+    const last = await held(lastTry, 5);
+    expect((await messagesOf(taken.id))[0]?.delivery).toMatchObject({ status: "SENDING", attempts: 1 });
+    const [delivered] = await until(
+      () => messagesOf(taken.id),
+      (list) => list[0]?.delivery?.status === "DELIVERED",
+      "the delivery after the lease",
+    );
+    expect(delivered?.delivery?.attempts).toBe(2);
+    expect(peer.to(email)).toHaveLength(1);
+    expect(peer.to(email)[0]?.headers.get("message-id")).toMatch(/^<lease\./);
+    // Its fifth and last attempt's outcome is unknown: it is dead-lettered, saying so, not sent a sixth time.
+    const [unknown] = await until(
+      () => messagesOf(last.id),
+      (list) => list[0]?.delivery?.status === "DEAD",
+      "the dead letter after the last lease",
+    );
+    expect(unknown?.delivery).toMatchObject({ attempts: 6, deliveredAt: null });
+    expect(unknown?.delivery?.lastError).toMatch(/interrupted/);
+    expect(peer.offered).not.toContain(lastTry);
+  });
+
   it("delivers exactly once after the receiving side was down, and keeps serving meanwhile", async () => {
     const email = citizen("down");
     const ticket = await emailTicket(email);
