@@ -194,6 +194,43 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
     expect(new URL(page.url()).pathname).toBe("/login");
   });
 
+  it("lets an agent ask for the KIP extension and the supervisor grant it, both shown in the timeline", async () => {
+    const agent = await server.login("agen.malang@pantau.demo");
+    const created = await server.gql(
+      CREATE,
+      { input: newTicketInput({ kind: "INFORMATION_REQUEST", channel: "LETTER" }) },
+      agent,
+    );
+    const number = created.data?.createTicket.ticket.number as string;
+    expect(number).toBeTruthy();
+    const timeline = page.getByTestId("timeline");
+
+    await signIn(page, server.url, "agen.malang@pantau.demo", DEMO_PASSWORD);
+    await page.goto(`${server.url}/tickets/${number}`);
+    await page.locator("[data-action='extend']").click(UI_WAIT);
+    await page.getByLabel("Alasan").fill("Informasi yang diminta harus dihimpun dari Direktorat Jenderal.");
+    await page.getByRole("button", { name: "Kirim" }).click();
+    await timeline.locator("[data-event='EXTENSION_REQUESTED']").waitFor(UI_WAIT);
+    // Asked once: no second request, and the agent cannot decide their own.
+    await expect.poll(() => page.locator("[data-action='extend']").count()).toBe(0);
+    expect(await page.locator("[data-action='grantExtension']").count()).toBe(0);
+
+    // The supervisor, in a browser of their own.
+    await page.context().close();
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: "id-ID" })).newPage();
+    page.on("pageerror", (error) => consoleErrors.push(error.message));
+    const supervisorTimeline = page.getByTestId("timeline");
+    await signIn(page, server.url, "kanim.malang@pantau.demo", DEMO_PASSWORD);
+    await page.goto(`${server.url}/tickets/${number}`);
+    await page.locator("[data-action='grantExtension']").click(UI_WAIT);
+    await page.getByRole("button", { name: "Kirim" }).click();
+    await supervisorTimeline.locator("[data-event='SLA_EXTENDED']").waitFor(UI_WAIT);
+    expect(await supervisorTimeline.locator("[data-event='SLA_EXTENDED']").textContent()).toContain(
+      "Tenggat diperpanjang",
+    );
+    await expect.poll(() => page.locator("[data-action='grantExtension']").count()).toBe(0);
+  });
+
   it("refuses a wrong password with a clear message", async () => {
     await page.goto(`${server.url}/login`);
     await page.getByLabel("Surel").fill("direktorat@pantau.demo");

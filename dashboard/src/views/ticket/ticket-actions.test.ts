@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionInput, isComplete, isStaffAction } from "./ticket-actions.js";
+import { actionInput, extensionState, isComplete, isStaffAction, offeredActions } from "./ticket-actions.js";
 
 describe("ticket action forms", () => {
   it.each([
@@ -13,6 +13,10 @@ describe("ticket action forms", () => {
     ["waitOnCitizen", { optionalReason: "" }, { ticketId: "T" }],
     ["waitOnCitizen", { optionalReason: "dokumen" }, { ticketId: "T", reason: "dokumen" }],
     ["close", {}, { ticketId: "T" }],
+    ["extend", { reason: "perlu data Ditjen" }, { ticketId: "T", reason: "perlu data Ditjen" }],
+    ["grantExtension", { optionalReason: "" }, { ticketId: "T", grant: true }],
+    ["grantExtension", { optionalReason: "disetujui" }, { ticketId: "T", grant: true, note: "disetujui" }],
+    ["refuseExtension", { reason: "data sudah ada" }, { ticketId: "T", grant: false, note: "data sudah ada" }],
   ] as const)("%s builds its input", (action, values, expected) => {
     expect(actionInput(action, "T", values)).toEqual(expected);
   });
@@ -24,6 +28,8 @@ describe("ticket action forms", () => {
     ["transfer", { unitCode: "X" }, false],
     ["waitOnCitizen", {}, true],
     ["resume", {}, true],
+    ["grantExtension", {}, true],
+    ["refuseExtension", {}, false],
   ] as const)("%s with %o complete: %s", (action, values, expected) => {
     expect(isComplete(action, values)).toBe(expected);
   });
@@ -31,5 +37,38 @@ describe("ticket action forms", () => {
   it("leaves the citizen's rating to the citizen", () => {
     expect(isStaffAction("rate")).toBe(false);
     expect(isStaffAction("resolve")).toBe(true);
+  });
+
+  it.each([
+    [[], "NONE"],
+    [["CREATED", "EXTENSION_REQUESTED"], "PENDING"],
+    [["EXTENSION_REQUESTED", "EXTENSION_REFUSED"], "REFUSED"],
+    [["EXTENSION_REQUESTED", "EXTENSION_REFUSED", "EXTENSION_REQUESTED"], "PENDING"],
+    [["EXTENSION_REQUESTED", "SLA_EXTENDED", "REPLIED"], "GRANTED"],
+  ] as const)("reads the extension of %o as %s", (types, expected) => {
+    expect(extensionState(types)).toBe(expected);
+  });
+
+  it.each([
+    ["an agent, nothing asked yet", ["reply", "extend"], [], "AGENT", ["reply", "extend"]],
+    ["an agent, a request pending", ["reply", "extend"], ["EXTENSION_REQUESTED"], "AGENT", ["reply"]],
+    [
+      "a supervisor, a request pending",
+      ["reply", "extend"],
+      ["EXTENSION_REQUESTED"],
+      "UNIT_SUPERVISOR",
+      ["reply", "grantExtension", "refuseExtension"],
+    ],
+    [
+      "anyone, once granted",
+      ["reply", "extend"],
+      ["EXTENSION_REQUESTED", "SLA_EXTENDED"],
+      "UNIT_SUPERVISOR",
+      ["reply"],
+    ],
+    ["anyone, after a refusal", ["extend"], ["EXTENSION_REQUESTED", "EXTENSION_REFUSED"], "AGENT", ["extend"]],
+    ["not a staff action", ["rate", "extend"], [], "AGENT", ["extend"]],
+  ] as const)("offers %s", (_label, allowed, types, role, expected) => {
+    expect(offeredActions(allowed, types, role)).toEqual(expected);
   });
 });

@@ -108,11 +108,30 @@ export const ACTION_MUTATIONS = {
     }`,
     [ResultFields, TicketDetailFields],
   ),
+  // Asks for the KIP extension; a supervisor decides (grantExtension, refuseExtension).
   extend: graphql(
-    `mutation Extend($input: ExtendTicketDeadlineInput!) {
-      result: extendTicketDeadline(input: $input) {
+    `mutation RequestExtension($input: RequestDeadlineExtensionInput!) {
+      result: requestDeadlineExtension(input: $input) {
         __typename ...ActionError
-        ... on ExtendTicketDeadlineSuccess { ticket { ...TicketDetailFields } }
+        ... on RequestDeadlineExtensionSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  grantExtension: graphql(
+    `mutation GrantExtension($input: DecideDeadlineExtensionInput!) {
+      result: decideDeadlineExtension(input: $input) {
+        __typename ...ActionError
+        ... on DecideDeadlineExtensionSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  refuseExtension: graphql(
+    `mutation RefuseExtension($input: DecideDeadlineExtensionInput!) {
+      result: decideDeadlineExtension(input: $input) {
+        __typename ...ActionError
+        ... on DecideDeadlineExtensionSuccess { ticket { ...TicketDetailFields } }
       }
     }`,
     [ResultFields, TicketDetailFields],
@@ -135,7 +154,44 @@ export const ACTION_FIELDS: Record<StaffAction, readonly ActionField[]> = {
   reopen: ["reason"],
   reject: ["reason"],
   extend: ["reason"],
+  grantExtension: ["optionalReason"],
+  refuseExtension: ["reason"],
 };
+
+/** Decisions on a request for the deadline extension: the reason typed in the form is the decision's note. */
+const DECISIONS: Partial<Record<StaffAction, boolean>> = { grantExtension: true, refuseExtension: false };
+
+/** Where a ticket's extension stands, from its history (newest last). */
+export function extensionState(eventTypes: readonly string[]): "NONE" | "PENDING" | "GRANTED" | "REFUSED" {
+  for (let i = eventTypes.length - 1; i >= 0; i--) {
+    const type = eventTypes[i];
+    if (type === "EXTENSION_REQUESTED") return "PENDING";
+    if (type === "SLA_EXTENDED") return "GRANTED";
+    if (type === "EXTENSION_REFUSED") return "REFUSED";
+  }
+  return "NONE";
+}
+
+/**
+ * The actions a ticket's page offers: the server's allowed lifecycle actions, where `extend` becomes a
+ * request for the extension while none is pending, and a supervisor's decision on one that is.
+ */
+export function offeredActions(
+  allowed: readonly string[],
+  eventTypes: readonly string[],
+  role: string | null,
+): StaffAction[] {
+  const state = extensionState(eventTypes);
+  const offered: StaffAction[] = [];
+  for (const action of allowed) {
+    if (!isStaffAction(action)) continue;
+    if (action !== "extend") offered.push(action);
+    else if (state === "PENDING") {
+      if (role && role !== "AGENT") offered.push("grantExtension", "refuseExtension");
+    } else if (state === "NONE" || state === "REFUSED") offered.push("extend");
+  }
+  return offered;
+}
 
 export function isStaffAction(action: string): action is StaffAction {
   return action in ACTION_MUTATIONS;
@@ -146,11 +202,15 @@ export function actionInput(
   action: StaffAction,
   ticketId: string,
   values: Partial<Record<ActionField, string>>,
-): Record<string, string> {
-  const input: Record<string, string> = { ticketId };
+): Record<string, string | boolean> {
+  const input: Record<string, string | boolean> = { ticketId };
+  const decision = DECISIONS[action];
+  if (decision !== undefined) input.grant = decision;
   for (const field of ACTION_FIELDS[action]) {
     const value = values[field]?.trim() ?? "";
-    if (field === "assignee") input.assigneeId = value;
+    if (decision !== undefined) {
+      if (value) input.note = value;
+    } else if (field === "assignee") input.assigneeId = value;
     else if (field === "optionalReason") {
       if (value) input.reason = value;
     } else input[field] = value;

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
+import { useViewer } from "../../auth/auth.js";
 import { Countdown } from "../../components/countdown.js";
 import { PageHeader } from "../../components/layout.js";
 import { ErrorMessage, Loading, Panel } from "../../components/ui.js";
@@ -14,7 +15,7 @@ import {
   type ActionField,
   actionInput,
   isComplete,
-  isStaffAction,
+  offeredActions,
   type StaffAction,
 } from "./ticket-actions.js";
 import { TicketDetailFields } from "./ticket-fields.js";
@@ -199,7 +200,12 @@ function Timeline({ ticket }: { ticket: Ticket }) {
 function Actions({ ticket }: { ticket: Ticket }) {
   const { t, label } = useI18n();
   const [open, setOpen] = useState<StaffAction | null>(null);
-  const actions = ticket.allowedActions.filter(isStaffAction);
+  const { viewer } = useViewer();
+  const actions = offeredActions(
+    ticket.allowedActions,
+    [...ticket.events.edges].map((edge) => edge.node.type),
+    viewer?.role ?? null,
+  );
   return (
     <Panel title={t("actions")}>
       {actions.length === 0 ? <p className="muted">{t("noActions")}</p> : null}
