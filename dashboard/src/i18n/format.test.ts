@@ -50,21 +50,38 @@ describe("numbers", () => {
 });
 
 describe("durations", () => {
+  // Written with plain spaces; the formatter keeps each number and its unit together with U+00A0.
+  const read = (text: string) => text.replaceAll("\u00a0", " ");
   it.each([
-    [0, "id", "0d"],
-    [59, "en", "59s"],
-    [61, "en", "1m 1s"],
-    [3_600, "id", "1j"],
-    [3_660, "id", "1j 1m"],
-    [90_061, "id", "1h 1j"],
-    [90_061, "en", "1d 1h"],
-    [-125, "en", "−2m 5s"],
-    [172_800 + 59, "en", "2d"],
+    [0, "id", "0 dtk"],
+    [0, "en", "0 s"],
+    [6, "id", "6 dtk"],
+    [59, "en", "59 s"],
+    [61, "id", "1 mnt 1 dtk"],
+    [61, "en", "1 min 1 s"],
+    [3_600, "id", "1 jam"],
+    [3_660, "id", "1 jam 1 mnt"],
+    [10_200, "id", "2 jam 50 mnt"],
+    [10_200, "en", "2 h 50 min"],
+    [90_061, "id", "1 hari 1 jam"],
+    [90_061, "en", "1 d 1 h"],
+    [83 * 86_400 + 14 * 3_600 + 59, "id", "83 hari 14 jam"],
+    [83 * 86_400 + 14 * 3_600 + 59, "en", "83 d 14 h"],
+    [-125, "en", "−2 min 5 s"],
+    [-6, "id", "−6 dtk"],
+    [172_800 + 59, "en", "2 d"],
+    [172_800 + 59, "id", "2 hari"],
   ] as const)("%s s in %s → %s", (seconds, language, expected) => {
-    expect(formatSeconds(seconds, language)).toBe(expected);
+    expect(read(formatSeconds(seconds, language))).toBe(expected);
+  });
+  it("never writes a unit as a single letter Indonesian readers take for another", () => {
+    for (const seconds of [6, 61, 3_660, 90_061, 7_200_000]) {
+      expect(formatSeconds(seconds, "id")).not.toMatch(/\d\s?[hjmd]\b/);
+    }
   });
   it("minutes go through seconds", () => {
-    expect(formatMinutes(125, "en")).toBe("2h 5m");
+    expect(read(formatMinutes(125, "en"))).toBe("2 h 5 min");
+    expect(read(formatMinutes(125, "id"))).toBe("2 jam 5 mnt");
     expect(formatMinutes(null, "en")).toBe("–");
   });
   it("secondsUntil counts down and goes negative", () => {

@@ -50,14 +50,18 @@ export function formatDate(iso: string | Date, timeZone: string, language: Langu
   return new Intl.DateTimeFormat(localeOf(language), { timeZone, day: "numeric", month: "short" }).format(date);
 }
 
+// Words, not letters: Indonesian readers take "h", "j", "m" and "d" for hours, hours, minutes and days
+// whatever the legend says ("83h 14j" read as 83 hours, "Terlambat 6d" as 6 days), so Indonesian spells
+// the units (hari, jam, mnt, dtk). English keeps its usual d, h, min and s, with "min" so that a minute is
+// never taken for a month.
 const UNITS: Record<Language, { d: string; h: string; m: string; s: string }> = {
-  id: { d: "h", h: "j", m: "m", s: "d" },
-  en: { d: "d", h: "h", m: "m", s: "s" },
+  id: { d: "hari", h: "jam", m: "mnt", s: "dtk" },
+  en: { d: "d", h: "h", m: "min", s: "s" },
 };
 
 /**
- * A duration in minutes as the two largest parts ("2h 5j" in Indonesian: hari/jam/menit/detik),
- * which is what a supervisor reads at a glance.
+ * A duration in minutes as the two largest parts ("2 hari 5 jam", "2 d 5 h"), which is what a
+ * supervisor reads at a glance.
  */
 export function formatMinutes(minutes: number | null | undefined, language: Language): string {
   if (minutes === null || minutes === undefined || Number.isNaN(minutes)) return "–";
@@ -81,9 +85,10 @@ export function formatSeconds(totalSeconds: number, language: Language): string 
     [seconds, u.s],
   ];
   const first = parts.findIndex(([value]) => value > 0);
-  if (first === -1) return `0${u.s}`;
+  if (first === -1) return `0 ${u.s}`;
   const shown = parts.slice(first, first + 2).filter(([value], i) => i === 0 || value > 0);
-  return sign + shown.map(([value, unit]) => `${value}${unit}`).join(" ");
+  // A non-breaking space keeps each number with its unit when a cell wraps.
+  return sign + shown.map(([value, unit]) => `${value}\u00a0${unit}`).join(" ");
 }
 
 /** Time left on a clock at `now`, as the countdown shows it; negative once overdue. */
