@@ -49,6 +49,8 @@ interface Fixture {
   tickets: Record<Side, { id: string; number: string }>;
   freshTicket(side: Side): Promise<string>;
   freshHoliday(side: Side): Promise<number>;
+  /** A new agent of the side's office, for calls that may deactivate one. */
+  freshUser(side: Side): Promise<string>;
   users: Record<Side, string>;
   apiKeys: Record<Side, string>;
   unitIds: Record<Side, string>;
@@ -91,6 +93,7 @@ const PERIOD = { from: "2026-10-01T00:00:00+07:00", to: "2026-11-01T00:00:00+07:
 const week = { MON: [{ start: "08:00", end: "16:00" }], TUE: [{ start: "08:00", end: "16:00" }] };
 
 let holidayDay = 0;
+let userSerial = 0;
 const nextHolidayDate = () => {
   holidayDay += 1;
   return new Date(Date.UTC(2027, 0, 1) + holidayDay * 86_400_000).toISOString().slice(0, 10);
@@ -142,6 +145,12 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       scoped: true,
       args: (_fx, side) => ({ first: 5, filter: { unitCode: (side === "in" ? INSIDE : OUTSIDE).office } }),
     },
+    // Those who administer staff (docs/permissions.md); the office's agents are theirs to see.
+    users: {
+      allowed: supervises,
+      scoped: true,
+      args: (_fx, side) => ({ first: 5, filter: { unitCode: (side === "in" ? INSIDE : OUTSIDE).office } }),
+    },
   },
   mutation: {
     login: {
@@ -162,6 +171,26 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       scoped: true,
       args: (fx, side) => ({ userId: fx.users[side] }),
     },
+    // An agent of the office: every role that administers staff administers agents of its scope.
+    createUser: {
+      allowed: supervises,
+      scoped: true,
+      args: (_fx, side) => ({
+        input: {
+          email: `matriks.${++userSerial}@imigrasi.go.id`,
+          name: "Matriks",
+          role: "AGENT",
+          unitCode: (side === "in" ? INSIDE : OUTSIDE).office,
+        },
+      }),
+    },
+    updateUser: {
+      allowed: supervises,
+      scoped: true,
+      args: (fx, side) => ({ input: { id: fx.users[side], name: "Sasaran Matriks" } }),
+    },
+    deactivateUser: { allowed: supervises, scoped: true, args: async (fx, side) => ({ id: await fx.freshUser(side) }) },
+    resetUserPassword: { allowed: supervises, scoped: true, args: (fx, side) => ({ id: fx.users[side] }) },
     createApiKey: {
       allowed: isDirectorate,
       scoped: true,
@@ -345,6 +374,10 @@ describe.each(await targets())("authorization matrix on %s", (target) => {
                 (SELECT count(*)::int FROM holiday) AS holidays,
                 (SELECT count(*)::int FROM sla_policy) AS policies,
                 (SELECT count(*)::int FROM business_calendar) AS calendars,
+                (SELECT count(*)::int FROM app_user) AS users,
+                (SELECT md5(string_agg(name || role || unit_id || active, ',' ORDER BY id)) FROM app_user) AS accounts,
+                (SELECT count(*)::int FROM password_setup) AS password_links,
+                (SELECT count(*)::int FROM audit_log) AS audit_records,
                 (SELECT coalesce(max(updated_at), 'epoch') FROM business_calendar) AS calendar_change`,
       )
     )[0];
@@ -485,6 +518,13 @@ describe.each(await targets())("authorization matrix on %s", (target) => {
           [nextHolidayDate(), (side === "in" ? INSIDE : OUTSIDE).office],
         );
         return row?.id as number;
+      },
+      freshUser: async (side) => {
+        const [row] = await server.app.db.sql.query<{ id: string }>(
+          `INSERT INTO app_user (email, name, role, unit_id) SELECT $1, 'Sasaran baru', 'AGENT', id FROM unit WHERE code = $2 RETURNING id`,
+          [`baru.${++userSerial}@imigrasi.go.id`, (side === "in" ? INSIDE : OUTSIDE).office],
+        );
+        return gid("User", row?.id as string);
       },
       users: { in: gid("User", byTag("malang").user_id), out: gid("User", byTag("denpasar").user_id) },
       apiKeys: { in: keyIn.apiKey.id, out: keyOut.apiKey.id },

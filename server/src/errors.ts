@@ -17,6 +17,10 @@ export const ErrorCode = {
   EMAIL_TAKEN: "EMAIL_TAKEN",
   EXTENSION_PENDING: "EXTENSION_PENDING",
   NO_EXTENSION_REQUEST: "NO_EXTENSION_REQUEST",
+  ROLE_NOT_GRANTABLE: "ROLE_NOT_GRANTABLE",
+  UNIT_NOT_GRANTABLE: "UNIT_NOT_GRANTABLE",
+  SELF_CHANGE: "SELF_CHANGE",
+  ACCOUNT_INACTIVE: "ACCOUNT_INACTIVE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -141,5 +145,38 @@ export class NoExtensionRequestError extends DomainError {
   readonly code = ErrorCode.NO_EXTENSION_REQUEST;
   constructor() {
     super("No request to extend this ticket's deadline awaits a decision.");
+  }
+}
+
+/**
+ * A role the caller may not give (above what their own role administers) or a unit, inside their scope,
+ * at which they may not place staff. See docs/permissions.md.
+ */
+export class NotGrantableError extends DomainError {
+  constructor(
+    readonly code: typeof ErrorCode.ROLE_NOT_GRANTABLE | typeof ErrorCode.UNIT_NOT_GRANTABLE,
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Nobody changes their own role, unit or active state, deactivates themselves or resets their own password. */
+export class SelfChangeError extends DomainError {
+  readonly code = ErrorCode.SELF_CHANGE;
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A deactivated account gets no password link; reactivate it first. */
+export class AccountInactiveError extends DomainError {
+  readonly code = ErrorCode.ACCOUNT_INACTIVE;
+  constructor() {
+    super("This account is deactivated; reactivate it before issuing a password link.");
   }
 }

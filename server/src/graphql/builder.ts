@@ -14,6 +14,7 @@ import {
   canReadTickets,
   canWriteTickets,
 } from "../modules/auth/viewer.js";
+import { administersStaff } from "../modules/staff/staff-permissions.js";
 import type { Context } from "./context.js";
 
 const upperFirst = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
@@ -37,6 +38,8 @@ export interface Types {
     regional: boolean;
     /** The directorate and regional heads: the audit log of their scope. */
     readAuditLog: boolean;
+    /** People whose role administers some staff (docs/permissions.md); the table decides whom. */
+    administerStaff: boolean;
   };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
@@ -66,6 +69,7 @@ export const builder = new SchemaBuilder<Types>({
       regional:
         ctx.viewer.kind === "user" && (ctx.viewer.role === "DIRECTORATE" || ctx.viewer.role === "REGIONAL_HEAD"),
       readAuditLog: canReadAuditLog(ctx.viewer),
+      administerStaff: ctx.viewer.kind === "user" && administersStaff(ctx.viewer.role),
     }),
     treatErrorsAsUnauthorized: true,
     // A stream is refused when it is opened, not on its first item: a caller without the scope must not

@@ -1,4 +1,5 @@
 import {
+  AccountInactiveError,
   AlreadyRatedError,
   type DomainError,
   EmailTakenError,
@@ -10,6 +11,8 @@ import {
   InvalidTransitionError,
   NoExtensionRequestError,
   NotFoundError,
+  NotGrantableError,
+  SelfChangeError,
   SetupLinkError,
   TooManyAttemptsError,
   UnknownCategoryError,
@@ -43,6 +46,7 @@ const simple = [
   [AlreadyRatedError, "AlreadyRatedError", "The ticket already has its one satisfaction rating."],
   [ExtensionPendingError, "ExtensionPendingError", "A request for the deadline extension already awaits a decision."],
   [NoExtensionRequestError, "NoExtensionRequestError", "No request for the deadline extension awaits a decision."],
+  [AccountInactiveError, "AccountInactiveError", "The account is deactivated; reactivate it first."],
 ] as const;
 
 for (const [cls, name, description] of simple) {
@@ -119,6 +123,30 @@ builder.objectType(EmailTakenError, {
   description: "Another account already has this e-mail address.",
   interfaces: [ErrorInterface],
   fields: (t) => ({ email: t.exposeString("email", { description: "The address that was given." }) }),
+});
+
+builder.objectType(NotGrantableError, {
+  name: "NotGrantableError",
+  description:
+    "A role above what you may give (ROLE_NOT_GRANTABLE) or a unit in your scope at which you do not place staff " +
+    "(UNIT_NOT_GRANTABLE); see docs/permissions.md. Nothing was changed.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    field: t.exposeString("field", { nullable: true, description: "The input field refused: role or unitCode." }),
+  }),
+});
+
+builder.objectType(SelfChangeError, {
+  name: "SelfChangeError",
+  description:
+    "Nobody changes their own role, unit or active state, deactivates themselves or resets their own password.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    field: t.exposeString("field", {
+      nullable: true,
+      description: "What was refused: role, unitCode, active or id (the whole action).",
+    }),
+  }),
 });
 
 /** Errors any ticket action may return. */

@@ -159,7 +159,7 @@ builder.mutationFields((t) => ({
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A malformed or foreign id names nobody, like an id outside the scope. */
-function userLocalId(globalId: string): string {
+export function userLocalId(globalId: string): string {
   try {
     const decoded = decodeGlobalID(globalId);
     if (decoded.typename === "User" && UUID.test(decoded.id)) return decoded.id;

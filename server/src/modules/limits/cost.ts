@@ -109,6 +109,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   "Ticket.sla": { listSize: 2 },
   // Counting stops at 10,000 matches; both fields read the one count.
   "Query.tickets": { counts: ["totalCount", "totalCountIsCapped"] },
+  "Query.users": { counts: ["totalCount"] },
   // Aggregates: a base for the statements, and the rollup rows they read (units × days × series). The
   // national overview always computes every regional office, whatever the caller's scope.
   "Query.unitMetrics": { base: 10, work: metricsWork(({ args, units }) => units.subtree(codeArg(args.code))) },

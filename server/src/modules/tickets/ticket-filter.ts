@@ -59,7 +59,11 @@ export function isSearchable(search: string): boolean {
  * The mandatory scope of every ticket read: the caller's unit subtree, narrowed by `unitCode`. An
  * unknown unit and one outside the scope give the same error, so existence never leaks.
  */
-export function scopedUnitIds(viewer: AuthenticatedViewer, tree: UnitTree, unitCode?: string | null): number[] | null {
+export function scopedUnitIds(
+  viewer: Pick<AuthenticatedViewer, "unitId" | "unitIds">,
+  tree: UnitTree,
+  unitCode?: string | null,
+): number[] | null {
   let root = viewer.unitId;
   if (unitCode) {
     const unit = tree.byCode(unitCode);
