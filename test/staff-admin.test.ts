@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { targets } from "./support/databases.js";
-import { expectStreamEndsWhenRevoked } from "./support/live.js";
+import { createDatabase, targets } from "./support/databases.js";
+import { CREATE, newTicketInput } from "./support/documents.js";
+import { REDIS_URL, redisUnavailableReason } from "./support/instances.js";
+import { collect, expectStreamEndsWhenRevoked, liveClient, TICKET_EVENTS } from "./support/live.js";
 import { DEMO_PASSWORD, startServer, type TestServer } from "./support/server.js";
 
 const USER_FIELDS = "id name email emailMasked role active passwordSet unit { code }";
@@ -427,3 +429,66 @@ describe.each(await targets())("staff administration on %s", (target) => {
     });
   });
 });
+
+const sharedReason = (await targets()).includes("postgres")
+  ? await redisUnavailableReason()
+  : "PostgreSQL is unreachable";
+if (sharedReason && process.env.REQUIRE_POSTGRES === "1") throw new Error(sharedReason);
+
+describe.skipIf(sharedReason !== null)(
+  `deactivation across instances sharing PostgreSQL and Redis${sharedReason ? ` (skipped: ${sharedReason})` : ""}`,
+  () => {
+    let database: Awaited<ReturnType<typeof createDatabase>>;
+    let a: TestServer;
+    let b: TestServer;
+
+    beforeAll(async () => {
+      database = await createDatabase();
+      // A re-check interval far longer than the test: only the announcement can end the stream in time.
+      const env = { REDIS_URL, PANTAU_ACCESS_RECHECK_MS: "600000" };
+      a = await startServer("postgres", { databaseUrl: database.url, env });
+      b = await startServer("postgres", { databaseUrl: database.url, env });
+    });
+    afterAll(async () => {
+      await b?.stop();
+      await a?.stop();
+      await database?.drop();
+    });
+
+    it("ends the person's session and live subscription on the other instance within seconds", async () => {
+      const head = await a.login("kanwil.jatim@pantau.demo");
+      const created = (
+        await a.gql(
+          CREATE_USER,
+          { input: { email: newEmail("fajar"), name: "Fajar Nugroho", role: "AGENT", unitCode: "KANIM-MALANG" } },
+          head,
+        )
+      ).data?.createUser;
+      const done = await b.gql(COMPLETE, { token: tokenOf(created.invitation.url), password: STRONG });
+      const token = done.data?.completePasswordSetup.session.token as string;
+      // Read once on B, so that B holds the credential in its cache.
+      expect((await b.gql(`{ viewer { name } }`, {}, token)).status).toBe(200);
+
+      const client = liveClient(b.url, token);
+      const stream = collect(client, TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
+      try {
+        const ticket = async () =>
+          (await a.gql(CREATE, { input: newTicketInput() }, head)).data?.createTicket.ticket.number as string;
+        const first = await ticket();
+        await stream.waitFor((items) => items.some((e) => e.ticket?.number === first), 15_000, "an event before");
+        const answer = await a.gql(DEACTIVATE_USER, { id: created.user.id }, head);
+        expect(answer.data?.deactivateUser.sessionsEnded).toBe(1);
+        const started = Date.now();
+        const second = await ticket();
+        await stream.ended;
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(stream.errors.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+        expect(stream.items.some((e) => e.ticket?.number === second)).toBe(false);
+        expect((await b.gql(`{ viewer { name } }`, {}, token)).status).toBe(401);
+      } finally {
+        stream.stop();
+        await client.dispose();
+      }
+    });
+  },
+);
