@@ -307,8 +307,9 @@ export const USER_SEARCH_MAX = 100;
  */
 export function usersWhere(actor: StaffActor, tree: UnitTree, filter: UserFilter = {}): Prisma.UserWhereInput {
   const where: Prisma.UserWhereInput[] = [];
-  const unitIds = scopedUnitIds(actor, tree, filter.unitCode) ?? [...actor.unitIds];
-  where.push({ unitId: { in: unitIds } });
+  // Null: the whole country, which needs no list of units.
+  const unitIds = scopedUnitIds(actor, tree, filter.unitCode);
+  if (unitIds) where.push({ unitId: { in: unitIds } });
   if (filter.role?.length) where.push({ role: { in: [...new Set(filter.role)] } });
   if (filter.active !== null && filter.active !== undefined) where.push({ active: filter.active });
   const search = filter.search?.trim();
