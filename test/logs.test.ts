@@ -101,4 +101,49 @@ describe.each(await targets())("what the server logs on %s", (target) => {
     expect(faults).toHaveLength(1);
     expect(faults[0]?.err?.stack).toBeTruthy();
   });
+
+  it("names each request: its id is echoed, on its access line and on every line logged while serving it", async () => {
+    const auth = { authorization: `Bearer ${agent}` };
+    const send = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${server.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...auth, ...headers },
+        body: JSON.stringify(body),
+      });
+    const from = lines.length;
+    const given = await send(
+      { "x-request-id": "lb-7f3a9c2e-0001" },
+      { query: "query Kotak { tickets(first: 1) { totalCount } }", operationName: "Kotak" },
+    );
+    expect(given.headers.get("x-request-id")).toBe("lb-7f3a9c2e-0001");
+    // A header that could forge log lines is replaced by an id of the server's own.
+    const forged = await send({ "x-request-id": "abcdefgh\tlevel=50" }, { query: "{ __typename }" });
+    const made = forged.headers.get("x-request-id") ?? "";
+    expect(made).toMatch(/^[0-9a-f-]{36}$/);
+    // A refusal logged while serving the request carries its id.
+    const refused = await send(
+      { "x-request-id": "refusal-0000000042" },
+      { query: `mutation { addHoliday(input: { date: "2026-12-31", name: "x", kind: NATIONAL }) { __typename } }` },
+    );
+    expect(refused.headers.get("x-request-id")).toBe("refusal-0000000042");
+    await Promise.all([given.text(), forged.text(), refused.text()]);
+    const logged = lines.slice(from);
+    const access = (id: string) => logged.find((line) => line.msg === "request" && line.requestId === id);
+    expect(access("lb-7f3a9c2e-0001")).toMatchObject({
+      level: INFO,
+      method: "POST",
+      path: "/graphql",
+      status: 200,
+      operation: "Kotak",
+    });
+    expect(access("lb-7f3a9c2e-0001")?.ms).toBeGreaterThanOrEqual(0);
+    expect(access(made)).toMatchObject({ status: 200 });
+    expect(
+      logged.find((line) => line.msg === "request refused" && line.requestId === "refusal-0000000042"),
+    ).toMatchObject({ code: "FORBIDDEN" });
+    // Probes are not logged.
+    const probes = lines.length;
+    await (await fetch(`${server.url}/health`)).text();
+    expect(lines.slice(probes).filter((line) => line.msg === "request")).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
@@ -18,6 +18,13 @@ import { schema } from "./graphql/schema.js";
 import { useBodyLimit } from "./http/body-limit.js";
 import { CSRF_HEADER, useCsrfPrevention } from "./http/csrf.js";
 import { csvExports } from "./http/csv-export.js";
+import {
+  noteOperation,
+  REQUEST_ID_HEADER,
+  type RequestScope,
+  requestIdFrom,
+  requestScope,
+} from "./http/request-scope.js";
 import { staticFiles } from "./http/static-files.js";
 import { attachWebSocket, type WebSocketServerContext } from "./http/websocket.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -212,7 +219,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           credentials: false,
           methods: ["GET", "POST"],
           allowedHeaders: ["authorization", "content-type", "accept", CSRF_HEADER],
-          exposedHeaders: ["Retry-After", ...RATE_LIMIT_HEADERS],
+          exposedHeaders: ["Retry-After", "X-Request-Id", ...RATE_LIMIT_HEADERS],
           maxAge: 600,
         }
       : false,
@@ -230,6 +237,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       personalDataAccessLog(db, logger),
       ...(config.realtime.shareResults ? [useSharedSubscriptionResults(sharing)] : []),
       useBodyLimit(config.limits.maxBodyBytes),
+      { onParams: ({ params }) => noteOperation(params.operationName) },
     ],
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(" ")),
@@ -370,9 +378,31 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     async start() {
       await prepare();
       server = createServer((req, res) => {
+        const scope: RequestScope = { requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]) };
+        res.setHeader(REQUEST_ID_HEADER, scope.requestId);
+        const path = (req.url ?? "/").split("?")[0] ?? "/";
+        // Probes come every few seconds from every balancer: not worth a line each.
+        if (path !== "/health" && path !== "/ready") {
+          const started = performance.now();
+          res.once("finish", () => {
+            logger.info(
+              {
+                requestId: scope.requestId,
+                method: req.method,
+                path: path.slice(0, 200),
+                status: res.statusCode,
+                ms: Math.round((performance.now() - started) * 10) / 10,
+                ...(scope.operationName ? { operation: scope.operationName } : {}),
+              },
+              "request",
+            );
+          });
+        }
+        requestScope.run(scope, () => serve(req, res, path));
+      });
+      const serve = (req: IncomingMessage, res: ServerResponse, path: string) => {
         // While draining, tell keep-alive clients to reconnect elsewhere.
         if (!ready) res.setHeader("connection", "close");
-        const path = (req.url ?? "/").split("?")[0];
         if (path === "/health") {
           res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
           return;
@@ -426,7 +456,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
             .writeHead(404, { "content-type": "application/json", ...API_HEADERS })
             .end(JSON.stringify({ error: "not found" }));
         }
-      });
+      };
       server.keepAliveTimeout = 65_000;
       // Once the WebSocket server has closed, nothing else answers an upgrade: refuse it, do not reset it.
       server.on("upgrade", (_req, socket) => {
