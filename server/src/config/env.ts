@@ -119,7 +119,7 @@ const schema = z.object({
   PANTAU_OUTBOUND_RETRY_BASE_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
   PANTAU_OUTBOUND_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
   PANTAU_OUTBOUND_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
-  PANTAU_OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+  PANTAU_OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   PANTAU_OUTBOUND_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
 });
 

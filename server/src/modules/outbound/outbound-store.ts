@@ -13,6 +13,39 @@ export interface OutboundRouting {
   queued(): void;
 }
 
+/** One message to send, as a change that causes it queues it. */
+export interface OutboundRow {
+  /** Made by the caller when the payload must name the row (the e-mail Message-ID does). */
+  id?: string;
+  channel: OutboundChannel;
+  ticketId: string | null;
+  messageId: string | null;
+  unitId: number;
+  recipient: string;
+  payload: unknown;
+  /**
+   * One message per key, ever: queueing the same key again (a retried request, a notification written
+   * twice) queues nothing. E.g. `message:<id>` for a reply, `notification:resolved:<ticket id>`.
+   */
+  idempotencyKey: string;
+}
+
+/**
+ * Queues a message in the caller's transaction, so that it is sent if and only if the change commits;
+ * returns false when its idempotency key was queued before. The worker is told by `OutboundRouting.queued`
+ * once the transaction has committed.
+ */
+export async function enqueueOutbound(tx: Prisma.TransactionClient, row: OutboundRow, now: Date): Promise<boolean> {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO outbound_message (id, channel, ticket_id, message_id, unit_id, recipient, payload, idempotency_key,
+      next_attempt_at, created_at, updated_at)
+    VALUES (${row.id ?? randomUUID()}::uuid, ${row.channel}::text::"Channel", ${row.ticketId}::uuid,
+      ${row.messageId}::uuid, ${row.unitId}, ${row.recipient}, ${JSON.stringify(row.payload)}::jsonb,
+      ${row.idempotencyKey}, ${now}, ${now}, ${now})
+    ON CONFLICT (idempotency_key) DO NOTHING`;
+  return inserted === 1;
+}
+
 export interface RepliedTicket extends TicketContact {
   id: string;
   number: string;
@@ -56,22 +89,20 @@ export async function queueReply(
     body: message.body,
     thread,
   });
-  await tx.outboundMessage.create({
-    data: {
+  return enqueueOutbound(
+    tx,
+    {
       id,
       channel: route.channel,
       ticketId: ticket.id,
       messageId: message.id,
       unitId: ticket.unitId,
       recipient: route.recipient,
-      payload: payload as unknown as Prisma.InputJsonValue,
+      payload,
       idempotencyKey: `message:${message.id}`,
-      nextAttemptAt: now,
-      createdAt: now,
-      updatedAt: now,
     },
-  });
-  return true;
+    now,
+  );
 }
 
 interface ClaimedRow {
@@ -151,4 +182,32 @@ export async function settle(
     ],
   );
   return rows.length === 1;
+}
+
+/** The queue as operators watch it: rows per channel and status, and how long the oldest due one waits. */
+export interface QueueFigure {
+  channel: OutboundChannel;
+  status: "PENDING" | "SENDING" | "FAILED" | "DEAD";
+  count: number;
+  /** Of the rows not yet dead: the earliest instant one of them was due; null for DEAD. */
+  oldestDueAt: Date | null;
+}
+
+/**
+ * Queue depth by channel and status (delivered rows, nearly all of them, are not counted). Reads the
+ * partial index of the rows that may be due and the status index for the dead letters.
+ */
+export async function queueFigures(sql: Sql): Promise<QueueFigure[]> {
+  const rows = await sql.query<{
+    channel: OutboundChannel;
+    status: QueueFigure["status"];
+    count: number;
+    due: Date | null;
+  }>(
+    `SELECT channel::text AS channel, status::text AS status, count(*)::int AS count,
+       min(next_attempt_at) FILTER (WHERE status <> 'DEAD') AS due
+     FROM outbound_message WHERE status IN ('PENDING', 'SENDING', 'FAILED', 'DEAD')
+     GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return rows.map((row) => ({ channel: row.channel, status: row.status, count: row.count, oldestDueAt: row.due }));
 }
