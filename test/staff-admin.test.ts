@@ -403,6 +403,21 @@ describe.each(await targets())("staff administration on %s", (target) => {
     const back = await update(supervisor, { id: staff.id, active: true });
     expect(back.user).toMatchObject({ active: true });
     expect((await audit({ entity: staff.id, action: "reactivate" })).length).toBe(1);
+
+    // Deactivating through updateUser ends sessions the same way.
+    const relogin = await server.gql(
+      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ... on LoginSuccess { session { token } } } }`,
+      { e: staff.email, p: STRONG },
+    );
+    const session = relogin.data?.login.session.token as string;
+    expect((await server.gql(`{ viewer { name } }`, {}, session)).status).toBe(200);
+    expect((await update(supervisor, { id: staff.id, active: false })).user).toMatchObject({ active: false });
+    expect((await server.gql(`{ viewer { name } }`, {}, session)).status).toBe(401);
+    const records = await audit({ entity: staff.id, action: "deactivate" });
+    expect(records[0]).toMatchObject({
+      before: { active: true, openSessions: 1 },
+      after: { active: false, openSessions: 0 },
+    });
   });
 
   it("resets a password with a new link that replaces the older ones", async () => {
