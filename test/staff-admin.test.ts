@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, targets } from "./support/databases.js";
-import { CREATE, newTicketInput } from "./support/documents.js";
+import { ASSIGN, CREATE, NOTE, newTicketInput, TRIAGE } from "./support/documents.js";
 import { REDIS_URL, redisUnavailableReason } from "./support/instances.js";
 import { collect, expectStreamEndsWhenRevoked, liveClient, TICKET_EVENTS } from "./support/live.js";
 import { DEMO_PASSWORD, startServer, type TestServer } from "./support/server.js";
@@ -165,8 +165,8 @@ describe.each(await targets())("staff administration on %s", (target) => {
     const reused = await server.gql(COMPLETE, { token, password: `${STRONG} lagi` });
     expect(reused.data?.completePasswordSetup.code).toBe("SETUP_LINK_USED");
     const session = done.data?.completePasswordSetup.session.token;
-    const me = await server.gql(`{ viewer { role user { email passwordSet } } }`, {}, session);
-    expect(me.data?.viewer).toEqual({ role: "UNIT_SUPERVISOR", user: { email, passwordSet: true } });
+    const me = await server.gql(`{ viewer { role email user { passwordSet } } }`, {}, session);
+    expect(me.data?.viewer).toEqual({ role: "UNIT_SUPERVISOR", email, user: { passwordSet: true } });
   });
 
   it("refuses an expired link", async () => {
@@ -272,11 +272,14 @@ describe.each(await targets())("staff administration on %s", (target) => {
       { filter: { unitCode: "KANIM-MALANG", role: ["UNIT_SUPERVISOR"], active: true } },
       supervisor,
     );
-    const seen = Object.fromEntries(supervisors.data?.users.edges.map((e: any) => [e.node.name, e.node]));
-    // Your own address, and those of accounts you administer, in full; a fellow supervisor's masked.
-    expect(seen["Zaenal Pengawas"]).toMatchObject({ emailMasked: true, email: `u***@imigrasi.go.id` });
-    const self = supervisors.data?.users.edges.find((e: any) => e.node.email === "kanim.malang@pantau.demo");
-    expect(self?.node.emailMasked).toBe(false);
+    // Addresses of the accounts you administer in full, every other one masked: a fellow supervisor's, and
+    // in a list your own too, since what a field shows depends on your role and units, not on who you are.
+    const seen = supervisors.data?.users.edges.map((e: any) => e.node) ?? [];
+    expect(seen.find((u: any) => u.name === "Zaenal Pengawas")).toMatchObject({
+      emailMasked: true,
+      email: "u***@imigrasi.go.id",
+    });
+    expect(seen.every((u: any) => u.emailMasked)).toBe(true);
     const agents = await server.gql(USERS, { filter: { role: ["AGENT"] } }, supervisor);
     expect(agents.data?.users.edges.length).toBeGreaterThan(0);
     for (const edge of agents.data?.users.edges ?? []) expect(edge.node.emailMasked).toBe(false);
@@ -295,6 +298,36 @@ describe.each(await targets())("staff administration on %s", (target) => {
     expect(outside.errors?.[0]?.extensions?.code).toBe("UNKNOWN_UNIT");
     const byAgent = await server.gql(USERS, {}, agent);
     expect(byAgent.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("masks a colleague's address alike for every live subscriber of one role and office", async () => {
+    const [first, second] = [
+      await person(supervisor, "AGENT", "KANIM-MALANG"),
+      await person(supervisor, "AGENT", "KANIM-MALANG"),
+    ];
+    const ticket = (await server.gql(CREATE, { input: newTicketInput() }, first.token)).data?.createTicket.ticket;
+    await server.gql(TRIAGE, { input: { ticketId: ticket.id } }, first.token);
+    await server.gql(ASSIGN, { input: { ticketId: ticket.id, assigneeId: first.id } }, first.token);
+    const WATCH = `subscription($id: ID!) { ticket(id: $id) { number assignee { id email emailMasked } } }`;
+    const watchers = [first, second, { token: supervisor }].map(({ token }) => {
+      const client = liveClient(server.url, token);
+      return { client, stream: collect(client, WATCH, { id: ticket.id }, "ticket") };
+    });
+    try {
+      for (const { stream } of watchers) await stream.waitFor((items) => items.length > 0, 15_000, "the ticket");
+      await server.gql(NOTE, { input: { ticketId: ticket.id, body: "Catatan uji." } }, supervisor);
+      for (const { stream } of watchers) await stream.waitFor((items) => items.length > 1, 15_000, "an update");
+      const [own, colleague, boss] = watchers.map(({ stream }) => stream.items.map((item) => item.assignee));
+      // The assignee's own stream too: one result serves every agent of the office.
+      for (const seen of [...(own ?? []), ...(colleague ?? [])])
+        expect(seen).toMatchObject({ id: first.id, emailMasked: true });
+      for (const seen of boss ?? []) expect(seen).toMatchObject({ email: first.email, emailMasked: false });
+    } finally {
+      for (const { client, stream } of watchers) {
+        stream.stop();
+        await client.dispose();
+      }
+    }
   });
 
   it("changes name, role and unit, applies the new scope to the open session, and audits before and after", async () => {

@@ -101,11 +101,13 @@ describe("who sees a staff member's e-mail address", () => {
     ["directorate", account("DIRECTORATE", IMI), true],
     ["head", account("AGENT", SURABAYA), true],
     ["head", account("REGIONAL_HEAD", KANWIL_JI), false],
-    ["head", self("head"), true],
+    // Never by identity: your own address is viewer.email.
+    ["head", self("head"), false],
+    ["directorate", self("directorate"), true],
     ["supervisor", account("AGENT", MALANG), true],
     ["supervisor", account("UNIT_SUPERVISOR", MALANG), false],
     ["agent", account("AGENT", MALANG), false],
-    ["agent", self("agent"), true],
+    ["agent", self("agent"), false],
   ])("%s sees %j: %s", (name, target, expected) => {
     expect(seesEmailOf(actors[name] as StaffActor, target)).toBe(expected);
   });

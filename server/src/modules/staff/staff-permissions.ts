@@ -61,7 +61,7 @@ export function administersStaff(role: Role): boolean {
 }
 
 /** Whether the caller may place staff at the unit (it must also be in their scope). */
-function placesAt(actor: StaffActor, unitId: number): boolean {
+function placesAt(actor: Pick<StaffActor, "role" | "unitId" | "unitIds">, unitId: number): boolean {
   const { units } = STAFF_AUTHORITY[actor.role];
   if (units === "scope") return actor.unitIds.has(unitId);
   return units === "home" && unitId === actor.unitId;
@@ -76,9 +76,13 @@ export function administers(actor: StaffActor, account: Account): boolean {
   );
 }
 
-/** Staff e-mail addresses are personal data: shown to the person and to those who administer the account. */
-export function seesEmailOf(actor: StaffActor, account: Account): boolean {
-  return account.userId === actor.userId || administers(actor, account);
+/**
+ * Staff e-mail addresses are personal data: shown to those whose role administers accounts of that role
+ * at that unit. It depends on the caller's role and units only, never on who they are (your own address
+ * is `viewer.email`), so live subscribers of one access profile may share one result (shared-results.ts).
+ */
+export function seesEmailOf(actor: Pick<StaffActor, "role" | "unitId" | "unitIds">, account: Placement): boolean {
+  return STAFF_AUTHORITY[actor.role].roles.includes(account.role) && placesAt(actor, account.unitId);
 }
 
 /** The roles and units whose accounts the caller administers, for narrowing a list in the database. */

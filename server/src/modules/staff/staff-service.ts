@@ -322,7 +322,6 @@ export function usersWhere(actor: StaffActor, tree: UnitTree, filter: UserFilter
     where.push({
       OR: [
         { name: contains },
-        { id: actor.userId, email: contains },
         { role: { in: [...administered.roles] }, unitId: { in: [...administered.unitIds] }, email: contains },
       ],
     });

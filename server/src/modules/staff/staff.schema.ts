@@ -24,14 +24,13 @@ import { createUser, deactivateUser, resetUserPassword, updateUser, usersWhere }
 /** The staff scopes let only people through; the table in staff-permissions.ts decides the rest. */
 const person = (ctx: Context) => ctx.viewer as UserViewer;
 
-const emailShown = (user: User, ctx: Context) =>
-  ctx.viewer.kind === "user" && seesEmailOf(ctx.viewer, { userId: user.id, role: user.role, unitId: user.unitId });
+const emailShown = (user: User, ctx: Context) => ctx.viewer.kind === "user" && seesEmailOf(ctx.viewer, user);
 
 builder.prismaObjectFields("User", (t) => ({
   email: t.string({
     description:
-      "Work e-mail address (personal data): in full for the person and for those who administer the account, " +
-      "masked (first letter and domain) for everyone else.",
+      "Work e-mail address (personal data): in full for those whose role administers the account, masked " +
+      "(first letter and domain) for everyone else. Your own address is `viewer.email`.",
     resolve: (user, _args, ctx) => (emailShown(user, ctx) ? user.email : (maskEmail(user.email) ?? "")),
   }),
   emailMasked: t.boolean({
