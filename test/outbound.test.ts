@@ -110,6 +110,12 @@ describe.each(await targets())("outbound delivery by e-mail on %s", (target) => 
   it("sends public replies with the ticket number and threading headers; notes stay inside", async () => {
     const email = citizen("thread");
     const ticket = await emailTicket(email);
+    // The citizen's own e-mail, as the intake records it: the thread the replies answer.
+    const original = `<asli.${Date.now()}.${counter}@mail.example.id>`;
+    await server.app.db.sql.query(
+      "INSERT INTO email_thread_message (message_id, ticket_id, direction, at) VALUES ($1, $2, 'INBOUND', now() - interval '1 hour')",
+      [original, rowId(ticket.id)],
+    );
     await send(REPLY, { ticketId: ticket.id, body: "Mohon kirim foto halaman data paspor." });
     await send(NOTE, { ticketId: ticket.id, body: "Catatan internal: jangan dikirim." });
     const first = await until(
@@ -133,12 +139,23 @@ describe.each(await targets())("outbound delivery by e-mail on %s", (target) => 
     expect(reply.headers.get("message-id")).toMatch(
       new RegExp(`^<pantau\\.[0-9a-f-]{36}@${domain.replace(/\./g, "\\.")}>$`),
     );
-    expect(reply.headers.has("in-reply-to")).toBe(false);
+    expect(reply.headers.get("in-reply-to")).toBe(original);
+    expect(reply.headers.get("references")).toBe(original);
     expect(reply.body).toContain("Mohon kirim foto halaman data paspor.");
     expect(reply.body).toContain(ticket.number);
     // The resolution answers the reply: a mail client shows one conversation.
     expect(resolution.headers.get("in-reply-to")).toBe(reply.headers.get("message-id"));
-    expect(resolution.headers.get("references")).toBe(reply.headers.get("message-id"));
+    expect(resolution.headers.get("references")).toBe(`${original} ${reply.headers.get("message-id")}`);
+    // Both replies joined the thread, where the intake will recognise them as Pantau's own.
+    const thread = await server.app.db.sql.query<{ id: string; direction: string }>(
+      "SELECT message_id AS id, direction::text FROM email_thread_message WHERE ticket_id = $1 ORDER BY at",
+      [rowId(ticket.id)],
+    );
+    expect(thread).toEqual([
+      { id: original, direction: "INBOUND" },
+      { id: reply.headers.get("message-id"), direction: "OUTBOUND" },
+      { id: resolution.headers.get("message-id"), direction: "OUTBOUND" },
+    ]);
     expect(resolution.headers.get("message-id")).not.toBe(reply.headers.get("message-id"));
     expect(peer.received.some((mail) => mail.body.includes("Catatan internal"))).toBe(false);
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Sql } from "../../db/database.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { OutboundItem } from "./driver.js";
-import { replyPayload } from "./email-message.js";
+import { MAX_REFERENCES, replyPayload } from "./email-message.js";
 import { type OutboundChannel, replyRoute, type TicketContact } from "./routing.js";
 
 /** What the ticket services need to queue replies: which channels can send for a unit, and as whom. */
@@ -69,17 +69,14 @@ export async function queueReply(
   const configured = new Set<OutboundChannel>(domain ? ["EMAIL"] : []);
   const route = replyRoute(ticket, configured);
   if (!route || !domain) return false;
-  // The thread is what this ticket already sent by e-mail; replies the citizen sends back will join it.
-  const earlier = await tx.outboundMessage.findMany({
-    where: { ticketId: ticket.id, channel: "EMAIL" },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: 20,
-    select: { payload: true },
+  // The thread as known: the citizen's messages the intake recorded and the replies sent before.
+  const earlier = await tx.emailThreadMessage.findMany({
+    where: { ticketId: ticket.id },
+    orderBy: [{ at: "desc" }, { messageId: "desc" }],
+    take: MAX_REFERENCES,
+    select: { messageId: true },
   });
-  const thread = earlier
-    .map((row) => (row.payload as { messageId?: unknown }).messageId)
-    .filter((id): id is string => typeof id === "string")
-    .reverse();
+  const thread = earlier.map((row) => row.messageId).reverse();
   const id = randomUUID();
   const payload = replyPayload({
     outboundId: id,
@@ -88,6 +85,9 @@ export async function queueReply(
     ticketSubject: ticket.subject,
     body: message.body,
     thread,
+  });
+  await tx.emailThreadMessage.create({
+    data: { messageId: payload.messageId, ticketId: ticket.id, direction: "OUTBOUND", at: now },
   });
   return enqueueOutbound(
     tx,

@@ -18,9 +18,13 @@ export interface OutboundWorkerOptions {
   concurrency: number;
   /** Sweep for rows queued by other instances and for retries that came due. */
   pollMs: number;
+  /** How long `stop` waits for deliveries under way. */
+  stopWaitMs?: number;
   now?: () => Date;
   random?: () => number;
 }
+
+const STOP_WAIT_MS = 5_000;
 
 export interface OutboundWorker {
   /** Claims and delivers what is due until nothing is; resolves when done. */
@@ -155,7 +159,16 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await running?.catch(() => {});
+      // A stalled peer must not hold up a deploy: what is still sending after this is abandoned, and its
+      // rows are tried again by another instance when their lease ends.
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([
+        running?.catch(() => {}),
+        new Promise((resolve) => {
+          timeout = setTimeout(resolve, options.stopWaitMs ?? STOP_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timeout);
       await Promise.all(options.drivers.map((driver) => driver.close()));
     },
   };
