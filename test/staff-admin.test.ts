@@ -453,6 +453,39 @@ describe.each(await targets())("staff administration on %s", (target) => {
     });
   });
 
+  it("leaves nothing half-written when the audit record cannot be written", async () => {
+    const staff = await person(supervisor, "AGENT", "KANIM-MALANG", "Gagal Tulis");
+    // The audit record is the last statement of the change: refusing it must undo everything before it.
+    await server.app.db.sql.exec(`
+      CREATE FUNCTION refuse_test_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.entity_id = '${localId(staff.id)}' OR NEW.after->>'name' = 'Gagal Dibuat' THEN
+          RAISE EXCEPTION 'audit refused by the test';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER refuse_test_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_test_audit();`);
+    try {
+      const before = await state();
+      const deactivated = await server.gql(DEACTIVATE_USER, { id: staff.id }, supervisor);
+      expect(deactivated.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      const changed = await server.gql(UPDATE_USER, { input: { id: staff.id, name: "Nama Baru" } }, supervisor);
+      expect(changed.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      const reset = await server.gql(RESET_PASSWORD, { id: staff.id }, supervisor);
+      expect(reset.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      const created = await server.gql(
+        CREATE_USER,
+        { input: { email: newEmail("gagal"), name: "Gagal Dibuat", role: "AGENT", unitCode: "KANIM-MALANG" } },
+        supervisor,
+      );
+      expect(created.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      expect(await state()).toEqual(before);
+      expect((await server.gql(`{ viewer { name } }`, {}, staff.token)).status).toBe(200);
+    } finally {
+      await server.app.db.sql.exec("DROP TRIGGER refuse_test_audit ON audit_log; DROP FUNCTION refuse_test_audit();");
+    }
+  });
+
   it("resets a password with a new link that replaces the older ones", async () => {
     const invited = await create(head, {
       email: newEmail("eko"),
