@@ -18,6 +18,7 @@ import { schema } from "./graphql/schema.js";
 import { useBodyLimit } from "./http/body-limit.js";
 import { CSRF_HEADER, useCsrfPrevention } from "./http/csrf.js";
 import { csvExports } from "./http/csv-export.js";
+import { ServerMetrics, serveMetrics } from "./http/metrics.js";
 import {
   noteOperation,
   REQUEST_ID_HEADER,
@@ -59,6 +60,7 @@ import type { TicketDeps } from "./modules/tickets/ticket-service.js";
 import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
 import { Timings } from "./timings.js";
+import { SERVER_VERSION } from "./version.js";
 
 const DRAIN_TIMEOUT_MS = 10_000;
 /** What a request that arrives while the instance shuts down is told to wait before retrying. */
@@ -90,6 +92,8 @@ export interface App {
   stop(options?: { lingerMs?: number }): Promise<void>;
   readonly db: Database;
   readonly logger: Logger;
+  /** The port of the metrics listener (PANTAU_METRICS_PORT; 0 picks a free one), null without one. */
+  readonly metricsPort: number | null;
   /** Set once the demo is seeded; null outside the demo. */
   readonly demo: DemoCredentials | null;
   /** Live delivery, once started. */
@@ -123,6 +127,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   let units: UnitTree<Unit> | null = null;
   let calendars: CalendarDirectory | null = null;
   let server: Server | null = null;
+  let metricsServer: Server | null = null;
   let ready = false;
   /** Set at the first moment of stop(): from then on new requests are turned away. */
   let draining = false;
@@ -196,12 +201,24 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   let unavailableLoggedAt = 0;
   const maskedErrors = new WeakSet<Error>();
   // Refusals are ordinary traffic: one info line with the code, no stack. Only faults are errors.
-  const logRefusal = (code: string, error: unknown) =>
+  const metrics = new ServerMetrics({
+    db: apiDb,
+    logger,
+    version: SERVER_VERSION,
+    live: () => (realtime ? { hubPosition: realtime.hub.position, subscriptions: realtime.subscriptions } : null),
+  });
+  const logRefusal = (code: string, error: unknown) => {
+    metrics.refused(code);
     logger.info({ code, reason: error instanceof Error ? error.message : String(error) }, "request refused");
+  };
+  const logFault = (fields: Record<string, unknown>, message: string) => {
+    metrics.fault();
+    logger.error(fields, message);
+  };
   const logError = (error: unknown, message: string) => {
     const code = refusalCode(error);
     if (code) logRefusal(code, error);
-    else logger.error({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error }, message);
+    else logFault({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error }, message);
   };
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -282,7 +299,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         if (original instanceof AuthenticationError) {
           return new GraphQLError(original.message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
         }
-        if (!refused) logger.error({ err: original ?? error }, "unexpected error");
+        if (!refused) logFault({ err: original ?? error }, "unexpected error");
         return defaultMaskError(error, message, isDev && !config.production);
       },
     },
@@ -374,6 +391,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       return realtime;
     },
     subscriptionSharing: sharing,
+    get metricsPort() {
+      return (metricsServer?.address() as AddressInfo | null)?.port ?? null;
+    },
     presence,
     async start() {
       await prepare();
@@ -385,6 +405,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         if (path !== "/health" && path !== "/ready") {
           const started = performance.now();
           res.once("finish", () => {
+            metrics.observeRequest(path, res.statusCode, (performance.now() - started) / 1000, scope.operationName);
             logger.info(
               {
                 requestId: scope.requestId,
@@ -403,6 +424,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const serve = (req: IncomingMessage, res: ServerResponse, path: string) => {
         // While draining, tell keep-alive clients to reconnect elsewhere.
         if (!ready) res.setHeader("connection", "close");
+        if (path === "/metrics" && config.metrics.token) {
+          void serveMetrics(metrics, req, res, config.metrics.token);
+          return;
+        }
         if (path === "/health") {
           res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
           return;
@@ -515,6 +540,17 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         server?.once("error", reject);
         server?.listen(config.port, config.host, resolve);
       });
+      if (config.metrics.port !== null) {
+        // Off the public port: only /metrics, for the scraper on the operations network.
+        metricsServer = createServer((req, res) => {
+          if ((req.url ?? "/").split("?")[0] === "/metrics") void serveMetrics(metrics, req, res, config.metrics.token);
+          else res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+        });
+        await new Promise<void>((resolve, reject) => {
+          metricsServer?.once("error", reject);
+          metricsServer?.listen(config.metrics.port ?? 0, config.metrics.host, resolve);
+        });
+      }
       const { port } = server.address() as AddressInfo;
       ready = true;
       stopDetector = startDetector({ db, engine: clocks, logger, committed: () => realtime?.committed() });
@@ -588,6 +624,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           ]);
         }
       }
+      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
       if (apiDb !== db) await apiDb.close();
       await db.close();
     },

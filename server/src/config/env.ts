@@ -57,6 +57,9 @@ const schema = z.object({
   PANTAU_SIMULATOR_TICKETS_PER_MINUTE: z.coerce.number().min(0).max(6000).default(6),
   PANTAU_GRAPHIQL: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).optional(),
   PANTAU_DASHBOARD_DIR: z.string().min(1).default(`${REPO_ROOT}dashboard/dist`),
+  PANTAU_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
+  PANTAU_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PANTAU_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   PANTAU_PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .refine((url) => !url.includes("#") && !url.includes("?"), "must be a base URL like https://pantau.imigrasi.go.id")
@@ -144,6 +147,11 @@ export interface Config {
   readonly simulator: { enabled: boolean; ticketsPerMinute: number };
   readonly graphiql: boolean;
   readonly dashboardDir: string;
+  /**
+   * Prometheus metrics at /metrics: on the public port only with the bearer token; on a port of their own
+   * (`port`, bound to `host`) with the token if one is set. Neither configured: not served.
+   */
+  readonly metrics: { token: string | null; port: number | null; host: string };
   /** Where people open the dashboard: the base of the password links that are handed out. */
   readonly publicUrl: string;
   /** Failed sign-ins allowed per account and per client address within the window before a pause. */
@@ -237,6 +245,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           templateDir: e.PANTAU_PGLITE_TEMPLATE_DIR === "off" ? null : e.PANTAU_PGLITE_TEMPLATE_DIR,
         },
     redisUrl: e.REDIS_URL ?? null,
+    metrics: {
+      token: e.PANTAU_METRICS_TOKEN ?? null,
+      port: e.PANTAU_METRICS_PORT ?? null,
+      host: e.PANTAU_METRICS_HOST,
+    },
     migrateOnStart: truthy(e.PANTAU_MIGRATE_ON_START, true),
     demoPassword: e.DEMO_PASSWORD,
     seed: { seed: e.PANTAU_SEED, days: e.PANTAU_SEED_DAYS, ticketsPerDay: e.PANTAU_SEED_TICKETS_PER_DAY },

@@ -29,8 +29,22 @@ export interface Database {
   transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
   /** Calls `listener` on every NOTIFY on `channel` (sent at commit); returns how to stop. */
   listen(channel: string, listener: () => void): Promise<() => Promise<void>>;
+  /** Connections of the pool: open, idle, and requests waiting for one (for /metrics). */
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
+
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+const statsOf = (pool: pg.Pool): PoolStats => ({
+  total: pool.totalCount,
+  idle: pool.idleCount,
+  waiting: pool.waitingCount,
+});
 
 export type DatabaseOptions =
   | {
@@ -62,6 +76,7 @@ async function openPostgres(connectionString: string, max: number, statementTime
     kind: "postgres",
     prisma,
     sql,
+    poolStats: () => statsOf(pool),
     transaction: (work) => poolTransaction(pool, work),
     listen: (channel, listener) => listenPostgres(connectionString, channel, listener),
     async close() {
@@ -170,6 +185,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     kind: "pglite",
     prisma,
     sql: postgresSql(pool),
+    poolStats: () => statsOf(pool),
     transaction: (work) => poolTransaction(pool, work),
     async listen(channel, listener) {
       let set = listeners.get(channel);
