@@ -359,6 +359,26 @@ describe.each(await targets())("staff administration on %s", (target) => {
     expect(await state()).toEqual(before);
   });
 
+  it("moves a person's live subscription with them: the old office's stream ends at its next event", async () => {
+    const staff = await person(head, "UNIT_SUPERVISOR", "KANIM-MALANG", "Gita Pindah");
+    const client = liveClient(server.url, staff.token);
+    const stream = collect(client, TICKET_EVENTS, { unitCode: "KANIM-MALANG" }, "ticketEvents");
+    try {
+      const ticket = async () =>
+        (await server.gql(CREATE, { input: newTicketInput() }, head)).data?.createTicket.ticket.number as string;
+      const first = await ticket();
+      await stream.waitFor((items) => items.some((e) => e.ticket?.number === first), 15_000, "an event before");
+      expect((await update(head, { id: staff.id, unitCode: "KANIM-SURABAYA" })).__typename).toBe("UpdateUserSuccess");
+      const second = await ticket();
+      await stream.ended;
+      expect(stream.errors.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+      expect(stream.items.some((e) => e.ticket?.number === second)).toBe(false);
+    } finally {
+      stream.stop();
+      await client.dispose();
+    }
+  });
+
   it("refuses changes outside the table, to oneself and to the unknown, and writes nothing", async () => {
     const staff = await person(directorate, "AGENT", "KANIM-MALANG", "Citra Lestari");
     const bali = await person(directorate, "AGENT", "KANIM-DENPASAR", "Made Wirawan");
