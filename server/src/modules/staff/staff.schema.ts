@@ -148,11 +148,11 @@ builder.queryField("users", (t) =>
         "E-mail addresses are masked except for accounts you administer.",
       args: { filter: t.arg({ type: UserFilter, description: "Narrows the list." }) },
       totalCount: (_root, { filter }, ctx) =>
-        ctx.db.prisma.user.count({ where: usersWhere(person(ctx), ctx.units, filter) }),
+        ctx.db.prisma.user.count({ where: usersWhere(person(ctx), ctx.units, filter ?? undefined) }),
       resolve: (query, _root, { filter }, ctx) =>
         ctx.db.prisma.user.findMany({
           ...query,
-          where: usersWhere(person(ctx), ctx.units, filter),
+          where: usersWhere(person(ctx), ctx.units, filter ?? undefined),
           orderBy: [{ name: "asc" }, { id: "asc" }],
         }),
     },
