@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDatabase, targets } from "./support/databases.js";
 import { CREATE, NOTE, newTicketInput, REPLY, RESOLVE, TRIAGE } from "./support/documents.js";
+import { collect, liveClient } from "./support/live.js";
 import { startServer, type TestServer } from "./support/server.js";
 import { SmtpPeer } from "./support/smtp-peer.js";
 
@@ -334,28 +335,48 @@ describe.each(await targets())("outbound delivery by e-mail on %s", (target) => 
     const email = citizen("down");
     const ticket = await emailTicket(email);
     await peer.stop();
-    try {
-      await send(REPLY, { ticketId: ticket.id, body: "Dikirim setelah server surat kembali." });
-      const [failing] = await until(
-        () => messagesOf(ticket.id),
-        (list) => (list[0]?.delivery?.attempts ?? 0) >= 2,
-        "two failed attempts",
-      );
-      expect(failing?.delivery?.status).toMatch(/^(FAILED|SENDING)$/);
-      expect(failing?.delivery?.lastError).toMatch(/ECONNREFUSED|connect/i);
-      // The server answers while its deliveries fail.
-      expect((await fetch(`${server.url}/health`)).status).toBe(200);
-      expect((await fetch(`${server.url}/ready`)).status).toBe(200);
-      const other = await emailTicket(citizen("meanwhile"));
-      expect(other.number).toMatch(/^IMI-/);
-    } finally {
-      await peer.start();
-    }
-    const [delivered] = await until(
-      () => messagesOf(ticket.id),
-      (list) => list[0]?.delivery?.status === "DELIVERED",
-      "the delivery after the peer came back",
+    // A detail page watching the ticket sees the delivery land, though that is no ticket event.
+    const live = liveClient(server.url, agent);
+    const watched = collect<{ messages: { delivery: { status: string; attempts: number } | null }[] }>(
+      live,
+      "subscription($id: ID!) { ticket(id: $id) { messages { delivery { status attempts } } } }",
+      { id: ticket.id },
+      "ticket",
     );
+    try {
+      try {
+        await send(REPLY, { ticketId: ticket.id, body: "Dikirim setelah server surat kembali." });
+        const [failing] = await until(
+          () => messagesOf(ticket.id),
+          (list) => (list[0]?.delivery?.attempts ?? 0) >= 2,
+          "two failed attempts",
+        );
+        expect(failing?.delivery?.status).toMatch(/^(FAILED|SENDING)$/);
+        expect(failing?.delivery?.lastError).toMatch(/ECONNREFUSED|connect/i);
+        // The server answers while its deliveries fail.
+        expect((await fetch(`${server.url}/health`)).status).toBe(200);
+        expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+        const other = await emailTicket(citizen("meanwhile"));
+        expect(other.number).toMatch(/^IMI-/);
+        await watched.waitFor(
+          (items) => items.some((item) => (item.messages[0]?.delivery?.attempts ?? 0) >= 2),
+          10_000,
+          "a failed attempt on the live ticket",
+        );
+      } finally {
+        await peer.start();
+      }
+      await watched.waitFor(
+        (items) => items.some((item) => item.messages[0]?.delivery?.status === "DELIVERED"),
+        20_000,
+        "the delivered state on the live ticket",
+      );
+    } finally {
+      watched.stop();
+      await live.dispose();
+    }
+    const [delivered] = await messagesOf(ticket.id);
+    expect(delivered?.delivery?.status).toBe("DELIVERED");
     expect(delivered?.delivery?.lastError).toBeNull();
     await pause(500);
     expect(peer.to(email)).toHaveLength(1);

@@ -567,6 +567,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           leaseMs: config.outbound.leaseMs,
           concurrency: config.outbound.concurrency,
           pollMs: config.outbound.pollMs,
+          settled: (ticketId) => realtime?.announceDelivery(ticketId),
         });
       }
       // Edits made through another instance reach this one within one interval.

@@ -5,6 +5,8 @@ export interface OutboundItem {
   id: string;
   channel: OutboundChannel;
   unitId: number;
+  /** The ticket it belongs to, if any. */
+  ticketId: string | null;
   recipient: string;
   payload: unknown;
   /** This attempt's number, 1 for the first. */

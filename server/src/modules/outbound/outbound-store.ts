@@ -109,6 +109,7 @@ interface ClaimedRow {
   id: string;
   channel: OutboundChannel;
   unit_id: number;
+  ticket_id: string | null;
   recipient: string;
   payload: unknown;
   attempts: number;
@@ -136,13 +137,14 @@ export async function claimDue(
        FOR UPDATE SKIP LOCKED
      ) due
      WHERE o.id = due.id
-     RETURNING o.id, o.channel::text AS channel, o.unit_id, o.recipient, o.payload, o.attempts`,
+     RETURNING o.id, o.channel::text AS channel, o.unit_id, o.ticket_id, o.recipient, o.payload, o.attempts`,
     [input.owner, input.leaseUntil, input.now, input.channels, input.limit],
   );
   return rows.map((row) => ({
     id: row.id,
     channel: row.channel,
     unitId: row.unit_id,
+    ticketId: row.ticket_id,
     recipient: row.recipient,
     payload: row.payload,
     attempt: row.attempts,

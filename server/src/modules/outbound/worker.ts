@@ -18,6 +18,8 @@ export interface OutboundWorkerOptions {
   concurrency: number;
   /** Sweep for rows queued by other instances and for retries that came due. */
   pollMs: number;
+  /** Told after a message of a ticket changed its delivery state (delivered, failed, dead-lettered). */
+  settled?: (ticketId: string) => void;
   /** How long `stop` waits for deliveries under way. */
   stopWaitMs?: number;
   now?: () => Date;
@@ -62,15 +64,20 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
   let again = false;
   let stopped = false;
 
+  const told = (item: OutboundItem) => {
+    if (item.ticketId) options.settled?.(item.ticketId);
+  };
+
   async function attempt(item: OutboundItem): Promise<void> {
     const driver = byChannel.get(item.channel);
     if (item.attempt > retry.maxAttempts) {
       // Its last attempt's worker stopped before it could tell: whether it arrived is unknown.
-      await settle(db.sql, item, owner, {
+      const kept = await settle(db.sql, item, owner, {
         status: "DEAD",
         at: now(),
         error: "the last attempt was interrupted before its outcome was known",
       });
+      if (kept) told(item);
       return;
     }
     try {
@@ -88,6 +95,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
           ? { status: "FAILED", at, nextAttemptAt: new Date(at.getTime() + next.delayMs), error: message }
           : { status: "DEAD", at, error: message },
       );
+      if (kept) told(item);
       const context = { outboundId: item.id, channel: item.channel, attempt: item.attempt, error: message };
       if (!kept) logger.warn(context, "outbound attempt failed after its lease ran out");
       else if (next.retry) logger.info({ ...context, retryInMs: next.delayMs }, "outbound attempt failed; retrying");
@@ -95,6 +103,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       return;
     }
     const kept = await settle(db.sql, item, owner, { status: "DELIVERED", at: now() });
+    if (kept) told(item);
     if (!kept) logger.warn({ outboundId: item.id }, "outbound message delivered after its lease ran out");
   }
 

@@ -4,7 +4,7 @@ import superjson from "superjson";
 import type { Logger } from "../../logger.js";
 
 /** What instances tell each other. */
-export type BusChannel = "stream" | "principals";
+export type BusChannel = "stream" | "principals" | "delivery";
 
 /**
  * Fan-out between server instances. Delivery here is a fast path only: every instance can read what it

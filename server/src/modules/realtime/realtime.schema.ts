@@ -208,7 +208,8 @@ builder.subscriptionFields((t) => ({
   ticket: t.field({
     type: TicketRef,
     description:
-      "One ticket for a detail page: sent at once, then again after each of its events. Each item is the " +
+      "One ticket for a detail page: sent at once, then again after each of its events and when one of its " +
+      "messages changes its delivery state. Each item is the " +
       "whole ticket as it stands, so a client that reconnects subscribes again and its first item already " +
       "reflects every change it missed; the history itself is in `Ticket.events`.",
     authScopes: { readTickets: true },

@@ -63,6 +63,8 @@ export class Realtime {
   private relay: Relay | null = null;
   private stopAccessWatch: () => void = () => {};
   private readonly feeds = new Set<{ end(): void }>();
+  /** The reloads of the `ticket(id)` feeds open on this instance, by ticket. */
+  private readonly deliveryWatchers = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly options: {
@@ -95,6 +97,15 @@ export class Realtime {
    * Tells every instance that a credential changed (logout, revocation). Each re-reads the credentials
    * its subscriptions hold before it delivers anything published after this message.
    */
+  /**
+   * Tells every instance that a message of this ticket changed its delivery state, which is no ticket
+   * event: `ticket(id)` feeds send the ticket again. A fast path only; a lost message leaves the
+   * delivery state as last sent until the ticket's next event.
+   */
+  announceDelivery(ticketId: string): void {
+    this.options.bus.publish("delivery", { ticketId });
+  }
+
   announceAccessChange(): void {
     this.options.onAccessChange?.();
     this.options.bus.publish("principals", { at: Date.now() });
@@ -113,10 +124,19 @@ export class Realtime {
   }
 
   async start(): Promise<void> {
-    this.stopAccessWatch = this.options.bus.subscribe("principals", () => {
+    const stopAccessWatch = this.options.bus.subscribe("principals", () => {
       this.options.onAccessChange?.();
       this.hub.beforeNextDelivery(() => this.principals.refreshAll());
     });
+    const stopDeliveryWatch = this.options.bus.subscribe("delivery", (payload) => {
+      const { ticketId } = payload as { ticketId?: unknown };
+      if (typeof ticketId !== "string") return;
+      for (const reload of this.deliveryWatchers.get(ticketId) ?? []) reload();
+    });
+    this.stopAccessWatch = () => {
+      stopAccessWatch();
+      stopDeliveryWatch();
+    };
     await this.hub.start();
     this.board.start();
     if (this.options.relay !== false) {
@@ -317,9 +337,20 @@ export class Realtime {
           if (again && !feed.done) reload();
         });
     };
-    stopListening = this.hub.listen((entries) => {
+    const stopEvents = this.hub.listen((entries) => {
       if (entries.some((entry) => entry.ticketId === ticketId)) reload();
     }).stop;
+    let watchers = this.deliveryWatchers.get(ticketId);
+    if (!watchers) {
+      watchers = new Set();
+      this.deliveryWatchers.set(ticketId, watchers);
+    }
+    watchers.add(reload);
+    stopListening = () => {
+      stopEvents();
+      watchers.delete(reload);
+      if (!watchers.size) this.deliveryWatchers.delete(ticketId);
+    };
     reload();
     return feed;
   }
