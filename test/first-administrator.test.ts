@@ -1,13 +1,11 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, targets } from "./support/databases.js";
+import { type Run, runEntry as run } from "./support/entry.js";
 import { DEMO_PASSWORD, startServer, type TestServer } from "./support/server.js";
 
-const SERVER_DIR = fileURLToPath(new URL("../server/", import.meta.url));
 const HINT =
   "No active directorate account: create one with `pnpm admin create-user --email <e-mail> --name <name> --role DIRECTORATE --unit IMI`";
 const LINK = /(http:\/\/\S+\/set-password#token=(ptp_[A-Za-z0-9_-]+))/;
@@ -20,39 +18,6 @@ const COMPLETE = `mutation($token: String!, $password: String!) {
     ... on WeakPasswordError { rule }
   }
 }`;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a server-package entry point as its own process, the way `pnpm admin` and `pnpm start` do. */
-function run(entry: string, args: string[], env: Record<string, string>, until?: string): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
-    cwd: SERVER_DIR,
-    env: { ...process.env, LOG_LEVEL: "info", PORT: "0", HOST: "127.0.0.1", DATABASE_URL: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    const out = { stdout: "", stderr: "" };
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${entry} timed out:\n${out.stdout}\n${out.stderr}`));
-    }, 240_000);
-    child.stdout.on("data", (chunk: Buffer) => {
-      out.stdout += chunk.toString();
-      if (until && out.stdout.includes(until)) child.kill("SIGTERM");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      out.stderr += chunk.toString();
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, ...out });
-    });
-  });
-}
 
 describe.each(await targets())("the first administrator on %s", (target) => {
   let env: Record<string, string>;

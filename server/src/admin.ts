@@ -1,10 +1,12 @@
 // Operator commands run on the server against the configured database (PGlite folder or DATABASE_URL):
 //   pnpm admin create-user --email <e-mail> --name <name> --role <ROLE> --unit <UNIT CODE>
 //   pnpm admin reset-password --email <e-mail>
-// Each prints a one-time link to set the password; no password is ever printed or accepted here.
+//   pnpm admin backup --to <file>        pnpm admin restore --from <file>
+// The first two print a one-time link to set the password; no password is ever printed or accepted here.
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config/env.js";
-import { openDatabase } from "./db/database.js";
+import { BackupError, backup, restore } from "./db/backup.js";
+import { type DatabaseOptions, openDatabase } from "./db/database.js";
 import { migrate, pendingMigrations } from "./db/migrator.js";
 import { DomainError } from "./errors.js";
 import { Role } from "./generated/prisma/enums.js";
@@ -16,9 +18,19 @@ import { loadUnitTree } from "./modules/units/unit-repository.js";
 
 const USAGE = `Usage:
   pnpm admin create-user --email <e-mail> --name <name> --role <${Object.values(Role).join("|")}> --unit <unit code>
-  pnpm admin reset-password --email <e-mail>`;
+  pnpm admin reset-password --email <e-mail>
+  pnpm admin backup --to <file>
+  pnpm admin restore --from <file>     (into an empty database or a new PGlite folder)`;
 
 class UsageError extends Error {}
+
+/** The database a command acts on, without its password. */
+function describe(database: DatabaseOptions): string {
+  if (!("databaseUrl" in database)) return `the PGlite folder ${database.dataDir}`;
+  const url = new URL(database.databaseUrl);
+  url.password = "";
+  return url.toString();
+}
 
 function options(args: string[], required: readonly string[]) {
   const { values } = parseArgs({
@@ -28,17 +40,31 @@ function options(args: string[], required: readonly string[]) {
       name: { type: "string" },
       role: { type: "string" },
       unit: { type: "string" },
+      to: { type: "string" },
+      from: { type: "string" },
     },
     strict: true,
   });
   const missing = required.filter((name) => !values[name as keyof typeof values]);
   if (missing.length) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(", ")}`);
   // Checked above: every option a command reads is present.
-  return values as { email: string; name: string; role: string; unit: string };
+  return values as { email: string; name: string; role: string; unit: string; to: string; from: string };
 }
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "backup" || command === "restore") {
+    const { to, from } = options(rest, command === "backup" ? ["to"] : ["from"]);
+    const config = loadConfig();
+    if (command === "backup") {
+      const { bytes } = await backup(config.database, to);
+      process.stdout.write(`Backed up ${describe(config.database)} to ${to} (${bytes.toLocaleString("en")} bytes).\n`);
+    } else {
+      await restore(config.database, from);
+      process.stdout.write(`Restored ${from} into ${describe(config.database)}.\n`);
+    }
+    return 0;
+  }
   if (command !== "create-user" && command !== "reset-password")
     throw new UsageError(`unknown command ${command ?? ""}`);
   const values = options(rest, command === "create-user" ? ["email", "name", "role", "unit"] : ["email"]);
@@ -87,7 +113,7 @@ try {
   if (error instanceof UsageError || (error as Error).name === "TypeError") {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     process.exitCode = 2;
-  } else if (error instanceof ConfigError || error instanceof DomainError) {
+  } else if (error instanceof ConfigError || error instanceof DomainError || error instanceof BackupError) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exitCode = 1;
   } else {
