@@ -101,6 +101,8 @@ const id = {
   noActions: "Tidak ada tindakan yang tersedia untuk status ini.",
   internal: "Internal",
   public: "Publik",
+  deliveryAttempts: "percobaan",
+  deliveredAt: "diterima",
   by: "oleh",
   system: "sistem",
   description: "Uraian",
@@ -226,6 +228,8 @@ const en: Record<MessageKey, string> = {
   noActions: "No actions are available in this status.",
   internal: "Internal",
   public: "Public",
+  deliveryAttempts: "attempts",
+  deliveredAt: "accepted",
   by: "by",
   system: "system",
   description: "Description",
@@ -252,6 +256,11 @@ export const MESSAGES = { id, en } as const;
 /** Names of the API's enum values, per language. */
 export const ENUM_LABELS = {
   id: {
+    PENDING: "Menunggu dikirim",
+    SENDING: "Sedang dikirim",
+    DELIVERED: "Terkirim",
+    FAILED: "Gagal, dicoba lagi",
+    DEAD: "Tidak terkirim",
     NEW: "Baru",
     TRIAGED: "Dipilah",
     ASSIGNED: "Ditugaskan",
@@ -334,6 +343,11 @@ export const ENUM_LABELS = {
     WORKING_DAYS: "hari kerja",
   },
   en: {
+    PENDING: "Waiting to be sent",
+    SENDING: "Sending",
+    DELIVERED: "Delivered",
+    FAILED: "Failed, will retry",
+    DEAD: "Not delivered",
     NEW: "New",
     TRIAGED: "Triaged",
     ASSIGNED: "Assigned",

@@ -37,7 +37,7 @@ export const TicketDetailFields = graphql(`
       pausedMinutes
       target { amount unit counting }
     }
-    messages { id body visibility createdAt author { id name } }
+    messages { id body visibility createdAt author { id name } delivery { status attempts lastError deliveredAt } }
     events(last: 100) {
       edges {
         node { id sequence type at data actorLabel actor { id name } unit { id code name } }

@@ -9,6 +9,7 @@ import { graphql, type ResultOf, readFragment } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { useLiveSubscription } from "../../live/use-live-subscription.js";
 import { crumbsOf, UnitQuery } from "../unit-page.js";
+import { DeliveryBadge } from "./delivery-badge.js";
 import {
   ACTION_FIELDS,
   ACTION_MUTATIONS,
@@ -167,6 +168,12 @@ function Messages({ ticket }: { ticket: Ticket }) {
             <div className="muted">
               <span className="badge">{message.visibility === "INTERNAL_NOTE" ? t("internal") : t("public")}</span>{" "}
               {message.author?.name ?? t("system")} · {dateTime(message.createdAt, ticket.unit.timeZone)}
+              {message.delivery ? (
+                <>
+                  {" "}
+                  <DeliveryBadge delivery={message.delivery} timeZone={ticket.unit.timeZone} />
+                </>
+              ) : null}
             </div>
             <p className="prose">{message.body}</p>
           </li>
