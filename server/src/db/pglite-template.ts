@@ -1,5 +1,15 @@
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { openDatabase } from "./database.js";
@@ -22,10 +32,32 @@ export async function fillFromTemplate(
 ): Promise<boolean> {
   if (dataDir === "memory://" || (existsSync(dataDir) && readdirSync(dataDir).length > 0)) return false;
   const template = join(templateRoot, `pglite-${templateKey(migrations)}`);
-  if (!existsSync(join(template, "PG_VERSION"))) await buildTemplate(template, migrations);
+  if (!existsSync(join(template, "PG_VERSION"))) {
+    await buildTemplate(template, migrations);
+    pruneTemplates(templateRoot, template);
+  }
   mkdirSync(dirname(dataDir), { recursive: true });
   cpSync(template, dataDir, { recursive: true });
   return true;
+}
+
+/** Templates of earlier migration sets are never used again; each is a few tens of MB. */
+const PRUNE_AFTER_MS = 10 * 60_000;
+
+/**
+ * Removes the other templates under the root, once they have not changed for a while (a process that
+ * started from one a moment ago may still be copying it).
+ */
+export function pruneTemplates(templateRoot: string, keep: string, now = Date.now()): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(templateRoot)) {
+    const path = join(templateRoot, name);
+    if (path === keep || !name.startsWith("pglite-") || name.includes(".building-")) continue;
+    if (now - statSync(path).mtimeMs < PRUNE_AFTER_MS) continue;
+    rmSync(path, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 export function templateKey(migrations: readonly Migration[]): string {
