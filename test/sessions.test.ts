@@ -134,6 +134,34 @@ describe("sessions", () => {
     );
   });
 
+  it("raises a password hash made with older parameters at the next sign-in, which still succeeds", async () => {
+    const { hashPassword } = await import("../server/src/modules/auth/password.js");
+    const old = await hashPassword(DEMO_PASSWORD, { N: 2 ** 14, r: 8, p: 1 });
+    await server.app.db.sql.query(
+      `INSERT INTO app_user (email, name, role, unit_id, password_hash)
+       SELECT 'lama@pantau.demo', 'Akun Lama', 'AGENT', unit_id, $1 FROM app_user WHERE email = 'agen.malang@pantau.demo'`,
+      [old],
+    );
+    const stored = async () =>
+      (
+        await server.app.db.sql.query<{ hash: string }>(
+          "SELECT password_hash AS hash FROM app_user WHERE email = 'lama@pantau.demo'",
+        )
+      )[0]?.hash;
+    const address = newAddress();
+    // A wrong password changes nothing.
+    expect((await login(server.url, "lama@pantau.demo", "bukan-sandinya-sama-sekali", address)).code).toBe(
+      "INVALID_CREDENTIALS",
+    );
+    expect(await stored()).toBe(old);
+    expect((await login(server.url, "lama@pantau.demo", DEMO_PASSWORD, address)).__typename).toBe("LoginSuccess");
+    const raised = await stored();
+    expect(raised).not.toBe(old);
+    expect(raised).toMatch(/^scrypt\$32768\$8\$3\$/);
+    expect((await login(server.url, "lama@pantau.demo", DEMO_PASSWORD, newAddress())).__typename).toBe("LoginSuccess");
+    expect(await stored()).toBe(raised);
+  });
+
   it("ends every session of a person at once", async () => {
     const [first, second] = [
       await server.login("direktorat@pantau.demo"),

@@ -5,7 +5,7 @@ import { type AuditActor, writeAudit } from "../audit/audit-log.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import type { CredentialCache } from "./credential-cache.js";
 import type { LoginThrottle } from "./login-throttle.js";
-import { hashPassword, verifyPassword } from "./password.js";
+import { hashPassword, needsRehash, verifyPassword } from "./password.js";
 import { API_KEY_PREFIX, newSessionToken, SESSION_TOKEN_PREFIX, sha256Hex } from "./tokens.js";
 import { ANONYMOUS, type AuthenticatedViewer, scopeOf, type Viewer } from "./viewer.js";
 
@@ -29,6 +29,15 @@ export async function login(
   // An invited person without a password yet signs in nowhere, whatever they type.
   if (!user?.active || !user.passwordHash || !valid) throw new InvalidCredentialsError();
   await guard.throttle.succeeded(email, guard.address);
+  if (needsRehash(user.passwordHash)) {
+    // Only this moment has the password: raise an older hash to today's parameters. A concurrent change of
+    // the password wins (the update matches the hash that was checked).
+    const raised = await hashPassword(password);
+    await db.prisma.user.updateMany({
+      where: { id: user.id, passwordHash: user.passwordHash },
+      data: { passwordHash: raised },
+    });
+  }
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await db.prisma.session.create({ data: { tokenHash: sha256Hex(token), userId: user.id, expiresAt } });
