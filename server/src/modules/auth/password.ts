@@ -16,7 +16,10 @@ export const PASSWORD_HASH_PARAMS = { N: 2 ** 15, r: 8, p: 3 } as const;
 const DEFAULT = PASSWORD_HASH_PARAMS;
 const KEY_LENGTH = 32;
 
-export async function hashPassword(password: string, params = DEFAULT): Promise<string> {
+export async function hashPassword(
+  password: string,
+  params: { N: number; r: number; p: number } = DEFAULT,
+): Promise<string> {
   const salt = randomBytes(16);
   const hash = await scrypt(password, salt, KEY_LENGTH, { ...params, maxmem: 256 * params.N * params.r });
   return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), hash.toString("base64url")].join("$");
@@ -45,4 +48,3 @@ export function needsRehash(stored: string): boolean {
   if (![params.N, params.r, params.p].every(Number.isFinite)) return true;
   return work(params) < work(DEFAULT) || params.r < DEFAULT.r;
 }
-
