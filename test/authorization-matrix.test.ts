@@ -166,8 +166,8 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       args: () => ({ token: "ptp_matriks", password: "kuda lumping makan sate" }),
     },
     revokeSessions: {
-      // Another person's sessions: the directorate only.
-      allowed: isDirectorate,
+      // Another person's sessions: whoever administers the account (an agent of the office).
+      allowed: supervises,
       scoped: true,
       args: (fx, side) => ({ userId: fx.users[side] }),
     },

@@ -181,27 +181,35 @@ describe("sessions", () => {
     );
   });
 
-  it("lets the directorate end another person's sessions, and nobody else", async () => {
+  it("lets those who administer an account end its sessions, and nobody else", async () => {
     const agent = await server.login("agen.malang@pantau.demo");
     const agentId = (await server.gql(`{ viewer { user { id } } }`, {}, agent)).data?.viewer.user.id;
+    const colleague = await server.login("agen.kanim-malang.1@pantau.demo");
     const supervisor = await server.login("kanim.malang@pantau.demo");
     const head = await server.login("kanwil.jatim@pantau.demo");
-    const refused = await server.gql(REVOKE, { userId: agentId }, head);
-    expect(refused.data?.revokeSessions).toEqual({ __typename: "ForbiddenError", code: "FORBIDDEN" });
+    const headId = (await server.gql(`{ viewer { user { id } } }`, {}, head)).data?.viewer.user.id;
+    // A colleague of the same office administers nobody; a key has no sessions to manage.
+    const byColleague = await server.gql(REVOKE, { userId: agentId }, colleague);
+    expect(byColleague.data?.revokeSessions).toEqual({ __typename: "ForbiddenError", code: "FORBIDDEN" });
     const byKey = await server.gql(REVOKE, { userId: agentId }, server.apiKey);
     expect(byKey.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    // The office's supervisor cannot reach the regional head above it.
+    const upwards = await server.gql(REVOKE, { userId: headId }, supervisor);
+    expect(upwards.data?.revokeSessions).toEqual({ __typename: "NotFoundError", code: "NOT_FOUND" });
     expect((await server.gql(`{ viewer { name } }`, {}, agent)).status).toBe(200);
+    expect((await server.gql(`{ viewer { name } }`, {}, head)).status).toBe(200);
 
     const directorate = await server.login("direktorat@pantau.demo");
     for (const userId of ["nope", Buffer.from("User:00000000-0000-4000-8000-000000000000").toString("base64")]) {
       const missing = await server.gql(REVOKE, { userId }, directorate);
       expect(missing.data?.revokeSessions).toEqual({ __typename: "NotFoundError", code: "NOT_FOUND" });
     }
-    const done = await server.gql(REVOKE, { userId: agentId }, directorate);
+    // The office's supervisor administers its agents, so may sign one out everywhere.
+    const done = await server.gql(REVOKE, { userId: agentId }, supervisor);
     expect(done.data?.revokeSessions.sessions.revoked).toBeGreaterThanOrEqual(1);
     expect((await server.gql(`{ viewer { name } }`, {}, agent)).status).toBe(401);
-    expect((await server.gql(`{ viewer { name } }`, {}, directorate)).status).toBe(200);
     expect((await server.gql(`{ viewer { name } }`, {}, supervisor)).status).toBe(200);
+    expect((await server.gql(`{ viewer { name } }`, {}, colleague)).status).toBe(200);
   });
 });
 

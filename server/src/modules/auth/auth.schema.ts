@@ -4,6 +4,7 @@ import { decodeGlobalID } from "@pothos/plugin-relay";
 import { ForbiddenError, InvalidCredentialsError, NotFoundError, TooManyAttemptsError } from "../../errors.js";
 import { RateTier, Role } from "../../generated/prisma/enums.js";
 import { auditActorOf } from "../audit/audit-log.js";
+import { administers } from "../staff/staff-permissions.js";
 import { login, logout, revokeSessionsOf } from "./auth-service.js";
 import { type AuthenticatedViewer, nodeUnitIds, uuidOrNone } from "./viewer.js";
 
@@ -127,7 +128,7 @@ builder.mutationFields((t) => ({
     type: RevokedSessions,
     description:
       "Ends every session of a person at once (sign out everywhere), including live subscriptions. Without " +
-      "`userId`, your own; another person's needs the directorate role and the person in your scope.",
+      "`userId`, your own; another person's needs the authority to administer their account (docs/permissions.md).",
     authScopes: { staff: true },
     errors: { types: [NotFoundError, ForbiddenError], dataField: { name: "sessions" } },
     args: {
@@ -139,14 +140,15 @@ builder.mutationFields((t) => ({
       let unitId = ctx.viewer.unitId;
       if (userId !== null && userId !== undefined) {
         target = userLocalId(String(userId));
-        if (target !== ctx.viewer.userId && ctx.viewer.role !== "DIRECTORATE") {
-          throw new ForbiddenError("Only the directorate ends another person's sessions.");
-        }
         const user = await ctx.db.prisma.user.findFirst({
           where: { id: target, unitId: { in: [...ctx.viewer.unitIds] } },
-          select: { id: true, unitId: true },
+          select: { id: true, unitId: true, role: true },
         });
         if (!user) throw new NotFoundError("No such person in your scope.");
+        // The same table as every staff change: whoever may deactivate the account may sign it out.
+        if (user.id !== ctx.viewer.userId && !administers(ctx.viewer, { userId: user.id, ...user })) {
+          throw new ForbiddenError("You do not administer this person's account.");
+        }
         unitId = user.unitId;
       }
       const revoked = await revokeSessionsOf(ctx.db, target, { actor: auditActorOf(ctx.viewer), unitId });
