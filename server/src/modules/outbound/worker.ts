@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Database } from "../../db/database.js";
 import type { Logger } from "../../logger.js";
+import { SerialRuns } from "../../serial-runs.js";
 import { afterFailure, type RetryPolicy } from "./backoff.js";
 import type { ChannelDriver, OutboundItem } from "./driver.js";
 import { redactedError } from "./email-message.js";
@@ -60,8 +61,6 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
   const byChannel = new Map(options.drivers.map((driver) => [driver.channel, driver]));
   const channels = [...byChannel.keys()];
   const batchSize = Math.max(options.concurrency * 4, 16);
-  let running: Promise<number> | null = null;
-  let again = false;
   let stopped = false;
 
   const told = (item: OutboundItem) => {
@@ -136,24 +135,12 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
     return handled;
   }
 
-  function runOnce(): Promise<number> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    const current = (async () => {
-      let total = 0;
-      do {
-        again = false;
-        total += await pass();
-      } while (again && !stopped);
-      return total;
-    })();
-    running = current;
-    return current.finally(() => {
-      running = null;
-    });
-  }
+  const runs = new SerialRuns(
+    pass,
+    (a, b) => a + b,
+    () => stopped,
+  );
+  const runOnce = () => runs.run();
 
   const kick = () => {
     if (stopped || channels.length === 0) return;
@@ -172,7 +159,7 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       // rows are tried again by another instance when their lease ends.
       let timeout: NodeJS.Timeout | undefined;
       await Promise.race([
-        running?.catch(() => {}),
+        runs.running?.catch(() => {}),
         new Promise((resolve) => {
           timeout = setTimeout(resolve, options.stopWaitMs ?? STOP_WAIT_MS);
         }),

@@ -1,5 +1,6 @@
 import type { Database } from "../../db/database.js";
 import type { Logger } from "../../logger.js";
+import { SerialRuns } from "../../serial-runs.js";
 import type { Bus } from "./bus.js";
 import { markPublished, orderPending, readStream, relayCursor } from "./stream-store.js";
 
@@ -54,8 +55,6 @@ export interface Relay {
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const { db, bus, logger } = options;
   const batchSize = options.batchSize ?? 500;
-  let running: Promise<{ ordered: number; published: number }> | null = null;
-  let again = false;
   let stopped = false;
   let retry: NodeJS.Timeout | null = null;
 
@@ -92,25 +91,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     return { ordered, published };
   }
 
-  function runOnce(): Promise<{ ordered: number; published: number }> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    const current = (async () => {
-      let total = { ordered: 0, published: 0 };
-      do {
-        again = false;
-        const result = await pass();
-        total = { ordered: total.ordered + result.ordered, published: total.published + result.published };
-      } while (again && !stopped);
-      return total;
-    })();
-    running = current;
-    return current.finally(() => {
-      running = null;
-    });
-  }
+  const runs = new SerialRuns(
+    pass,
+    (a, b) => ({ ordered: a.ordered + b.ordered, published: a.published + b.published }),
+    () => stopped,
+  );
+  const runOnce = () => runs.run();
 
   const kick = () => {
     if (stopped) return;
@@ -128,7 +114,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       clearInterval(timer);
       if (retry) clearTimeout(retry);
       await unlisten();
-      await running?.catch(() => {});
+      await runs.running?.catch(() => {});
     },
   };
 }
