@@ -49,7 +49,7 @@ function codeOf(reply: Reply): string | undefined {
 }
 
 const nest = (depth: number, open: (i: number) => string, leaf: string) =>
-  Array.from({ length: depth }, (_, i) => `${open(i)} {`).join(" ") + ` ${leaf} ` + "}".repeat(depth);
+  `${Array.from({ length: depth }, (_, i) => `${open(i)} {`).join(" ")} ${leaf} ${"}".repeat(depth)}`;
 
 describe.each(await targets())("hostile operations on %s", (target) => {
   let server: TestServer;

@@ -1,7 +1,7 @@
+import { schema } from "virtual:pantau-schema";
 import { Client, type CombinedError, fetchExchange, mapExchange, subscriptionExchange } from "@urql/core";
 import { cacheExchange, type KeyingConfig } from "@urql/exchange-graphcache";
 import { createClient as createWsClient } from "graphql-ws";
-import { introspection } from "./introspection.js";
 
 export type LiveStatus = "connecting" | "connected" | "reconnecting";
 
@@ -10,8 +10,8 @@ const CLOSE_FORBIDDEN = 4403;
 
 // Objects without an id (snapshots, figures, payloads) are stored inside their parent, not normalised.
 const keys: KeyingConfig = Object.fromEntries(
-  introspection.__schema.types
-    .filter((type) => type.kind === "OBJECT" && "fields" in type && !type.fields.some((field) => field.name === "id"))
+  schema.__schema.types
+    .filter((type) => type.kind === "OBJECT" && !type.fields.some((field) => field.name === "id"))
     .map((type) => [type.name, () => null]),
 );
 
@@ -68,7 +68,7 @@ export function createPantauClient(options: {
       }),
       // Streamed events carry their ticket's new status, assignee and clocks; stored by id, they update every
       // row and page that shows the ticket. Lists (which tickets match a filter) are refetched by the views.
-      cacheExchange({ schema: introspection, keys }),
+      cacheExchange({ schema, keys }),
       fetchExchange,
       subscriptionExchange({
         forwardSubscription: (request) => {

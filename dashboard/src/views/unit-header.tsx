@@ -2,7 +2,7 @@ import { ExportButton } from "../components/export-button.js";
 import { type Crumb, PageHeader } from "../components/layout.js";
 import type { usePeriod } from "./period.js";
 import { PeriodPicker } from "./period-picker.js";
-import type { UnitInfo } from "./unit-page.js";
+import type { UnitInfo } from "./unit-query.js";
 
 /** A unit's title under its place in the tree, with the period and the CSV of its daily figures. */
 export function UnitHeader({

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { useQuery } from "urql";
-import { ChannelMix, TrendChart } from "../components/charts.js";
+import { ChannelMix, TrendChart } from "../components/lazy-charts.js";
 import { EmptyState, ErrorMessage, Loading, Panel } from "../components/ui.js";
 import { graphql } from "../graphql/graphql.js";
 import { useI18n } from "../i18n/i18n.js";

@@ -44,7 +44,7 @@ export class ServerMetrics {
   private readonly faults: Counter;
   private readonly operationNames = new Set<string>();
 
-  constructor(private readonly sources: MetricsSources) {
+  constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "pantau_" });
     new Gauge({

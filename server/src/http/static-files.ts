@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
+import Negotiator from "negotiator";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -49,6 +50,38 @@ export function wantsAppShell(path: string, accept: string | undefined): boolean
   return extname(path) === "" && (accept ?? "").includes("text/html");
 }
 
+/** Precompressed siblings the build writes (`app.js.br`, `app.js.gz`), in the order they are preferred. */
+const ENCODINGS = [
+  { name: "br", suffix: ".br" },
+  { name: "gzip", suffix: ".gz" },
+] as const;
+
+/**
+ * The best precompressed sibling of `file` that the client accepts, or none. The build writes them only
+ * where compressing saves something, so each file is looked up.
+ */
+export function precompressedFor(
+  file: string,
+  acceptEncoding: string | undefined,
+): { path: string; encoding: string } | undefined {
+  const names = ENCODINGS.map((encoding) => encoding.name);
+  // Where the client likes both equally (browsers send "gzip, deflate, br"), the smaller one wins.
+  const negotiator = new Negotiator({ headers: { "accept-encoding": acceptEncoding } });
+  // negotiator 1.x takes the preference; its published types still describe 0.6.
+  const encodings = negotiator.encodings.bind(negotiator) as (
+    available: string[],
+    options: { preferred: string[] },
+  ) => string[];
+  const accepted = encodings(names, { preferred: names });
+  for (const name of accepted) {
+    const encoding = ENCODINGS.find((candidate) => candidate.name === name);
+    if (!encoding) continue;
+    const path = file + encoding.suffix;
+    if (existsSync(path)) return { path, encoding: encoding.name };
+  }
+  return undefined;
+}
+
 /**
  * Serves the built dashboard; navigations to unknown paths get index.html so deep links work. Source maps
  * are built but, in production, not served: they would hand out the dashboard's source.
@@ -71,13 +104,18 @@ export function staticFiles(rootDir: string, options: { serveSourceMaps: boolean
     if (!exists && !wantsAppShell(path, req.headers.accept)) return false;
     const file = exists ? candidate : index;
     const immutable = file.includes(`${sep}assets${sep}`);
+    const compressed = precompressedFor(file, req.headers["accept-encoding"]);
+    const body = compressed?.path ?? file;
     res.writeHead(200, {
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "content-length": statSync(body).size,
       "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+      vary: "accept-encoding",
+      ...(compressed ? { "content-encoding": compressed.encoding } : {}),
       ...DASHBOARD_SECURITY_HEADERS,
     });
     if (req.method === "HEAD") res.end();
-    else createReadStream(file).pipe(res);
+    else createReadStream(body).pipe(res);
     return true;
   };
 }

@@ -1,8 +1,8 @@
 import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useQuery } from "urql";
-import { Sparkline } from "../../components/charts.js";
 import type { Crumb } from "../../components/layout.js";
+import { Sparkline } from "../../components/lazy-charts.js";
 import { EmptyState, ErrorMessage, Loading, Panel } from "../../components/ui.js";
 import { graphql, type ResultOf, readFragment } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
@@ -12,7 +12,7 @@ import { complianceTone, HeadlineFigures } from "../kpi-tiles.js";
 import { RegionMap } from "../national/region-map.js";
 import { usePeriod } from "../period.js";
 import { UnitHeader } from "../unit-header.js";
-import type { UnitInfo } from "../unit-page.js";
+import type { UnitInfo } from "../unit-query.js";
 import { UnitTrend, UnitTrendQuery } from "../unit-trend.js";
 import { compareOffices, type OfficeSortKey, parseSort } from "./office-sort.js";
 

@@ -8,7 +8,7 @@ import { ErrorMessage, Loading, Panel } from "../../components/ui.js";
 import { graphql, type ResultOf, readFragment } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { useLiveSubscription } from "../../live/use-live-subscription.js";
-import { crumbsOf, UnitQuery } from "../unit-page.js";
+import { crumbsOf, UnitQuery } from "../unit-query.js";
 import { DeliveryBadge } from "./delivery-badge.js";
 import {
   ACTION_FIELDS,

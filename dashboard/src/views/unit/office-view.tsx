@@ -9,7 +9,7 @@ import { useThrottledRefresh, useTicketEvents } from "../../live/use-ticket-even
 import { FIGURES_REFRESH_MS, LIST_REFRESH_MS } from "../freshness.js";
 import { usePeriod } from "../period.js";
 import { UnitHeader } from "../unit-header.js";
-import type { UnitInfo } from "../unit-page.js";
+import type { UnitInfo } from "../unit-query.js";
 import { UnitTrend } from "../unit-trend.js";
 import { QueueBoard } from "./queue-board.js";
 import { TicketList } from "./ticket-list.js";
