@@ -32,6 +32,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
 import { CredentialCache } from "./modules/auth/credential-cache.js";
 import { LoginThrottle } from "./modules/auth/login-throttle.js";
+import { type InboundProcessor, startInboundProcessor } from "./modules/inbound/processor.js";
 import { type BudgetStore, createMemoryBudgetStore, createRedisBudgetStore } from "./modules/limits/budget.js";
 import { useCaller } from "./modules/limits/caller-plugin.js";
 import { clientAddress } from "./modules/limits/client-address.js";
@@ -59,6 +60,9 @@ import { PersonalDataReads, personalDataAccessLog } from "./modules/tickets/pers
 import type { TicketDeps } from "./modules/tickets/ticket-service.js";
 import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
+import { whatsAppIntake } from "./modules/whatsapp/intake.js";
+import { WEBHOOK_PATH, whatsAppWebhook } from "./modules/whatsapp/webhook.js";
+import { WhatsAppDriver } from "./modules/whatsapp/whatsapp-driver.js";
 import { Timings } from "./timings.js";
 import { SERVER_VERSION } from "./version.js";
 
@@ -150,11 +154,18 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   let realtime: Realtime | null = null;
   const presence = new Presence({ db, logger, holders: () => realtime?.principals.heldUserIds() ?? [] });
   const { smtp } = config.outbound;
-  // Off, and no worker at all, when no account is configured: replies are then only recorded.
+  // Off, and no worker at all, when no channel is configured: replies are then only recorded.
   const smtpDriver = smtp.global || smtp.units.size ? new SmtpDriver(smtp, loadedUnits, logger) : null;
+  const whatsAppDriver = config.whatsapp ? new WhatsAppDriver(config.whatsapp, loadedUnits, db) : null;
+  const drivers = [smtpDriver, whatsAppDriver].filter((driver) => driver !== null);
   let outboundWorker: OutboundWorker | null = null;
-  const outbound: OutboundRouting | undefined = smtpDriver
-    ? { emailDomain: (unitId) => smtpDriver.accountFor(unitId)?.domain ?? null, queued: () => outboundWorker?.wake() }
+  let inboundProcessor: InboundProcessor | null = null;
+  const outbound: OutboundRouting | undefined = drivers.length
+    ? {
+        emailDomain: (unitId) => smtpDriver?.accountFor(unitId)?.domain ?? null,
+        whatsApp: () => whatsAppDriver?.configuredFor() ?? false,
+        queued: () => outboundWorker?.wake(),
+      }
     : undefined;
   const ticketDeps: TicketDeps = {
     db,
@@ -336,6 +347,17 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     },
   });
 
+  const serveWhatsApp = config.whatsapp
+    ? whatsAppWebhook({
+        settings: config.whatsapp,
+        db,
+        logger,
+        unitId: (code) => loadedUnits().byCode(code)?.id ?? null,
+        stored: () => inboundProcessor?.wake(),
+        receipted: (ticketId) => realtime?.announceDelivery(ticketId),
+      })
+    : null;
+
   const serveDashboard = staticFiles(config.dashboardDir, { serveSourceMaps: !config.production });
   const serveExports = csvExports(yoga);
 
@@ -364,6 +386,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       else logger.info({ unit: suffix, smtp: describeSmtp(account) }, "SMTP account of a unit");
     }
     if (smtp.global) logger.info({ smtp: describeSmtp(smtp.global) }, "SMTP account for every other unit");
+    for (const [phoneNumberId, unitCode] of config.whatsapp?.phoneNumbers ?? []) {
+      if (!units.byCode(unitCode)) logger.warn({ phoneNumberId, unitCode }, "WhatsApp number for no known unit");
+      else logger.info({ phoneNumberId, unitCode }, "WhatsApp number of a unit");
+    }
     if (config.demo) {
       const seeded = await seedDemo(db, { password: config.demoPassword, ...config.seed, now: new Date() });
       demo = { accounts: seeded.accounts, password: config.demoPassword, apiKey: seeded.apiKey };
@@ -475,6 +501,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
             });
           return;
         }
+        if (path === WEBHOOK_PATH && serveWhatsApp) {
+          serveWhatsApp(req, res);
+          return;
+        }
         if (path?.startsWith("/export/") && serveExports(req, res)) return;
         if (!serveDashboard(req, res)) {
           res
@@ -554,10 +584,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const { port } = server.address() as AddressInfo;
       ready = true;
       stopDetector = startDetector({ db, engine: clocks, logger, committed: () => realtime?.committed() });
-      if (smtpDriver) {
+      if (drivers.length) {
         outboundWorker = startOutboundWorker({
           db,
-          drivers: [smtpDriver],
+          drivers,
           logger,
           retry: {
             maxAttempts: config.outbound.maxAttempts,
@@ -568,6 +598,21 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           concurrency: config.outbound.concurrency,
           pollMs: config.outbound.pollMs,
           settled: (ticketId) => realtime?.announceDelivery(ticketId),
+        });
+      }
+      if (config.whatsapp) {
+        inboundProcessor = startInboundProcessor({
+          db,
+          handlers: [whatsAppIntake(config.whatsapp, ticketDeps)],
+          logger,
+          retry: {
+            maxAttempts: config.inbound.maxAttempts,
+            baseDelayMs: config.inbound.retryBaseMs,
+            maxDelayMs: config.inbound.retryBaseMs * 100,
+          },
+          leaseMs: 60_000,
+          concurrency: 8,
+          pollMs: config.inbound.pollMs,
         });
       }
       // Edits made through another instance reach this one within one interval.
@@ -598,6 +643,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       await stopSimulator?.();
       if (calendarWatch) clearInterval(calendarWatch);
       await stopDetector?.();
+      await inboundProcessor?.stop();
       await outboundWorker?.stop();
       await recomputing;
       // Live streams end first: SSE responses finish, WebSocket clients get 1001 and reconnect elsewhere.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RateTier } from "../generated/prisma/enums.js";
 import { parseSmtpSettings, type SmtpSettings } from "../modules/outbound/smtp-config.js";
+import { parseWhatsAppSettings, type WhatsAppSettings } from "../modules/whatsapp/whatsapp-config.js";
 import { REPO_ROOT as PROJECT_ROOT } from "../paths.js";
 
 const REPO_ROOT = `${PROJECT_ROOT}/`;
@@ -124,6 +125,9 @@ const schema = z.object({
   PANTAU_OUTBOUND_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
   PANTAU_OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   PANTAU_OUTBOUND_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
+  PANTAU_INBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  PANTAU_INBOUND_RETRY_BASE_MS: z.coerce.number().int().min(10).max(86_400_000).default(5_000),
+  PANTAU_INBOUND_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
 });
 
 export type RawEnv = z.input<typeof schema>;
@@ -208,6 +212,17 @@ export interface Config {
     /** E-mail is off when no account is configured. */
     smtp: SmtpSettings;
   };
+  /** Intake of items arriving on channels (README, "WhatsApp"). */
+  readonly inbound: {
+    /** Attempts per item before it is kept as failed. */
+    maxAttempts: number;
+    /** The wait before the second attempt, doubled for each later one (up to 100 times it), with jitter. */
+    retryBaseMs: number;
+    /** The sweep for items a crash or another instance left. */
+    pollMs: number;
+  };
+  /** The WhatsApp Business Cloud API channel; null (off) unless configured. */
+  readonly whatsapp: WhatsAppSettings | null;
 }
 
 export class ConfigError extends Error {
@@ -225,9 +240,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = schema.safeParse(cleaned);
   const smtp = parseSmtpSettings(cleaned);
+  const whatsapp = parseWhatsAppSettings(cleaned);
   const issues = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)),
     ...smtp.issues,
+    ...whatsapp.issues,
   ];
   if (!parsed.success || issues.length) throw new ConfigError(issues);
   const e = parsed.data;
@@ -307,5 +324,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: e.PANTAU_OUTBOUND_POLL_MS,
       smtp: smtp.settings,
     },
+    inbound: {
+      maxAttempts: e.PANTAU_INBOUND_MAX_ATTEMPTS,
+      retryBaseMs: e.PANTAU_INBOUND_RETRY_BASE_MS,
+      pollMs: e.PANTAU_INBOUND_POLL_MS,
+    },
+    whatsapp: whatsapp.settings,
   };
 }

@@ -1,7 +1,7 @@
 import { useI18n } from "../../i18n/i18n.js";
 
 export interface Delivery {
-  status: "PENDING" | "SENDING" | "DELIVERED" | "FAILED" | "DEAD";
+  status: "PENDING" | "SENDING" | "SENT" | "DELIVERED" | "READ" | "FAILED" | "DEAD";
   attempts: number;
   lastError: string | null;
   deliveredAt: string | null;
@@ -10,7 +10,9 @@ export interface Delivery {
 const TONE: Record<Delivery["status"], string> = {
   PENDING: "muted",
   SENDING: "muted",
+  SENT: "muted",
   DELIVERED: "ok",
+  READ: "ok",
   FAILED: "warning",
   DEAD: "critical",
 };
@@ -30,7 +32,9 @@ export function DeliveryBadge({ delivery, timeZone }: { delivery: Delivery; time
       data-testid="delivery"
     >
       {label(delivery.status)}
-      {delivery.status !== "DELIVERED" && delivery.attempts > 1 ? ` (${delivery.attempts}×)` : ""}
+      {delivery.status !== "DELIVERED" && delivery.status !== "READ" && delivery.attempts > 1
+        ? ` (${delivery.attempts}×)`
+        : ""}
     </span>
   );
 }

@@ -166,8 +166,15 @@ function Messages({ ticket }: { ticket: Ticket }) {
         {ticket.messages.map((message) => (
           <li key={message.id} className={`message message-${message.visibility}`}>
             <div className="muted">
-              <span className="badge">{message.visibility === "INTERNAL_NOTE" ? t("internal") : t("public")}</span>{" "}
-              {message.author?.name ?? t("system")} · {dateTime(message.createdAt, ticket.unit.timeZone)}
+              <span className="badge">
+                {message.visibility === "INTERNAL_NOTE"
+                  ? t("internal")
+                  : message.visibility === "CITIZEN"
+                    ? t("fromCitizen")
+                    : t("public")}
+              </span>{" "}
+              {message.author?.name ?? (message.visibility === "CITIZEN" ? t("citizen") : t("system"))} ·{" "}
+              {dateTime(message.createdAt, ticket.unit.timeZone)}
               {message.delivery ? (
                 <>
                   {" "}

@@ -34,6 +34,8 @@ export interface ApiKeyViewer extends Scoped {
   readonly scopes: ReadonlySet<string>;
   /** Which query-cost budget the key draws from. */
   readonly rateTier: RateTier;
+  /** How its events name it, for a channel's intake (e.g. `channel:whatsapp`); else `api-key:<name>`. */
+  readonly actorLabel?: string;
 }
 
 export interface AnonymousViewer {
@@ -93,7 +95,7 @@ export function canReadAuditLog(viewer: Viewer): viewer is UserViewer {
 export function actorOf(viewer: AuthenticatedViewer): { actorId: string | null; actorLabel: string | null } {
   return viewer.kind === "user"
     ? { actorId: viewer.userId, actorLabel: null }
-    : { actorId: null, actorLabel: `api-key:${viewer.name}` };
+    : { actorId: null, actorLabel: viewer.actorLabel ?? `api-key:${viewer.name}` };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

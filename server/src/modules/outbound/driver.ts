@@ -13,9 +13,30 @@ export interface OutboundItem {
   attempt: number;
 }
 
+/** What a provider said when it took a message it reports on later (WhatsApp: the wamid of its receipts). */
+export interface Accepted {
+  externalId: string;
+}
+
+/**
+ * A failed attempt with what the receiving side said about retrying: `permanent` failures (a refused
+ * recipient, a malformed request) are dead-lettered at once; `retryAfterMs` (a 429's Retry-After) is the
+ * least the next attempt waits.
+ */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly options: { permanent?: boolean; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.name = "DeliveryError";
+  }
+}
+
 /**
  * Sends on one channel. `deliver` resolves once the receiving side has accepted the message and throws
- * otherwise; the worker retries and dead-letters. A driver must make a retry recognisable to the
+ * otherwise (a DeliveryError says whether to retry); it resolves with `Accepted` when the provider reports
+ * the message's delivery later (the row is then SENT until a receipt arrives), else the row is DELIVERED; the worker retries and dead-letters. A driver must make a retry recognisable to the
  * receiver (the e-mail Message-ID, WhatsApp's and webhooks' idempotency keys), because an attempt whose
  * answer was lost is retried.
  */
@@ -23,6 +44,6 @@ export interface ChannelDriver {
   readonly channel: OutboundChannel;
   /** Whether this unit's messages can be sent (its configuration or an ancestor's or the global one). */
   configuredFor(unitId: number): boolean;
-  deliver(item: OutboundItem): Promise<void>;
+  deliver(item: OutboundItem): Promise<Accepted | undefined>;
   close(): Promise<void>;
 }

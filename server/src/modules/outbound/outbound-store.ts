@@ -9,6 +9,8 @@ import { type OutboundChannel, replyRoute, type TicketContact } from "./routing.
 export interface OutboundRouting {
   /** The domain the unit's e-mail is sent from (its Message-IDs are made under it), or null when off. */
   emailDomain(unitId: number): string | null;
+  /** Whether replies to the unit's WhatsApp tickets can be sent. */
+  whatsApp(unitId: number): boolean;
   /** Told after a transaction that queued a message commits, so delivery need not wait for the poll. */
   queued(): void;
 }
@@ -66,9 +68,27 @@ export async function queueReply(
   now: Date,
 ): Promise<boolean> {
   const domain = routing.emailDomain(ticket.unitId);
-  const configured = new Set<OutboundChannel>(domain ? ["EMAIL"] : []);
+  const configured = new Set<OutboundChannel>();
+  if (domain) configured.add("EMAIL");
+  if (routing.whatsApp(ticket.unitId)) configured.add("WHATSAPP");
   const route = replyRoute(ticket, configured);
-  if (!route || !domain) return false;
+  if (!route) return false;
+  const id = randomUUID();
+  const row = {
+    id,
+    channel: route.channel,
+    ticketId: ticket.id,
+    messageId: message.id,
+    unitId: ticket.unitId,
+    recipient: route.recipient,
+    idempotencyKey: `message:${message.id}`,
+  };
+  if (route.channel === "WHATSAPP") {
+    // Whether it goes as text or as a template is decided at each attempt, by the window then.
+    const payload: WhatsAppPayload = { text: message.body, ticketNumber: ticket.number };
+    return enqueueOutbound(tx, { ...row, payload }, now);
+  }
+  if (!domain) return false;
   // The thread as known: the citizen's messages the intake recorded and the replies sent before.
   const earlier = await tx.emailThreadMessage.findMany({
     where: { ticketId: ticket.id },
@@ -76,8 +96,7 @@ export async function queueReply(
     take: MAX_REFERENCES,
     select: { messageId: true },
   });
-  const thread = earlier.map((row) => row.messageId).reverse();
-  const id = randomUUID();
+  const thread = earlier.map((entry) => entry.messageId).reverse();
   const payload = replyPayload({
     outboundId: id,
     domain,
@@ -89,20 +108,13 @@ export async function queueReply(
   await tx.emailThreadMessage.create({
     data: { messageId: payload.messageId, ticketId: ticket.id, direction: "OUTBOUND", at: now },
   });
-  return enqueueOutbound(
-    tx,
-    {
-      id,
-      channel: route.channel,
-      ticketId: ticket.id,
-      messageId: message.id,
-      unitId: ticket.unitId,
-      recipient: route.recipient,
-      payload,
-      idempotencyKey: `message:${message.id}`,
-    },
-    now,
-  );
+  return enqueueOutbound(tx, { ...row, payload }, now);
+}
+
+/** What the WhatsApp driver sends for one reply; the form (text or template) is chosen when it is sent. */
+export interface WhatsAppPayload {
+  text: string;
+  ticketNumber: string;
 }
 
 interface ClaimedRow {
@@ -161,6 +173,7 @@ export async function settle(
   owner: string,
   outcome:
     | { status: "DELIVERED"; at: Date }
+    | { status: "SENT"; at: Date; externalId: string }
     | { status: "FAILED"; at: Date; nextAttemptAt: Date; error: string }
     | { status: "DEAD"; at: Date; error: string },
 ): Promise<boolean> {
@@ -170,7 +183,8 @@ export async function settle(
      SET status = $4::text::"OutboundStatus", updated_at = $5, lease_owner = NULL, lease_until = NULL,
        delivered_at = CASE WHEN $4 = 'DELIVERED' THEN $5 ELSE delivered_at END,
        next_attempt_at = COALESCE($6, next_attempt_at),
-       last_error = CASE WHEN $4 = 'DELIVERED' THEN NULL ELSE $7 END
+       last_error = CASE WHEN $4 IN ('DELIVERED', 'SENT') THEN NULL ELSE $7 END,
+       external_id = COALESCE($8, external_id)
      WHERE id = $1::uuid AND lease_owner = $2 AND attempts = $3 AND status = 'SENDING'
      RETURNING id`,
     [
@@ -180,7 +194,8 @@ export async function settle(
       outcome.status,
       outcome.at,
       outcome.status === "FAILED" ? outcome.nextAttemptAt : null,
-      outcome.status === "DELIVERED" ? null : outcome.error,
+      outcome.status === "DELIVERED" || outcome.status === "SENT" ? null : outcome.error,
+      outcome.status === "SENT" ? outcome.externalId : null,
     ],
   );
   return rows.length === 1;

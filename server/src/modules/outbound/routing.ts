@@ -1,7 +1,7 @@
 import type { Channel } from "../../generated/prisma/enums.js";
 
 /** The channels Pantau itself can deliver on. Others are added with their drivers. */
-export type OutboundChannel = Extract<Channel, "EMAIL">;
+export type OutboundChannel = Extract<Channel, "EMAIL" | "WHATSAPP">;
 
 export interface ReplyRoute {
   channel: OutboundChannel;
@@ -20,13 +20,13 @@ export interface TicketContact {
  * the web form, which has no way back of its own and asks for an e-mail address. A channel mapped to
  * null is answered by staff on that channel themselves (a call, the counter, a letter, the social
  * network, SP4N-LAPOR!'s own status sync) until Pantau has a driver for it: its replies are recorded but
- * not sent, and `Message.delivery` stays null. WhatsApp joins when its driver does; replies written
- * before then are not sent afterwards, since they would arrive outside the conversation.
+ * not sent, and `Message.delivery` stays null. WhatsApp tickets are answered on WhatsApp, at the
+ * reporter's number (their WhatsApp id).
  */
 const REPLY_CHANNEL: Record<Channel, OutboundChannel | null> = {
   EMAIL: "EMAIL",
   WEB_FORM: "EMAIL",
-  WHATSAPP: null,
+  WHATSAPP: "WHATSAPP",
   LIVE_CHAT: null,
   PHONE: null,
   WALK_IN: null,
@@ -50,7 +50,22 @@ const DELIVERABLE_EMAIL = /^[^\s@<>,;"()[\]\\]+@[^\s@<>,;"()[\]\\]+\.[^\s@<>,;"(
 export function replyRoute(ticket: TicketContact, configured: ReadonlySet<OutboundChannel>): ReplyRoute | null {
   const channel = REPLY_CHANNEL[ticket.channel];
   if (!channel || !configured.has(channel)) return null;
+  if (channel === "WHATSAPP") {
+    const waId = whatsAppId(ticket.reporterPhone);
+    return waId ? { channel, recipient: waId } : null;
+  }
   const email = ticket.reporterEmail?.trim();
   if (!email || email.length > 254 || !DELIVERABLE_EMAIL.test(email)) return null;
   return { channel, recipient: email };
+}
+
+/**
+ * A phone number as WhatsApp names its user (wa_id): the international number in digits only, e.g.
+ * +62 812-3456-7890 → 6281234567890. Null for anything that is not 8 to 15 digits with separators.
+ */
+export function whatsAppId(phone: string | null): string | null {
+  const trimmed = phone?.trim();
+  if (!trimmed || !/^\+?[0-9 ()-]+$/.test(trimmed)) return null;
+  const digits = trimmed.replace(/\D/g, "");
+  return digits.length >= 8 && digits.length <= 15 ? digits : null;
 }

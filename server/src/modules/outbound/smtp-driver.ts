@@ -40,7 +40,7 @@ export class SmtpDriver implements ChannelDriver {
     return this.accountFor(unitId) !== null;
   }
 
-  async deliver(item: OutboundItem): Promise<void> {
+  async deliver(item: OutboundItem): Promise<undefined> {
     const account = this.accountFor(item.unitId);
     if (!account) throw new Error("no SMTP account is configured for the ticket's unit any more");
     const payload = item.payload as EmailPayload;
@@ -54,6 +54,7 @@ export class SmtpDriver implements ChannelDriver {
       ...(payload.references.length ? { references: payload.references } : {}),
       headers: { "X-Pantau-Ticket": payload.ticketNumber },
     });
+    return undefined;
   }
 
   private transport(account: SmtpAccount): Transporter {

@@ -4,7 +4,7 @@ import type { Database } from "../../db/database.js";
 import type { Logger } from "../../logger.js";
 import { SerialRuns } from "../../serial-runs.js";
 import { afterFailure, type RetryPolicy } from "./backoff.js";
-import type { ChannelDriver, OutboundItem } from "./driver.js";
+import { type Accepted, type ChannelDriver, DeliveryError, type OutboundItem } from "./driver.js";
 import { redactedError } from "./email-message.js";
 import { claimDue, settle } from "./outbound-store.js";
 
@@ -79,12 +79,18 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       if (kept) told(item);
       return;
     }
+    let accepted: Accepted | undefined;
     try {
       if (!driver) throw new Error(`no driver for ${item.channel}`);
-      await driver.deliver(item);
+      accepted = await driver.deliver(item);
     } catch (error) {
       const message = errorText(error, item.recipient);
-      const next = afterFailure(retry, item.attempt, random());
+      const said = error instanceof DeliveryError ? error.options : {};
+      const backoff = afterFailure(retry, item.attempt, random());
+      const next =
+        said.permanent || !backoff.retry
+          ? ({ retry: false } as const)
+          : { retry: true as const, delayMs: Math.max(backoff.delayMs, said.retryAfterMs ?? 0) };
       const at = now();
       const kept = await settle(
         db.sql,
@@ -101,7 +107,12 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       else logger.warn(context, "outbound message dead-lettered");
       return;
     }
-    const kept = await settle(db.sql, item, owner, { status: "DELIVERED", at: now() });
+    const kept = await settle(
+      db.sql,
+      item,
+      owner,
+      accepted ? { status: "SENT", at: now(), externalId: accepted.externalId } : { status: "DELIVERED", at: now() },
+    );
     if (kept) told(item);
     if (!kept) logger.warn({ outboundId: item.id }, "outbound message delivered after its lease ran out");
   }

@@ -14,7 +14,8 @@ export type TicketAction =
   | "reopen"
   | "reject"
   | "extend"
-  | "rate";
+  | "rate"
+  | "citizenMessage";
 
 /** Past participles for error messages: "cannot be resolved". */
 export const ACTION_VERB: Record<TicketAction, string> = {
@@ -31,6 +32,7 @@ export const ACTION_VERB: Record<TicketAction, string> = {
   reject: "rejected",
   extend: "given more time",
   rate: "rated",
+  citizenMessage: "written to by the citizen",
 };
 
 const OPEN_WORKING: TicketStatus[] = ["ASSIGNED", "IN_PROGRESS", "WAITING_ON_CITIZEN"];
@@ -80,7 +82,18 @@ const TRANSITIONS: Record<TicketAction, Partial<Record<TicketStatus, Target>>> =
   extend: { NEW: "same", TRIAGED: "same", ASSIGNED: "same", IN_PROGRESS: "same", WAITING_ON_CITIZEN: "same" },
   // The citizen's satisfaction survey follows the resolution.
   rate: { RESOLVED: "same", CLOSED: "same" },
+  // The citizen writing again on a channel: a ticket waiting on their answer goes back to work.
+  citizenMessage: {
+    NEW: "same",
+    TRIAGED: "same",
+    ASSIGNED: "same",
+    IN_PROGRESS: "same",
+    WAITING_ON_CITIZEN: "IN_PROGRESS",
+  },
 };
+
+/** Actions only a channel's intake takes; they are not offered to staff. */
+const INTAKE_ONLY: ReadonlySet<TicketAction> = new Set(["citizenMessage"]);
 
 export type TransitionResult = { ok: true; to: TicketStatus } | { ok: false };
 
@@ -93,7 +106,9 @@ export function transition(from: TicketStatus, action: TicketAction, context = {
 }
 
 export function allowedActions(from: TicketStatus): TicketAction[] {
-  return (Object.keys(TRANSITIONS) as TicketAction[]).filter((action) => TRANSITIONS[action][from] !== undefined);
+  return (Object.keys(TRANSITIONS) as TicketAction[]).filter(
+    (action) => !INTAKE_ONLY.has(action) && TRANSITIONS[action][from] !== undefined,
+  );
 }
 
 export const OPEN_STATUSES: TicketStatus[] = ["NEW", "TRIAGED", "ASSIGNED", "IN_PROGRESS", "WAITING_ON_CITIZEN"];

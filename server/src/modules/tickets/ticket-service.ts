@@ -243,7 +243,9 @@ interface Change {
   eventData?: Record<string, unknown>;
   /** Unit the event belongs to when the change moves the ticket. */
   eventUnitId?: number;
-  message?: { visibility: "PUBLIC_REPLY" | "INTERNAL_NOTE"; body: string };
+  message?: { visibility: "PUBLIC_REPLY" | "INTERNAL_NOTE" | "CITIZEN"; body: string };
+  /** Runs in the change's transaction once its message is written (an intake marks its item handled). */
+  recorded?: (tx: Tx, messageId: string) => Promise<void>;
 }
 
 /**
@@ -287,6 +289,7 @@ async function act(
         },
       });
       messageId = message.id;
+      await change.recorded?.(tx, message.id);
       if (change.message.visibility === "PUBLIC_REPLY" && deps.outbound) {
         const replied = {
           id: ticket.id,
@@ -388,6 +391,25 @@ export function replyToTicket(
     data: ticket.first_responded_at ? {} : { firstRespondedAt: now },
     event: "REPLIED",
     message: { visibility: "PUBLIC_REPLY", body },
+  }));
+}
+
+/**
+ * A citizen's message that arrived on a channel, added to their open ticket by the channel's intake (an
+ * API-key principal). `recorded` runs in the same transaction, so the inbound item is marked handled if
+ * and only if the message is written. A ticket waiting on the citizen goes back to work.
+ */
+export function receiveCitizenMessage(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; body: string; recorded?: (tx: Tx, messageId: string) => Promise<void> },
+) {
+  if (viewer.kind !== "apiKey") throw new ForbiddenError("Only a channel's intake records citizens' messages.");
+  const body = parseInput(messageInput, input.body, "body");
+  return act(deps, viewer, input.ticketId, "citizenMessage", () => ({
+    event: "CITIZEN_MESSAGE",
+    message: { visibility: "CITIZEN", body },
+    ...(input.recorded ? { recorded: input.recorded } : {}),
   }));
 }
 

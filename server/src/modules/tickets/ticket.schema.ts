@@ -41,7 +41,9 @@ export const TicketEventTypeEnum = builder.enumType(TicketEventType, {
 });
 const MessageVisibilityEnum = builder.enumType(MessageVisibility, {
   name: "MessageVisibility",
-  description: "A public reply goes to the citizen; an internal note stays with staff.",
+  description:
+    "A public reply goes to the citizen; an internal note stays with staff; a citizen message is the citizen's own, " +
+    "received on a channel (WhatsApp).",
 });
 const TicketActionEnum = builder.enumType("TicketAction", {
   description: "A lifecycle action, as offered by Ticket.allowedActions.",
@@ -77,13 +79,16 @@ builder.prismaObject("Category", {
 });
 
 builder.prismaObject("Message", {
-  description: "A public reply to the citizen or an internal note.",
+  description: "A public reply to the citizen, an internal note, or the citizen's own message received on a channel.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier of the message." }),
     visibility: t.expose("visibility", { type: MessageVisibilityEnum, description: "Who can read it." }),
     body: t.exposeString("body", { description: "The text." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was written." }),
-    author: t.relation("author", { nullable: true, description: "The staff member who wrote it." }),
+    author: t.relation("author", {
+      nullable: true,
+      description: "The staff member who wrote it; null for a citizen's message.",
+    }),
     delivery: t.relation("outbound", {
       nullable: true,
       description:
