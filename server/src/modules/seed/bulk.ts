@@ -38,16 +38,17 @@ const epoch = (date: Date | null) => (date === null ? null : date.getTime());
 const INSERT_TICKETS = `
 INSERT INTO ticket (id, number, subject, description, kind, channel, category_id, priority, status, unit_id,
   assignee_id, reporter_name, reporter_email, reporter_phone, external_ref, idempotency_key, request_hash,
-  reopen_count, transfer_count, created_at, updated_at, triaged_at, first_responded_at, resolved_at, closed_at)
+  reopen_count, transfer_count, created_at, updated_at, triaged_at, first_responded_at, resolved_at, closed_at,
+  next_due_at)
 SELECT id, number, subject, description, kind, channel, "categoryId", priority, status, "unitId",
   "assigneeId", "reporterName", "reporterEmail", "reporterPhone", "externalRef", "idempotencyKey", "requestHash",
   "reopenCount", "transferCount", ${instant("createdAt")}, ${instant("updatedAt")}, ${instant("triagedAt")},
-  ${instant("firstRespondedAt")}, ${instant("resolvedAt")}, ${instant("closedAt")}
+  ${instant("firstRespondedAt")}, ${instant("resolvedAt")}, ${instant("closedAt")}, ${instant("nextDueAt")}
 FROM json_to_recordset($1::json) AS r(id uuid, number text, subject text, description text, kind "TicketKind",
   channel "Channel", "categoryId" int, priority "Priority", status "TicketStatus", "unitId" int, "assigneeId" uuid,
   "reporterName" text, "reporterEmail" text, "reporterPhone" text, "externalRef" text, "idempotencyKey" text,
   "requestHash" text, "reopenCount" int, "transferCount" int, "createdAt" float8, "updatedAt" float8,
-  "triagedAt" float8, "firstRespondedAt" float8, "resolvedAt" float8, "closedAt" float8)
+  "triagedAt" float8, "firstRespondedAt" float8, "resolvedAt" float8, "closedAt" float8, "nextDueAt" float8)
 RETURNING 1`;
 
 const INSERT_MESSAGES = `
@@ -79,8 +80,10 @@ FROM json_to_recordset($1::json) AS r("ticketId" uuid, kind "ClockKind", "policy
   "updatedAt" float8)
 RETURNING 1`;
 
-export const insertTickets = (sql: Sql, rows: readonly TicketRow[]) =>
+/** The tickets, each with its next deadline from `nextDue` (computed with their clocks) or none. */
+export const insertTickets = (sql: Sql, rows: readonly TicketRow[], nextDue: ReadonlyMap<string, Date>) =>
   insertJson(sql, INSERT_TICKETS, rows, [], (row) => ({
+    nextDueAt: epoch(nextDue.get(row.id) ?? null),
     ...row,
     createdAt: row.createdAt.getTime(),
     updatedAt: row.updatedAt.getTime(),

@@ -275,7 +275,7 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
         ? await withoutSecondaryIndexes(sql, ["ticket", "ticket_event", "message", "ticket_clock"])
         : async () => {};
     timings.mark("drop indexes");
-    const ticketsInserted = await timings.step("tickets", () => insertTickets(sql, history.tickets));
+    const ticketsInserted = await timings.step("tickets", () => insertTickets(sql, history.tickets, sla.nextDue));
     await timings.step("messages", () => insertMessages(sql, history.messages));
     const events = withRatings(history.tickets, sla.events, options);
     const eventsInserted = await timings.step("events", () => insertEvents(sql, events));

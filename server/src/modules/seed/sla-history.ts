@@ -4,6 +4,7 @@ import type { BusinessCalendar } from "../sla/clock/calendar.js";
 import { type ClockEvaluation, type ClockHistory, type ClockSpec, evaluateClock } from "../sla/clock/clock.js";
 import { clockRow, type ClockRow as EngineClockRow, specOf, transitionEvent } from "../sla/clock-engine.js";
 import { clockHistories } from "../sla/clock-history.js";
+import { dueOnHold, nextDueAt } from "../sla/next-due.js";
 import { matchPolicy } from "../sla/policy-matcher.js";
 import type { EventRow, History } from "./history.js";
 
@@ -25,6 +26,8 @@ export interface SlaHistory {
   clocks: ClockRow[];
   /** The history's events with the SLA events among them, sorted by `at`. */
   events: EventRow[];
+  /** Each ticket's next deadline (`ticket.next_due_at`), for the tickets that have one. */
+  nextDue: Map<string, Date>;
 }
 
 const CLOCK_KINDS: readonly ClockKind[] = ["FIRST_RESPONSE", "RESOLUTION"];
@@ -64,6 +67,7 @@ export function computeSlaHistory(history: History, context: SlaContext): SlaHis
   }
   const clocks: ClockRow[] = [];
   const sla: EventRow[] = [];
+  const nextDue = new Map<string, Date>();
   for (const ticket of history.tickets) {
     const events = byTicket.get(ticket.id);
     const policy = matchPolicy(context.policies, {
@@ -75,15 +79,18 @@ export function computeSlaHistory(history: History, context: SlaContext): SlaHis
     if (!events || !policy) continue;
     const replayed = replay(events, policy, context.calendarFor, nowMs);
     for (const event of replayed.events) sla.push(event);
-    for (const kind of CLOCK_KINDS) {
+    const rows = CLOCK_KINDS.map((kind) => {
       const { evaluation, startedAt, extendedAt } = replayed.final[kind];
-      clocks.push({
+      return {
         ...clockRow(ticket.id, kind, policy.id, { startedAt, extendedAt }, evaluation, context.now),
         updatedAt: context.now,
-      });
-    }
+      };
+    });
+    clocks.push(...rows);
+    const due = nextDueAt(rows, dueOnHold(ticket.status, policy.pauseStatuses));
+    if (due) nextDue.set(ticket.id, due);
   }
-  return { clocks, events: mergeByTime(history.events, sla) };
+  return { clocks, events: mergeByTime(history.events, sla), nextDue };
 }
 
 interface FinalClock {

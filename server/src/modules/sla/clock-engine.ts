@@ -7,11 +7,13 @@ import type {
   Priority,
   TicketEventType,
   TicketKind,
+  TicketStatus,
 } from "../../generated/prisma/enums.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import type { CalendarDirectory } from "./calendar-directory.js";
 import { type ClockEvaluation, type ClockHistory, type ClockSpec, evaluateClock } from "./clock/clock.js";
 import { clockHistories, type TimelineEvent } from "./clock-history.js";
+import { dueOnHold, nextDueAt } from "./next-due.js";
 import { matchPolicy } from "./policy-matcher.js";
 
 type Tx = Prisma.TransactionClient;
@@ -32,10 +34,25 @@ interface TicketFacts {
   categoryId: number | null;
 }
 
-/** What a recompute writes: changed clock rows and the SLA events of their transitions. */
+/** A ticket as a recompute reads it: its facts, where it stands, and its clocks as stored. */
+interface TicketState extends TicketFacts {
+  id: string;
+  status: TicketStatus;
+  nextDueAt: Date | null;
+  clocks: ClockRow[];
+}
+
+/** A ticket whose next deadline (`ticket.next_due_at`) moves. */
+export interface NextDueChange {
+  ticketId: string;
+  nextDueAt: Date | null;
+}
+
+/** What a recompute writes: changed clock rows, the SLA events of their transitions, moved deadlines. */
 export interface ClockPlan {
   rows: ClockRow[];
   slaEvents: Prisma.TicketEventCreateManyInput[];
+  nextDue: NextDueChange[];
 }
 
 /** A `ticket_clock` row as the engine computes it. */
@@ -139,17 +156,29 @@ export function clockRowsInsert(rowsParam: string, atParam: string, where = ""):
        "extendedAt" float8, "metAt" float8, "breachedAt" float8, "nextCheckAt" float8) ${where}`;
 }
 
-/** One statement for all changed clocks of a batch. */
-async function upsertClocks(tx: Tx, rows: ClockRow[], now: Date): Promise<void> {
+/**
+ * One statement for all changed clocks of a batch and the tickets whose next deadline moved with them,
+ * so `ticket.next_due_at` never disagrees with the clocks it is derived from.
+ */
+async function upsertClocks(tx: Tx, rows: ClockRow[], nextDue: NextDueChange[], now: Date): Promise<void> {
   await tx.$executeRawUnsafe(
-    `${clockRowsInsert("$1", "$2")}
-     ON CONFLICT (ticket_id, kind) DO UPDATE SET policy_id = EXCLUDED.policy_id, started_at = EXCLUDED.started_at,
-       due_at = EXCLUDED.due_at, at_risk_at = EXCLUDED.at_risk_at, state = EXCLUDED.state,
-       elapsed_minutes = EXCLUDED.elapsed_minutes, budget_minutes = EXCLUDED.budget_minutes,
-       paused_minutes = EXCLUDED.paused_minutes, extended_at = EXCLUDED.extended_at, met_at = EXCLUDED.met_at,
-       breached_at = EXCLUDED.breached_at, next_check_at = EXCLUDED.next_check_at, updated_at = EXCLUDED.updated_at`,
+    `WITH clocks AS (
+       ${clockRowsInsert("$1", "$2")}
+       ON CONFLICT (ticket_id, kind) DO UPDATE SET policy_id = EXCLUDED.policy_id, started_at = EXCLUDED.started_at,
+         due_at = EXCLUDED.due_at, at_risk_at = EXCLUDED.at_risk_at, state = EXCLUDED.state,
+         elapsed_minutes = EXCLUDED.elapsed_minutes, budget_minutes = EXCLUDED.budget_minutes,
+         paused_minutes = EXCLUDED.paused_minutes, extended_at = EXCLUDED.extended_at, met_at = EXCLUDED.met_at,
+         breached_at = EXCLUDED.breached_at, next_check_at = EXCLUDED.next_check_at, updated_at = EXCLUDED.updated_at
+       RETURNING 1
+     )
+     UPDATE ticket t SET next_due_at = CASE WHEN d."nextDueAt" IS NULL THEN NULL ELSE to_timestamp(d."nextDueAt" / 1000.0) END
+     FROM json_to_recordset($3::json) AS d("ticketId" uuid, "nextDueAt" float8)
+     WHERE t.id = d."ticketId"`,
     clockRowsPayload(rows),
     now,
+    JSON.stringify(
+      nextDue.map((change) => ({ ticketId: change.ticketId, nextDueAt: change.nextDueAt?.getTime() ?? null })),
+    ),
   );
 }
 
@@ -251,7 +280,16 @@ export class ClockEngine {
     const nowMs = now.getTime();
     const tickets = await tx.ticket.findMany({
       where: { id: { in: [...ticketIds] } },
-      select: { id: true, kind: true, channel: true, priority: true, categoryId: true, clocks: true },
+      select: {
+        id: true,
+        kind: true,
+        channel: true,
+        priority: true,
+        categoryId: true,
+        status: true,
+        nextDueAt: true,
+        clocks: true,
+      },
     });
     const policies = await this.policiesById(
       tx,
@@ -278,8 +316,7 @@ export class ClockEngine {
    * no reads besides the (cached) policies.
    */
   async startClocks(tx: Tx, ticket: TicketFacts & { id: string }, created: TimelineEvent, now: Date): Promise<void> {
-    const { rows, slaEvents } = await this.plannedStart(tx, ticket, created, now);
-    await this.write(tx, rows, slaEvents, now);
+    await this.write(tx, await this.plannedStart(tx, ticket, created, now), now);
   }
 
   /**
@@ -293,29 +330,35 @@ export class ClockEngine {
     now: Date,
   ): Promise<ClockPlan> {
     const current = await this.currentPolicies(reader, now.getTime());
-    return this.plan(reader, [{ ...ticket, clocks: [] }], new Map([[ticket.id, [created]]]), new Map(), current, now);
+    return this.plan(
+      reader,
+      [{ ...ticket, status: "NEW", nextDueAt: null, clocks: [] }],
+      new Map([[ticket.id, [created]]]),
+      new Map(),
+      current,
+      now,
+    );
   }
 
   private async evaluateAndWrite(
     tx: Tx,
-    tickets: readonly (TicketFacts & { id: string; clocks: ClockRow[] })[],
+    tickets: readonly TicketState[],
     eventsByTicket: ReadonlyMap<string, TimelineEvent[]>,
     policies: ReadonlyMap<number, SlaPolicy>,
     current: SlaPolicy[],
     now: Date,
   ): Promise<void> {
-    const { rows, slaEvents } = await this.plan(tx, tickets, eventsByTicket, policies, current, now);
-    await this.write(tx, rows, slaEvents, now);
+    await this.write(tx, await this.plan(tx, tickets, eventsByTicket, policies, current, now), now);
   }
 
-  private async write(tx: Tx, rows: ClockRow[], slaEvents: Prisma.TicketEventCreateManyInput[], now: Date) {
-    if (rows.length) await upsertClocks(tx, rows, now);
+  private async write(tx: Tx, { rows, slaEvents, nextDue }: ClockPlan, now: Date) {
+    if (rows.length || nextDue.length) await upsertClocks(tx, rows, nextDue, now);
     if (slaEvents.length) await tx.ticketEvent.createMany({ data: slaEvents });
   }
 
   private async plan(
     tx: Tx,
-    tickets: readonly (TicketFacts & { id: string; clocks: ClockRow[] })[],
+    tickets: readonly TicketState[],
     eventsByTicket: ReadonlyMap<string, TimelineEvent[]>,
     policies: ReadonlyMap<number, SlaPolicy>,
     current: SlaPolicy[],
@@ -324,6 +367,10 @@ export class ClockEngine {
     const calendars = this.deps.calendars();
     const rows: ClockRow[] = [];
     const slaEvents: Prisma.TicketEventCreateManyInput[] = [];
+    const nextDue: NextDueChange[] = [];
+    const moveDue = (ticket: TicketState, next: Date | null) => {
+      if (!sameInstant(ticket.nextDueAt, next)) nextDue.push({ ticketId: ticket.id, nextDueAt: next });
+    };
 
     for (const ticket of tickets) {
       const timeline = eventsByTicket.get(ticket.id);
@@ -337,13 +384,18 @@ export class ClockEngine {
       const existing = policies.get(ticket.clocks[0]?.policyId ?? -1);
       // A policy edit is never retroactive: a ticket keeps its version unless its facts now match another policy.
       const policy = existing && existing.code === matched?.code ? existing : matched;
-      if (!policy) continue;
+      if (!policy) {
+        moveDue(ticket, null);
+        continue;
+      }
       const histories = clockHistories(timeline, policy.pauseStatuses, (unitId) => calendars.calendarFor(unitId));
       const unitId = timeline.at(-1)?.unitId ?? 0;
+      const evaluated: ClockRow[] = [];
       for (const kind of CLOCK_KINDS) {
         const before = ticket.clocks.find((clock) => clock.kind === kind);
         const evaluation = evaluateClock(specOf(policy, kind), histories[kind], now);
         const row = clockRow(ticket.id, kind, policy.id, histories[kind], evaluation, now);
+        evaluated.push(row);
         if (!before || changed(before, row)) rows.push(row);
         const types: TicketEventType[] = [];
         // A clock that crossed its at-risk share and was paused (or resumed) before a detection pass saw
@@ -371,7 +423,8 @@ export class ClockEngine {
           });
         }
       }
+      moveDue(ticket, nextDueAt(evaluated, dueOnHold(ticket.status, policy.pauseStatuses)));
     }
-    return { rows, slaEvents };
+    return { rows, slaEvents, nextDue };
   }
 }

@@ -2,15 +2,7 @@ import { describe, expect, it } from "vitest";
 import { UnknownUnitError, ValidationError } from "../../errors.js";
 import { scopeOf, type UserViewer } from "../auth/viewer.js";
 import { UnitTree } from "../units/unit-tree.js";
-import {
-  decodeCursor,
-  encodeCursor,
-  isSearchable,
-  keysetAfter,
-  likeLiteral,
-  pagePlan,
-  ticketWhere,
-} from "./ticket-filter.js";
+import { isSearchable, likeLiteral, pagePlan, ticketWhere } from "./ticket-filter.js";
 
 const tree = new UnitTree([
   { id: 1, code: "IMI", name: "Ditjen", type: "DIRECTORATE", parentId: null, timeZone: "Asia/Jakarta" },
@@ -110,26 +102,38 @@ describe("ticketWhere", () => {
   });
 });
 
-describe("cursors and pages", () => {
-  const row = { createdAt: new Date("2026-11-01T03:00:00.000Z"), id: "0f8fad5b-d9cb-469f-a165-70867728950e" };
-
-  it("round-trips a cursor", () => {
-    expect(decodeCursor(encodeCursor(row))).toEqual(row);
+describe("assignee filters", () => {
+  const agent = "0f8fad5b-d9cb-469f-a165-70867728950e";
+  const other = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+  const me = { ...viewer(3), userId: agent };
+  const globalId = (id: string) => Buffer.from(`User:${id}`).toString("base64");
+  it.each([
+    ["by assignee", { assignee: [globalId(other)] }, { assigneeId: { in: [other] } }],
+    ["a repeated assignee once", { assignee: [globalId(other), globalId(other)] }, { assigneeId: { in: [other] } }],
+    ["mine", { assignedToMe: true }, { assigneeId: agent }],
+    ["not mine", { assignedToMe: false }, { OR: [{ assigneeId: null }, { assigneeId: { not: agent } }] }],
+    ["unassigned", { unassigned: true }, { assigneeId: null }],
+    ["assigned to someone", { unassigned: false }, { assigneeId: { not: null } }],
+  ])("%s, inside the unit scope", (_label, filter, expected) => {
+    expect(ticketWhere(me, tree, filter)).toEqual({ AND: [{ unitId: 3 }, expected] });
   });
 
-  it.each(["", "abc", Buffer.from("[1,2]").toString("base64url"), Buffer.from('["x","y"]').toString("base64url")])(
-    "refuses malformed cursor %j",
-    (cursor) => {
-      expect(() => decodeCursor(cursor)).toThrow(ValidationError);
-    },
-  );
-
-  it("breaks created_at ties by id", () => {
-    expect(keysetAfter(row, "DESC")).toEqual({
-      OR: [{ createdAt: { lt: row.createdAt } }, { createdAt: row.createdAt, id: { lt: row.id } }],
-    });
+  it.each([
+    ["a ticket's id", { assignee: [Buffer.from(`Ticket:${agent}`).toString("base64")] }, "filter.assignee"],
+    ["not a global id", { assignee: ["nobody"] }, "filter.assignee"],
+    ["a user id that is no uuid", { assignee: [Buffer.from("User:42").toString("base64")] }, "filter.assignee"],
+    ["too many", { assignee: Array.from({ length: 51 }, () => globalId(agent)) }, "filter.assignee"],
+  ])("refuses %s", (_label, filter, field) => {
+    expect(() => ticketWhere(me, tree, filter)).toThrow(expect.objectContaining({ field }));
   });
 
+  it("refuses assignedToMe for an API key, which has no tickets of its own", () => {
+    const key = { kind: "apiKey", keyId: "k", name: "k", scopes: new Set(), rateTier: "STANDARD", ...scopeOf(tree, 1) };
+    expect(() => ticketWhere(key as never, tree, { assignedToMe: true })).toThrow(ValidationError);
+  });
+});
+
+describe("pages", () => {
   it.each([
     [{ first: 10 }, "DESC", { size: 10, backwards: false, readDirection: "DESC" }],
     [{ last: 5 }, "DESC", { size: 5, backwards: true, readDirection: "ASC" }],
@@ -137,11 +141,18 @@ describe("cursors and pages", () => {
     [{ last: 5 }, "ASC", { size: 5, backwards: true, readDirection: "DESC" }],
     [{}, "DESC", { size: 20, backwards: false, readDirection: "DESC" }],
   ] as const)("plans %j %s", (args, direction, expected) => {
-    expect(pagePlan(args, direction)).toMatchObject(expected);
+    expect(pagePlan(args, { field: "CREATED_AT", direction })).toMatchObject(expected);
+  });
+
+  it("reads the order's columns backwards for last", () => {
+    expect(pagePlan({ last: 5 }, { field: "NEXT_DUE", direction: "ASC" }).sort).toEqual([
+      { column: "nextDueAt", descending: true, nullsLast: false },
+      { column: "id", descending: true, nullsLast: false },
+    ]);
   });
 
   it.each([[{ first: 101 }], [{ last: 1000 }], [{ first: -1 }], [{ first: 1, last: 1 }]])("refuses %j", (args) => {
-    expect(() => pagePlan(args, "DESC")).toThrow(ValidationError);
+    expect(() => pagePlan(args)).toThrow(ValidationError);
   });
 });
 

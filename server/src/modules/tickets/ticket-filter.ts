@@ -1,3 +1,4 @@
+import { decodeGlobalID } from "@pothos/plugin-relay";
 import { UnknownUnitError, ValidationError } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type {
@@ -11,6 +12,7 @@ import type {
 import type { AuthenticatedViewer } from "../auth/viewer.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { LIMITS } from "./ticket-input.js";
+import { DEFAULT_ORDER, decodeCursor, reversed, type SortDirection, sortOf, type TicketOrder } from "./ticket-order.js";
 
 /** Prisma passes `contains` to LIKE as is: escape its wildcards so a search is plain text. */
 export function likeLiteral(text: string): string {
@@ -30,6 +32,12 @@ export interface TicketFilter {
   search?: string | null;
   /** Matches when any of the ticket's clocks is in one of these states. */
   slaState?: ClockState[] | null;
+  /** Global ids of users: tickets assigned to any of them. */
+  assignee?: readonly (string | number)[] | null;
+  /** True: assigned to the caller; false: not assigned to the caller (others' and unassigned ones). */
+  assignedToMe?: boolean | null;
+  /** True: nobody's yet; false: assigned to someone. */
+  unassigned?: boolean | null;
   /** Tickets with an event of one of these types, recorded while a unit of this subtree owned them. */
   event?: {
     type: TicketEventType[];
@@ -38,8 +46,6 @@ export interface TicketFilter {
     to?: Date | null;
   } | null;
 }
-
-export type SortDirection = "ASC" | "DESC";
 
 const TICKET_NUMBER = /^IMI-\d{4}-\d{7}$/i;
 
@@ -78,6 +84,50 @@ export function scopedUnitIds(
 /** Each value once: a repeated value matches nothing more, and only lengthens the statement. */
 const distinct = <T>(values: readonly T[] | null | undefined): T[] => [...new Set(values ?? [])];
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const MAX_ASSIGNEES = 50;
+
+/** The user ids behind `filter.assignee`'s global ids; anything but a User's global id is refused. */
+function assigneeIds(globalIds: readonly (string | number)[]): string[] {
+  if (globalIds.length > MAX_ASSIGNEES) {
+    throw new ValidationError(`filter.assignee: at most ${MAX_ASSIGNEES} users`, "filter.assignee");
+  }
+  return globalIds.map((globalId) => {
+    try {
+      const decoded = decodeGlobalID(String(globalId));
+      if (decoded.typename === "User" && UUID.test(decoded.id)) return decoded.id.toLowerCase();
+    } catch {
+      // falls through to the typed error
+    }
+    throw new ValidationError(`filter.assignee: not the global id of a User: ${String(globalId)}`, "filter.assignee");
+  });
+}
+
+/**
+ * Who the ticket is assigned to. These only narrow the list: which tickets may be read at all is the
+ * unit scope alone, so naming a user of another unit finds nothing rather than reaching their tickets.
+ */
+function assigneeWhere(viewer: AuthenticatedViewer, filter: TicketFilter): Prisma.TicketWhereInput[] {
+  const where: Prisma.TicketWhereInput[] = [];
+  const assignees = distinct(assigneeIds(filter.assignee ?? []));
+  if (assignees.length) where.push({ assigneeId: { in: assignees } });
+  if (filter.assignedToMe != null) {
+    if (viewer.kind !== "user") {
+      throw new ValidationError(
+        "filter.assignedToMe: only a signed-in user has tickets of their own",
+        "filter.assignedToMe",
+      );
+    }
+    where.push(
+      filter.assignedToMe
+        ? { assigneeId: viewer.userId }
+        : { OR: [{ assigneeId: null }, { assigneeId: { not: viewer.userId } }] },
+    );
+  }
+  if (filter.unassigned != null) where.push({ assigneeId: filter.unassigned ? null : { not: null } });
+  return where;
+}
+
 export function ticketWhere(
   viewer: AuthenticatedViewer,
   tree: UnitTree,
@@ -104,6 +154,7 @@ export function ticketWhere(
     where.push({ category: { OR: [{ code: codes }, { parent: { code: codes } }] } });
   }
   if (slaState.length) where.push({ clocks: { some: { state: { in: slaState } } } });
+  where.push(...assigneeWhere(viewer, filter));
   if (filter.createdFrom) where.push({ createdAt: { gte: filter.createdFrom } });
   if (filter.createdTo) where.push({ createdAt: { lt: filter.createdTo } });
   if (filter.createdFrom && filter.createdTo && filter.createdFrom > filter.createdTo) {
@@ -152,39 +203,6 @@ export function ticketWhere(
   return where.length === 1 ? (where[0] as Prisma.TicketWhereInput) : { AND: where };
 }
 
-/** A cursor is the sort key of the row it points at: (created_at, id), opaque to clients. */
-export interface TicketCursor {
-  createdAt: Date;
-  id: string;
-}
-
-export function encodeCursor(ticket: TicketCursor): string {
-  return Buffer.from(JSON.stringify([ticket.createdAt.toISOString(), ticket.id])).toString("base64url");
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function decodeCursor(cursor: string): TicketCursor {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const createdAt = new Date(String(at));
-    if (typeof at === "string" && typeof id === "string" && UUID.test(id) && !Number.isNaN(createdAt.getTime())) {
-      return { createdAt, id };
-    }
-  } catch {
-    // falls through to the typed error
-  }
-  throw new ValidationError("cursor: not a cursor of this connection", "cursor");
-}
-
-/** Rows strictly after the cursor in the given direction; ties on created_at are broken by id. */
-export function keysetAfter(cursor: TicketCursor, direction: SortDirection): Prisma.TicketWhereInput {
-  const op = direction === "DESC" ? "lt" : "gt";
-  return {
-    OR: [{ createdAt: { [op]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [op]: cursor.id } }],
-  };
-}
-
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -207,8 +225,11 @@ export interface PageArgs {
   before?: string | null;
 }
 
-/** Relay paging arguments made into one keyset query. `last`/`before` read backwards and reverse. */
-export function pagePlan(args: PageArgs, direction: SortDirection) {
+/**
+ * Relay paging arguments made into one keyset query: the sort to read in and the key to start after.
+ * `last`/`before` read the ordering backwards; the caller reverses the page.
+ */
+export function pagePlan(args: PageArgs, order: TicketOrder = DEFAULT_ORDER) {
   if (args.first != null && args.last != null) {
     throw new ValidationError("Pass either first or last, not both.", "first");
   }
@@ -221,11 +242,13 @@ export function pagePlan(args: PageArgs, direction: SortDirection) {
   const backwards = args.last != null || (args.before != null && args.first == null);
   const size = (backwards ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
   const cursor = backwards ? args.before : args.after;
-  const readDirection: SortDirection = backwards === (direction === "DESC") ? "ASC" : "DESC";
+  const readDirection: SortDirection = backwards === (order.direction === "DESC") ? "ASC" : "DESC";
+  const sort = sortOf(order);
   return {
     size,
     backwards,
     readDirection,
-    cursor: cursor ? decodeCursor(cursor) : null,
+    sort: backwards ? reversed(sort) : sort,
+    cursor: cursor ? decodeCursor(order, cursor) : null,
   };
 }

@@ -133,7 +133,7 @@ export async function createTicket(
   const created: TimelineEvent = { type: "CREATED", at: now, unitId: unit.id, data: { to: "NEW" } };
   const clocks = deps.clocks
     ? await deps.clocks.plannedStart(deps.db.prisma, { id, kind, channel, priority, categoryId }, created, now)
-    : { rows: [], slaEvents: [] };
+    : { rows: [], slaEvents: [], nextDue: [] };
   const events = [
     { unitId: unit.id, type: "CREATED", ...actorOf(viewer), data: { status: "NEW", channel } },
     ...clocks.slaEvents.map((event) => ({
@@ -164,6 +164,7 @@ export async function createTicket(
     JSON.stringify(events.map((event, position) => ({ position, ...event }))),
     clockRowsPayload(clocks.rows),
     idempotencyOwner(viewer),
+    clocks.nextDue.find((change) => change.ticketId === id)?.nextDueAt ?? null,
   ]);
   if (ticket) {
     afterCommit(deps, viewer);
@@ -177,17 +178,17 @@ export async function createTicket(
 
 /**
  * A new ticket, its events (CREATED first, in order) and its clocks in one statement, so creating a
- * ticket is one round trip and one implicit transaction. A reused idempotency key inserts nothing.
+ * ticket is one round trip and one implicit transaction; its next deadline comes from the same clocks. A reused idempotency key inserts nothing.
  * The number is drawn before the conflict is known: a replayed request leaves a gap, as a rollback does.
  */
 const CREATE_TICKET_SQL = `
   WITH new_ticket AS (
     INSERT INTO ticket (id, number, subject, description, kind, channel, category_id, priority, status, unit_id,
       reporter_name, reporter_email, reporter_phone, external_ref, idempotency_key, idempotency_owner, request_hash,
-      created_at, updated_at)
+      created_at, updated_at, next_due_at)
     SELECT $1::uuid, 'IMI-' || $2::text || '-' || lpad(seq.n::text, greatest(7, length(seq.n::text)), '0'), $3, $4,
       $5::text::"TicketKind", $6::text::"Channel", $7::int, $8::text::"Priority", 'NEW', $9::int, $10, $11, $12, $13,
-      $14, $19, $15, $16::timestamptz, $16::timestamptz
+      $14, $19, $15, $16::timestamptz, $16::timestamptz, $20::timestamptz
     FROM (SELECT nextval('ticket_number_seq') AS n) AS seq
     ON CONFLICT (idempotency_owner, idempotency_key) DO NOTHING
     RETURNING id, number, subject, description, kind::text AS kind, channel::text AS channel, category_id AS "categoryId",
@@ -196,7 +197,7 @@ const CREATE_TICKET_SQL = `
       external_ref AS "externalRef", idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
       reopen_count AS "reopenCount", transfer_count AS "transferCount", created_at AS "createdAt",
       updated_at AS "updatedAt", triaged_at AS "triagedAt", first_responded_at AS "firstRespondedAt",
-      resolved_at AS "resolvedAt", closed_at AS "closedAt"
+      resolved_at AS "resolvedAt", closed_at AS "closedAt", next_due_at AS "nextDueAt"
   ), new_events AS (
     INSERT INTO ticket_event (ticket_id, unit_id, type, actor_id, actor_label, at, data)
     SELECT t.id, e."unitId", e.type::"TicketEventType", e."actorId"::uuid, e."actorLabel", $16::timestamptz, e.data

@@ -20,7 +20,8 @@ import { unitRow } from "../units/unit-repository.js";
 import { maskEmail, maskName, maskPhone } from "./masking.js";
 import type { PersonalField } from "./personal-data-log.js";
 import { allowedActions } from "./status-machine.js";
-import { cappedCount, encodeCursor, keysetAfter, MAX_COUNTED_TICKETS, pagePlan, ticketWhere } from "./ticket-filter.js";
+import { cappedCount, MAX_ASSIGNEES, MAX_COUNTED_TICKETS, pagePlan, ticketWhere } from "./ticket-filter.js";
+import { DEFAULT_ORDER, encodeCursor, keysetAfter, orderByOf } from "./ticket-order.js";
 
 export const TicketKindEnum = builder.enumType(TicketKind, {
   name: "TicketKind",
@@ -215,6 +216,14 @@ export const TicketRef = builder.prismaNode("Ticket", {
       nullable: true,
       description: "When it was closed or rejected.",
     }),
+    nextDueAt: t.expose("nextDueAt", {
+      type: "DateTime",
+      nullable: true,
+      description:
+        "The next deadline: the earliest due instant of the clocks still counting down (running, at risk, or " +
+        "breached and not yet answered; an overdue one is in the past). Null while the ticket waits on the " +
+        "citizen, once it is resolved, closed or rejected, and when no policy times it. The key of NEXT_DUE order.",
+    }),
     allowedActions: t.field({
       type: [TicketActionEnum],
       description: "Lifecycle actions the status allows now (your role may still refuse some).",
@@ -309,12 +318,28 @@ interface StreamPositioned {
 }
 
 const TicketOrderField = builder.enumType("TicketOrderField", {
-  description: "What tickets can be sorted by.",
-  values: { CREATED_AT: { description: "When the ticket was received." } },
+  description: "What tickets can be sorted by. Every order ends with the id, so pages are stable.",
+  values: {
+    CREATED_AT: { description: "When the ticket was received; ties by id in the same direction." },
+    NEXT_DUE: {
+      description:
+        "The next deadline (Ticket.nextDueAt): ASC is the work queue, overdue and soonest first; DESC latest " +
+        "first. Tickets without a running deadline (waiting on the citizen, finished, untimed) come last in both " +
+        "directions. Ties by id in the same direction.",
+    },
+    PRIORITY: {
+      description:
+        "Priority: DESC puts URGENT first, ASC LOW first. Within a priority always the soonest deadline first " +
+        "(tickets without one last), then id ascending.",
+    },
+  },
 });
 const OrderDirection = builder.enumType("OrderDirection", {
-  description: "Sort direction.",
-  values: { ASC: { description: "Oldest first." }, DESC: { description: "Newest first." } },
+  description: "Sort direction of the order's field.",
+  values: {
+    ASC: { description: "Ascending: oldest, soonest deadline or lowest priority first." },
+    DESC: { description: "Descending: newest, latest deadline or highest priority first." },
+  },
 });
 const TicketOrder = builder.inputType("TicketOrder", {
   description: "Sort order of a ticket list; ties are broken by id so pages are stable.",
@@ -362,6 +387,17 @@ const TicketFilterInput = builder.inputType("TicketFilter", {
         "Tickets with a matching event: how a metric is traced to its tickets (e.g. `created` of a unit is " +
         "`{ type: [CREATED], unitCode, from, to }`, `breaches` is `{ type: [SLA_BREACHED], … }`).",
     }),
+    assignee: t.idList({
+      description:
+        `Assigned to any of these users (global ids of User, at most ${MAX_ASSIGNEES}). Only narrows the list: ` +
+        "a user outside your scope finds nothing.",
+    }),
+    assignedToMe: t.boolean({
+      description:
+        "True: assigned to you; false: not assigned to you (someone else's or nobody's). Only for signed-in " +
+        "users: an API key gets VALIDATION_FAILED.",
+    }),
+    unassigned: t.boolean({ description: "True: assigned to nobody yet; false: assigned to someone." }),
   }),
 });
 
@@ -394,13 +430,14 @@ const TICKET_FIELD_COLUMNS: Readonly<Record<string, readonly (keyof Ticket)[]>> 
   firstRespondedAt: ["firstRespondedAt"],
   resolvedAt: ["resolvedAt"],
   closedAt: ["closedAt"],
+  nextDueAt: ["nextDueAt"],
   allowedActions: ["status"],
   events: [],
   messages: [],
   sla: [],
 };
-/** Read for every listed ticket: the node id, the cursor (createdAt, id) and the owning unit. */
-const TICKET_KEY_COLUMNS: readonly (keyof Ticket)[] = ["id", "createdAt", "unitId"];
+/** Read for every listed ticket: the node id, the cursor's sort key and the owning unit. */
+const TICKET_KEY_COLUMNS: readonly (keyof Ticket)[] = ["id", "createdAt", "nextDueAt", "priority", "unitId"];
 
 const countOf = (connection: unknown) =>
   (connection as { count: () => Promise<{ totalCount: number; capped: boolean }> }).count();
@@ -434,7 +471,10 @@ builder.queryFields((t) => ({
     {
       type: TicketRef,
       authScopes: { readTickets: true },
-      description: "Tickets in your scope, newest first by default. Keyset pagination; first/last at most 100.",
+      description:
+        "Tickets in your scope, newest first by default. Keyset pagination; first/last at most 100. A cursor " +
+        "holds its row's sort key, so paging on while tickets are added or change neither repeats nor skips the " +
+        "rows that kept their place; a cursor of another order is refused with VALIDATION_FAILED.",
       args: {
         filter: t.arg({ type: TicketFilterInput, description: "Narrows the list." }),
         orderBy: t.arg({ type: TicketOrder, description: "Sort order; default CREATED_AT DESC." }),
@@ -442,9 +482,8 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, ctx, info) => {
         if (ctx.viewer.kind === "anonymous") throw new Error("unreachable: guarded by authScopes");
         const where = ticketWhere(ctx.viewer, ctx.units, args.filter ?? {});
-        const direction = args.orderBy?.direction ?? "DESC";
-        const plan = pagePlan(args, direction);
-        const order = plan.readDirection === "DESC" ? "desc" : "asc";
+        const order = args.orderBy ?? DEFAULT_ORDER;
+        const plan = pagePlan(args, order);
         // One count serves totalCount and totalCountIsCapped. It stops after MAX_COUNTED_TICKETS + 1 rows,
         // read in the page's order so that the same indexes serve it; it runs beside the page query when the
         // client asks for it, not after it.
@@ -461,14 +500,14 @@ builder.queryFields((t) => ({
             ? []
             : await ctx.db.prisma.ticket.findMany({
                 ...pageQuery(ctx, info),
-                where: plan.cursor ? { AND: [where, keysetAfter(plan.cursor, plan.readDirection)] } : where,
-                orderBy: [{ createdAt: order }, { id: order }],
+                where: plan.cursor ? { AND: [where, keysetAfter(plan.sort, plan.cursor)] } : where,
+                orderBy: orderByOf(plan.sort),
                 take: plan.size + 1,
               });
         const more = rows.length > plan.size;
         const page = rows.slice(0, plan.size);
         if (plan.backwards) page.reverse();
-        const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
+        const edges = page.map((node) => ({ cursor: encodeCursor(order, node), node }));
         return {
           edges,
           pageInfo: {
