@@ -325,7 +325,8 @@ const TicketOrderField = builder.enumType("TicketOrderField", {
       description:
         "The next deadline (Ticket.nextDueAt): ASC is the work queue, overdue and soonest first; DESC latest " +
         "first. Tickets without a running deadline (waiting on the citizen, finished, untimed) come last in both " +
-        "directions. Ties by id in the same direction.",
+        "directions. Ties by id in the same direction. Quickest with a `status` filter of open statuses, which an " +
+        "index of open tickets by unit and deadline serves.",
     },
     PRIORITY: {
       description:
