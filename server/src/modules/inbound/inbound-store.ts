@@ -67,65 +67,46 @@ export interface InboundItem {
   attempt: number;
 }
 
-/** Serialises claims across instances for the length of one claim statement (see claimInbound). */
-const CLAIM_LOCK = 7_305_126_001;
-
 /**
  * Takes up to `limit` due items for this processor under a lease: per sender only their oldest item still
- * to be handled, and none of a sender another processor holds one of. So one citizen's messages are handled
- * one at a time and in order (the first opens the ticket, the next join it), while different citizens'
- * go in parallel, on any number of instances. The claim itself runs under a transaction-scoped advisory
- * lock, so two instances' claims do not both see a sender as free; it lasts one short statement. Rows are
- * otherwise taken FOR UPDATE SKIP LOCKED, so a claim never waits on a row being settled.
+ * to be handled, and none of a sender any processor holds an item of (one that committed late, with an
+ * earlier timestamp, included). So one citizen's messages are handled one at a time and in order (the
+ * first opens the ticket, the next join it), while different citizens' go in parallel, on any number of
+ * instances. One statement, `inbound_claim` (migration 20261207200300): it reads under a transaction-scoped
+ * advisory lock and so sees every lease committed before it, and takes rows FOR UPDATE SKIP LOCKED, so a
+ * claim never waits on a row being settled.
  */
 export async function claimInbound(
   db: Database,
   input: { owner: string; channels: readonly Channel[]; now: Date; leaseUntil: Date; limit: number },
 ): Promise<InboundItem[]> {
-  return db.transaction(async (sql) => {
-    await sql.query("SELECT pg_advisory_xact_lock($1::bigint)", [CLAIM_LOCK]);
-    const rows = await sql.query<{
-      id: string;
-      channel: Channel;
-      external_id: string;
-      unit_id: number | null;
-      account: string | null;
-      sender: string | null;
-      sent_at: Date | null;
-      payload: string | null;
-      attempts: number;
-    }>(
-      `WITH firsts AS (
-         SELECT DISTINCT ON (channel, coalesce(sender, id::text)) id, next_attempt_at, lease_until, received_at
-         FROM inbound_message
-         WHERE status = 'RECEIVED' AND channel::text = ANY($4::text[])
-         ORDER BY channel, coalesce(sender, id::text), received_at, id
-       ), due AS (
-         SELECT m.id FROM inbound_message m JOIN firsts f ON f.id = m.id
-         WHERE f.next_attempt_at <= $3 AND (f.lease_until IS NULL OR f.lease_until < $3)
-         ORDER BY f.received_at
-         LIMIT $5
-         FOR UPDATE OF m SKIP LOCKED
-       )
-       UPDATE inbound_message i
-       SET attempts = i.attempts + 1, lease_owner = $1, lease_until = $2, updated_at = $3
-       FROM due WHERE i.id = due.id
-       RETURNING i.id, i.channel::text AS channel, i.external_id, i.unit_id, i.account, i.sender, i.sent_at, i.payload,
-         i.attempts`,
-      [input.owner, input.leaseUntil, input.now, input.channels, input.limit],
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      channel: row.channel,
-      externalId: row.external_id,
-      unitId: row.unit_id,
-      account: row.account,
-      sender: row.sender,
-      sentAt: row.sent_at ? new Date(row.sent_at) : null,
-      payload: row.payload ?? "",
-      attempt: row.attempts,
-    }));
-  });
+  const rows = await db.sql.prepared<{
+    id: string;
+    channel: Channel;
+    external_id: string;
+    unit_id: number | null;
+    account: string | null;
+    sender: string | null;
+    sent_at: Date | null;
+    payload: string | null;
+    attempts: number;
+  }>(
+    "inbound_claim",
+    `SELECT id, channel::text AS channel, external_id, unit_id, account, sender, sent_at, payload, attempts
+     FROM inbound_claim($1, $2, $3, $4::text[], $5)`,
+    [input.owner, input.leaseUntil, input.now, input.channels, input.limit],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    channel: row.channel,
+    externalId: row.external_id,
+    unitId: row.unit_id,
+    account: row.account,
+    sender: row.sender,
+    sentAt: row.sent_at ? new Date(row.sent_at) : null,
+    payload: row.payload ?? "",
+    attempt: row.attempts,
+  }));
 }
 
 /**
@@ -136,7 +117,7 @@ export async function claimInbound(
 export function markProcessed(
   item: InboundItem,
   owner: string,
-  produced: { ticketId: string; messageId: string | null },
+  produced: { ticketId: string | null; messageId: string | null },
   now: Date,
 ): { text: string; params: unknown[] } {
   return {

@@ -46,6 +46,8 @@ export interface InboundProcessor {
 }
 
 const STOP_WAIT_MS = 5_000;
+/** Items one lane claims at a time: enough to spread the claim's cost, few enough to share the work. */
+const CLAIM_PER_LANE = 2;
 
 /**
  * The inbound processor every instance runs: it claims stored items under a lease (see claimInbound),
@@ -60,7 +62,6 @@ export function startInboundProcessor(options: InboundProcessorOptions): Inbound
   const owner = `${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`.slice(0, 80);
   const byChannel = new Map(options.handlers.map((handler) => [handler.channel, handler]));
   const channels = [...byChannel.keys()];
-  const batchSize = Math.max(options.concurrency * 4, 16);
   let stopped = false;
 
   async function attempt(item: InboundItem): Promise<void> {
@@ -92,31 +93,38 @@ export function startInboundProcessor(options: InboundProcessorOptions): Inbound
     }
   }
 
+  /**
+   * Lanes that each claim a few items, handle them and claim again until nothing is due: an item that
+   * arrives while others are handled is taken by the next free lane, not after the slowest of a batch. One
+   * lane starts; a claim that comes back full starts another, up to `concurrency`, so a quiet queue costs
+   * one claim per wake-up and a backlog is worked in parallel.
+   */
   async function pass(): Promise<number> {
     let handled = 0;
-    while (!stopped) {
-      const at = now();
-      const items = await claimInbound(db, {
-        owner,
-        channels,
-        now: at,
-        leaseUntil: new Date(at.getTime() + options.leaseMs),
-        limit: batchSize,
-      });
-      if (!items.length) break;
-      let next = 0;
-      const lanes = Array.from({ length: Math.min(options.concurrency, items.length) }, async () => {
-        for (let item = items[next++]; item; item = items[next++]) {
+    const lanes: Promise<void>[] = [];
+    const lane = async (): Promise<void> => {
+      while (!stopped) {
+        const at = now();
+        const items = await claimInbound(db, {
+          owner,
+          channels,
+          now: at,
+          leaseUntil: new Date(at.getTime() + options.leaseMs),
+          limit: CLAIM_PER_LANE,
+        });
+        if (!items.length) return;
+        if (items.length === CLAIM_PER_LANE && lanes.length < options.concurrency) lanes.push(lane());
+        for (const item of items) {
           await attempt(item).catch((error: unknown) =>
             // Recording the outcome failed (the database went away): the lease hands the item on.
-            logger.warn({ err: error, inboundId: item?.id }, "recording an inbound attempt failed"),
+            logger.warn({ err: error, inboundId: item.id }, "recording an inbound attempt failed"),
           );
         }
-      });
-      await Promise.all(lanes);
-      handled += items.length;
-      // A sender's next item is claimable only once their previous one is settled: claim again.
-    }
+        handled += items.length;
+      }
+    };
+    lanes.push(lane());
+    for (let done = 0; done < lanes.length; done++) await lanes[done];
     return handled;
   }
 
