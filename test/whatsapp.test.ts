@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { targets } from "./support/databases.js";
-import { REPLY } from "./support/documents.js";
+import { createDatabase, targets } from "./support/databases.js";
+import { ASSIGN, REPLY, WAIT } from "./support/documents.js";
 import { GRAPH_TOKEN, GraphFake, messagesWebhook, statusWebhook } from "./support/graph-fake.js";
 import { collect, liveClient } from "./support/live.js";
 import { startServer, type TestServer } from "./support/server.js";
@@ -35,6 +35,23 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
 
 const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
+/** The channel's configuration in the tests, with short retry steps (the rules themselves are unit-tested). */
+const whatsAppEnv = (graphUrl: string) => ({
+  PANTAU_WHATSAPP_APP_SECRET: APP_SECRET,
+  PANTAU_WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+  PANTAU_WHATSAPP_ACCESS_TOKEN: GRAPH_TOKEN,
+  PANTAU_WHATSAPP_GRAPH_URL: graphUrl,
+  PANTAU_WHATSAPP_PHONE_NUMBERS: `${MALANG_NUMBER}=KANIM-MALANG`,
+  PANTAU_WHATSAPP_TEMPLATE: "pantau_balasan_tiket",
+  PANTAU_WHATSAPP_TEMPLATE_LANGUAGE: "id",
+  PANTAU_WHATSAPP_MAX_BODY_BYTES: "65536",
+  PANTAU_OUTBOUND_MAX_ATTEMPTS: "5",
+  PANTAU_OUTBOUND_RETRY_BASE_MS: "100",
+  PANTAU_OUTBOUND_RETRY_MAX_MS: "400",
+  PANTAU_OUTBOUND_POLL_MS: "50",
+  PANTAU_INBOUND_POLL_MS: "100",
+});
+
 describe.each(await targets())("WhatsApp Business channel on %s", (target) => {
   const graph = new GraphFake();
   let server: TestServer;
@@ -52,23 +69,7 @@ describe.each(await targets())("WhatsApp Business channel on %s", (target) => {
 
   beforeAll(async () => {
     await graph.start();
-    server = await startServer(target, {
-      env: {
-        PANTAU_WHATSAPP_APP_SECRET: APP_SECRET,
-        PANTAU_WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
-        PANTAU_WHATSAPP_ACCESS_TOKEN: GRAPH_TOKEN,
-        PANTAU_WHATSAPP_GRAPH_URL: graph.url,
-        PANTAU_WHATSAPP_PHONE_NUMBERS: `${MALANG_NUMBER}=KANIM-MALANG`,
-        PANTAU_WHATSAPP_TEMPLATE: "pantau_balasan_tiket",
-        PANTAU_WHATSAPP_TEMPLATE_LANGUAGE: "id",
-        PANTAU_WHATSAPP_MAX_BODY_BYTES: "65536",
-        PANTAU_OUTBOUND_MAX_ATTEMPTS: "5",
-        PANTAU_OUTBOUND_RETRY_BASE_MS: "100",
-        PANTAU_OUTBOUND_RETRY_MAX_MS: "400",
-        PANTAU_OUTBOUND_POLL_MS: "50",
-        PANTAU_INBOUND_POLL_MS: "100",
-      },
-    });
+    server = await startServer(target, { env: whatsAppEnv(graph.url) });
     agent = await server.login("agen.malang@pantau.demo");
   });
   afterAll(async () => {
@@ -404,9 +405,173 @@ describe.each(await targets())("WhatsApp Business channel on %s", (target) => {
     expect(still).toMatch(/^IMI-/);
   });
 
+  it("takes a waiting ticket back to work when the citizen answers", async () => {
+    const from = citizen();
+    const number = await receive(from, { type: "text", text: { body: "Paspor hilang di bandara" } });
+    const { id } = await ticketOf(number);
+    const viewer = await server.gql(`{ viewer { user { id } } }`, {}, agent);
+    const triage = await server.gql(
+      `mutation($input: TriageTicketInput!) { triageTicket(input: $input) { __typename } }`,
+      { input: { ticketId: id } },
+      agent,
+    );
+    expect(triage.data?.triageTicket.__typename).toBe("TriageTicketSuccess");
+    const assigned = await server.gql(
+      ASSIGN,
+      { input: { ticketId: id, assigneeId: viewer.data?.viewer.user.id } },
+      agent,
+    );
+    expect(assigned.data?.assignTicket.__typename).toBe("AssignTicketSuccess");
+    const waiting = await server.gql(
+      WAIT,
+      { input: { ticketId: id, reason: "Menunggu surat kehilangan dari kepolisian" } },
+      agent,
+    );
+    expect(waiting.data?.waitOnCitizen.ticket.status).toBe("WAITING_ON_CITIZEN");
+    expect(await receive(from, { type: "text", text: { body: "Surat kehilangan sudah saya dapat" } })).toBe(number);
+    expect((await ticketOf(number)).status).toBe("IN_PROGRESS");
+  });
+
+  it("opens a new ticket when the citizen writes again after their ticket was resolved", async () => {
+    const from = citizen();
+    const first = await receive(from, { type: "text", text: { body: "Berapa biaya paspor elektronik?" } });
+    const { id } = await ticketOf(first);
+    await server.gql(
+      `mutation($input: TriageTicketInput!) { triageTicket(input: $input) { __typename } }`,
+      { input: { ticketId: id } },
+      agent,
+    );
+    const resolved = await server.gql(
+      `mutation($input: ResolveTicketInput!) { resolveTicket(input: $input) { __typename } }`,
+      { input: { ticketId: id, resolution: "Biaya paspor elektronik Rp650.000." } },
+      agent,
+    );
+    expect(resolved.data?.resolveTicket.__typename).toBe("ResolveTicketSuccess");
+    const second = await receive(from, { type: "text", text: { body: "Pertanyaan lain: visa kunjungan" } });
+    expect(second).not.toBe(first);
+  });
+
+  it("handles a message whose webhook committed just before a crash, at the next sweep", async () => {
+    const from = citizen();
+    const id = wamid();
+    const stored = {
+      id,
+      phoneNumberId: MALANG_NUMBER,
+      from: from.waId,
+      profileName: from.name,
+      sentAt: new Date().toISOString(),
+      message: { id, from: from.waId, type: "text", text: { body: "Pesan sebelum server mati" } },
+    };
+    // As the webhook leaves it, with a lease a processor that died held and never released.
+    await server.app.db.sql.query(
+      `INSERT INTO inbound_message (channel, external_id, account, sender, sent_at, payload, attempts, lease_owner, lease_until)
+       VALUES ('WHATSAPP', $1, $2, $3, now(), $4, 1, 'crashed', now() - interval '1 second')`,
+      [id, MALANG_NUMBER, from.waId, JSON.stringify(stored)],
+    );
+    const [row] = await until(
+      () => inbound(id),
+      (rows) => rows[0]?.status === "PROCESSED",
+      "the sweep",
+    );
+    expect(row?.ticket_id).not.toBeNull();
+  });
+
+  it("shows a failed receipt as not delivered, with Meta's reason", async () => {
+    const from = citizen();
+    const number = await receive(from, { type: "text", text: { body: "Kapan paspor saya jadi?" } });
+    const { id } = await ticketOf(number);
+    await server.gql(REPLY, { input: { ticketId: id, body: "Paspor dapat diambil besok." } }, agent);
+    const [send] = await until(
+      async () => graph.accepted(from.waId),
+      (sends) => sends.length === 1,
+      "the reply",
+    );
+    const failed = statusWebhook(MALANG_NUMBER, {
+      wamid: send?.wamid as string,
+      status: "failed",
+      to: from.waId,
+      errors: [{ code: 131049, title: "This message was not delivered to maintain healthy ecosystem engagement." }],
+    });
+    expect((await post(JSON.stringify(failed))).status).toBe(200);
+    const dead = await until(
+      async () => (await ticketOf(number)).messages[0]?.delivery,
+      (d) => d?.status === "DEAD",
+      "DEAD",
+    );
+    expect(dead.lastError).toBe("131049 This message was not delivered to maintain healthy ecosystem engagement.");
+  });
+
   it("refuses a body over the size limit before reading it", async () => {
     const body = JSON.stringify({ object: "whatsapp_business_account", entry: [], pad: "x".repeat(70_000) });
     const response = await post(body);
     expect(response.status).toBe(413);
+  });
+});
+
+describe.runIf((await targets()).includes("postgres"))("WhatsApp intake on two instances of one PostgreSQL", () => {
+  const graph = new GraphFake();
+  let database: Awaited<ReturnType<typeof createDatabase>>;
+  let a: TestServer;
+  let b: TestServer;
+
+  beforeAll(async () => {
+    await graph.start();
+    database = await createDatabase();
+    a = await startServer("postgres", { databaseUrl: database.url, env: whatsAppEnv(graph.url) });
+    b = await startServer("postgres", { databaseUrl: database.url, env: whatsAppEnv(graph.url) });
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    await database?.drop();
+    await graph.stop();
+  });
+
+  it("opens one ticket per citizen when their messages reach both instances at once", async () => {
+    const stamp = String(Date.now()).slice(-6);
+    const citizens = Array.from({ length: 8 }, (_, i) => ({ waId: `62877${stamp}${i}`, name: `Warga ${i}` }));
+    const posts: Promise<Response>[] = [];
+    for (let round = 0; round < 3; round++) {
+      citizens.forEach((from, i) => {
+        const body = JSON.stringify(
+          messagesWebhook(MALANG_NUMBER, from, [
+            {
+              id: `wamid.pair.${stamp}.${i}.${round}`,
+              type: "text",
+              text: { body: `Pesan ${round + 1} dari warga ${i}` },
+            },
+          ]),
+        );
+        const server = (i + round) % 2 === 0 ? a : b;
+        posts.push(
+          fetch(`${server.url}/webhooks/whatsapp`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-hub-signature-256": sign(body) },
+            body,
+          }),
+        );
+      });
+    }
+    expect((await Promise.all(posts)).map((response) => response.status)).toEqual(posts.map(() => 200));
+    const rows = await until(
+      () =>
+        a.app.db.sql.query<{ sender: string; status: string; ticket_id: string | null; message_id: string | null }>(
+          "SELECT sender, status::text, ticket_id, message_id FROM inbound_message WHERE external_id LIKE $1",
+          [`wamid.pair.${stamp}.%`],
+        ),
+      (all) => all.length === 24 && all.every((row) => row.status === "PROCESSED"),
+      "24 messages handled",
+      60_000,
+    );
+    for (const from of citizens) {
+      const mine = rows.filter((row) => row.sender === from.waId);
+      expect(new Set(mine.map((row) => row.ticket_id)).size, from.waId).toBe(1);
+      expect(mine.filter((row) => row.message_id !== null)).toHaveLength(2);
+    }
+    const [{ tickets }] = (await a.app.db.sql.query<{ tickets: number }>(
+      "SELECT count(*)::int AS tickets FROM ticket WHERE reporter_phone LIKE $1",
+      [`+62877${stamp}%`],
+    )) as [{ tickets: number }];
+    expect(tickets).toBe(8);
   });
 });
