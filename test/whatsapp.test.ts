@@ -486,10 +486,17 @@ describe.each(await targets())("WhatsApp Business channel on %s", (target) => {
       (sends) => sends.length === 1,
       "the reply",
     );
+    await until(
+      async () => (await ticketOf(number)).messages[0]?.delivery,
+      (d) => d?.status === "SENT",
+      "SENT",
+    );
+    // As Meta sends it: with the callback data the send carried.
     const failed = statusWebhook(MALANG_NUMBER, {
       wamid: send?.wamid as string,
       status: "failed",
       to: from.waId,
+      callback: send?.body.biz_opaque_callback_data,
       errors: [{ code: 131049, title: "This message was not delivered to maintain healthy ecosystem engagement." }],
     });
     expect((await post(JSON.stringify(failed))).status).toBe(200);
