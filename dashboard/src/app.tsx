@@ -9,6 +9,7 @@ import { I18nProvider, useI18n } from "./i18n/i18n.js";
 // Views load on first visit, so the sign-in page does not wait for the charts and the map.
 const NationalView = lazy(() => import("./views/national/national-view.js").then((m) => ({ default: m.NationalView })));
 const UnitPage = lazy(() => import("./views/unit-page.js").then((m) => ({ default: m.UnitPage })));
+const WallPage = lazy(() => import("./views/wall/wall-page.js").then((m) => ({ default: m.WallPage })));
 const TicketPage = lazy(() => import("./views/ticket/ticket-page.js").then((m) => ({ default: m.TicketPage })));
 
 export function App() {
@@ -18,6 +19,14 @@ export function App() {
         <AuthProvider>
           <Routes>
             <Route path="/login" element={<SignInPage />} />
+            <Route
+              path="/wall"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <WallPage />
+                </Suspense>
+              }
+            />
             <Route
               element={
                 <RequireSession>

@@ -30,6 +30,21 @@ export const ViewerQuery = graphql(`
   }
 `);
 
+const DisplayKeyQuery = graphql(`
+  query DisplayKey {
+    viewer { kind scopes }
+  }
+`);
+
+/** What a display key needs (figures and the live stream) and nothing that writes or unmasks. */
+const DISPLAY_SCOPES = new Set(["metrics:read", "tickets:read"]);
+export function isDisplayScope(scopes: readonly string[]): boolean {
+  return scopes.includes("metrics:read") && scopes.every((scope) => DISPLAY_SCOPES.has(scope));
+}
+
+/** A display stays open for as long as its key is valid; this only bounds how long the browser keeps it. */
+const DISPLAY_SESSION_MS = 366 * 86_400_000;
+
 export type Viewer = NonNullable<ResultOf<typeof ViewerQuery>["viewer"]>;
 
 interface Auth {
@@ -37,11 +52,15 @@ interface Auth {
   /** Why the last session ended, when the server ended it. */
   endedReason: "expired" | null;
   signIn(email: string, password: string): Promise<"ok" | "invalid">;
+  /** Opens a display (a wall screen) with a read-only API key instead of a person's session. */
+  signInWithDisplayKey(key: string): Promise<"ok" | "invalid" | "not-read-only">;
   signOut(): Promise<void>;
   liveStatus: LiveStatus;
   /** Grows each time the live connection comes back after a drop, so streams resume. */
   reconnects: number;
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const AuthContext = createContext<Auth | null>(null);
 
@@ -89,7 +108,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // A session ends on its own at its expiry.
   useEffect(() => {
     if (!session) return;
-    const timer = setTimeout(() => endSession("expired"), Date.parse(session.expiresAt) - Date.now());
+    // Timers hold at most 2^31 - 1 ms (24.8 days) and fire at once beyond that; a display key's session
+    // is longer, so the expiry is checked again at most that far ahead.
+    let timer: ReturnType<typeof setTimeout>;
+    const check = () => {
+      const left = Date.parse(session.expiresAt) - Date.now();
+      if (left <= 0) endSession("expired");
+      else timer = setTimeout(check, Math.min(left, MAX_TIMER_MS));
+    };
+    check();
     return () => clearTimeout(timer);
   }, [session, endSession]);
 
@@ -105,14 +132,29 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return "ok";
   }, []);
 
+  const signInWithDisplayKey = useCallback(async (key: string) => {
+    const response = await postGraphQL({ query: stringifyDocument(DisplayKeyQuery) }, key.trim()).catch(() => null);
+    const body = (await response?.json().catch(() => null)) as { data?: ResultOf<typeof DisplayKeyQuery> } | null;
+    const viewer = body?.data?.viewer;
+    if (!viewer || viewer.kind !== "API_KEY") return "invalid";
+    // A screen on a wall must not be able to change anything nor show whom a ticket is about.
+    if (!isDisplayScope(viewer.scopes)) return "not-read-only";
+    // The key's own expiry and revocation are the server's to enforce: a refused key ends this session.
+    const next = { token: key.trim(), expiresAt: new Date(Date.now() + DISPLAY_SESSION_MS).toISOString() };
+    saveSession(next);
+    setEndedReason(null);
+    setSession(next);
+    return "ok";
+  }, []);
+
   const signOut = useCallback(async () => {
     if (session) await postGraphQL({ query: stringifyDocument(LogoutMutation) }, session.token).catch(() => undefined);
     endSession(null);
   }, [session, endSession]);
 
   const value = useMemo<Auth>(
-    () => ({ session, endedReason, signIn, signOut, liveStatus, reconnects }),
-    [session, endedReason, signIn, signOut, liveStatus, reconnects],
+    () => ({ session, endedReason, signIn, signInWithDisplayKey, signOut, liveStatus, reconnects }),
+    [session, endedReason, signIn, signInWithDisplayKey, signOut, liveStatus, reconnects],
   );
   return (
     <AuthContext.Provider value={value}>

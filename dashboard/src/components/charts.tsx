@@ -70,7 +70,8 @@ export function ChannelMix({
       <ResponsiveContainer width="100%" height={Math.max(160, data.length * 26)}>
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
           <XAxis type="number" hide />
-          <YAxis type="category" dataKey="name" width={130} tick={{ fontSize: "0.75rem" }} />
+          {/* Every channel keeps its label: each bar is a row of its own height, so no label needs to be dropped. */}
+          <YAxis type="category" dataKey="name" width={130} interval={0} tick={{ fontSize: "0.75rem" }} />
           <Tooltip
             formatter={(value, _name, item) =>
               `${number(Number(value))} (${percent((item.payload as { share: number | null }).share)})`

@@ -1,4 +1,4 @@
-import { useMemo } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 
 export const PERIODS = [7, 30, 90] as const;
@@ -9,13 +9,13 @@ export function usePeriod(): { days: PeriodDays; from: string; to: string; setDa
   const [params, setParams] = useSearchParams();
   const requested = Number(params.get("days"));
   const days: PeriodDays = (PERIODS as readonly number[]).includes(requested) ? (requested as PeriodDays) : 30;
-  // Fixed for the page's life so the queries' variables, and so their cache entries, stay the same.
-  const { from, to } = useMemo(() => {
-    const end = new Date();
-    end.setUTCMinutes(0, 0, 0);
-    end.setUTCHours(end.getUTCHours() + 1);
-    return { from: new Date(end.getTime() - days * 86_400_000).toISOString(), to: end.toISOString() };
-  }, [days]);
+  // The window ends at the next full hour and moves on when the hour passes: between two hours the
+  // queries' variables, and so their cache entries, stay the same.
+  const end = useNextFullHour();
+  const { from, to } = useMemo(
+    () => ({ from: new Date(end - days * 86_400_000).toISOString(), to: new Date(end).toISOString() }),
+    [days, end],
+  );
   const setDays = (next: PeriodDays) =>
     setParams(
       (current) => {
@@ -26,4 +26,23 @@ export function usePeriod(): { days: PeriodDays; from: string; to: string; setDa
       { replace: true },
     );
   return { days, from, to, setDays };
+}
+
+function nextFullHour(now = Date.now()): number {
+  return Math.floor(now / 3_600_000) * 3_600_000 + 3_600_000;
+}
+
+/** The next full hour, as epoch milliseconds, updated when it is reached (and checked each minute). */
+export function useNextFullHour(): number {
+  const [end, setEnd] = useState(() => nextFullHour());
+  useEffect(() => {
+    const roll = () => setEnd(nextFullHour());
+    const atEnd = setTimeout(roll, Math.max(0, end - Date.now()) + 50);
+    const everyMinute = setInterval(roll, 60_000);
+    return () => {
+      clearTimeout(atEnd);
+      clearInterval(everyMinute);
+    };
+  }, [end]);
+  return end;
 }
