@@ -11,6 +11,7 @@ import {
   YAxis,
 } from "recharts";
 import { useI18n } from "../i18n/i18n.js";
+import { CHART_HEIGHT, SPARKLINE_HEIGHT } from "./chart-sizes.js";
 
 export interface TrendPoint {
   start: string;
@@ -24,7 +25,7 @@ export function TrendChart({ points, timeZone }: { points: readonly TrendPoint[]
   const data = points.map((point) => ({ ...point, label: date(point.start, timeZone) }));
   return (
     <div className="chart" role="img" aria-label={t("trendTitle")}>
-      <ResponsiveContainer width="100%" height={240}>
+      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
           <XAxis dataKey="label" tick={{ fontSize: "0.75rem" }} minTickGap={24} />
@@ -67,10 +68,10 @@ export function ChannelMix({
     .map((row) => ({ name: label(row.key), created: row.created, share: row.sharePercent }));
   return (
     <div className="chart" role="img" aria-label={t("channelMixTitle")}>
-      <ResponsiveContainer width="100%" height={Math.max(160, data.length * 26)}>
+      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
           <XAxis type="number" hide />
-          {/* Every channel keeps its label: each bar is a row of its own height, so no label needs to be dropped. */}
+          {/* Every channel keeps its label (interval 0): recharts would otherwise drop some when space is short. */}
           <YAxis type="category" dataKey="name" width={130} interval={0} tick={{ fontSize: "0.75rem" }} />
           <Tooltip
             formatter={(value, _name, item) =>
@@ -89,7 +90,7 @@ export function Sparkline({ values, label }: { values: readonly number[]; label:
   const data = values.map((value, i) => ({ i, value }));
   return (
     <div className="sparkline" role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height={28}>
+      <ResponsiveContainer width="100%" height={SPARKLINE_HEIGHT}>
         <LineChart data={data} margin={{ top: 2, right: 2, bottom: 2, left: 2 }}>
           <Line
             type="monotone"

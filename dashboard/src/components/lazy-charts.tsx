@@ -1,4 +1,5 @@
 import { type ComponentProps, lazy, Suspense } from "react";
+import { CHART_HEIGHT, SPARKLINE_HEIGHT } from "./chart-sizes.js";
 
 // The chart library is most of the dashboard's weight: views load it after their first paint, and a view
 // without charts (a ticket) never does. Each placeholder holds the chart's own height, so nothing shifts.
@@ -15,7 +16,7 @@ function Placeholder({ height, className }: { height: number; className: string 
 
 export function TrendChart(props: ComponentProps<Charts["TrendChart"]>) {
   return (
-    <Suspense fallback={<Placeholder className="chart" height={240} />}>
+    <Suspense fallback={<Placeholder className="chart" height={CHART_HEIGHT} />}>
       <LazyTrendChart {...props} />
     </Suspense>
   );
@@ -23,7 +24,7 @@ export function TrendChart(props: ComponentProps<Charts["TrendChart"]>) {
 
 export function ChannelMix(props: ComponentProps<Charts["ChannelMix"]>) {
   return (
-    <Suspense fallback={<Placeholder className="chart" height={Math.max(160, props.rows.length * 26)} />}>
+    <Suspense fallback={<Placeholder className="chart" height={CHART_HEIGHT} />}>
       <LazyChannelMix {...props} />
     </Suspense>
   );
@@ -31,7 +32,7 @@ export function ChannelMix(props: ComponentProps<Charts["ChannelMix"]>) {
 
 export function Sparkline(props: ComponentProps<Charts["Sparkline"]>) {
   return (
-    <Suspense fallback={<Placeholder className="sparkline" height={28} />}>
+    <Suspense fallback={<Placeholder className="sparkline" height={SPARKLINE_HEIGHT} />}>
       <LazySparkline {...props} />
     </Suspense>
   );

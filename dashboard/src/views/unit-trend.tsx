@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import { useQuery } from "urql";
+import { CHART_HEIGHT } from "../components/chart-sizes.js";
 import { ChannelMix, TrendChart } from "../components/lazy-charts.js";
-import { EmptyState, ErrorMessage, Loading, Panel } from "../components/ui.js";
+import { EmptyState, ErrorMessage, Panel } from "../components/ui.js";
 import { graphql } from "../graphql/graphql.js";
 import { useI18n } from "../i18n/i18n.js";
 import { useFreshness } from "./freshness.js";
@@ -44,7 +45,8 @@ export function UnitTrend({
   });
   if (error && !data)
     return <ErrorMessage error={error} onRetry={() => reexecute({ requestPolicy: "network-only" })} />;
-  if (fetching && !data) return <Loading />;
+  // While loading, the tiles and panels already take their places, so the page below does not move.
+  if (fetching && !data) return <TrendSkeleton aside={aside} />;
   if (!data) return <EmptyState />;
   const metrics = data.unitMetrics;
   const channels = metrics.breakdown.filter((row) => row.dimension === "CHANNEL");
@@ -59,6 +61,24 @@ export function UnitTrend({
           />
         </Panel>
         <Panel title={t("channelMixTitle")}>{channels.length ? <ChannelMix rows={channels} /> : <EmptyState />}</Panel>
+        {aside}
+      </div>
+    </>
+  );
+}
+
+function TrendSkeleton({ aside }: { aside?: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <div className="kpis kpis-loading" role="status" aria-label={t("loading")} />
+      <div className={aside ? "grid-3" : "grid-2"}>
+        <Panel title={t("trendTitle")}>
+          <div className="chart" style={{ height: CHART_HEIGHT }} />
+        </Panel>
+        <Panel title={t("channelMixTitle")}>
+          <div className="chart" style={{ height: CHART_HEIGHT }} />
+        </Panel>
         {aside}
       </div>
     </>
