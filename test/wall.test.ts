@@ -82,6 +82,7 @@ describe.skipIf(unavailable !== null)("the wall display in Chromium", () => {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: "id-ID" });
     const page = await context.newPage();
     await page.goto(`${server.url}/wall`);
+    await expect.poll(() => page.title(), UI_WAIT).toBe("Layar pemantauan · Pantau");
     await page.getByLabel("Kunci tampilan").fill(writer);
     await page.getByRole("button", { name: "Buka layar" }).click();
     await page.getByRole("alert").filter({ hasText: "baca-saja" }).waitFor(UI_WAIT);
@@ -91,6 +92,7 @@ describe.skipIf(unavailable !== null)("the wall display in Chromium", () => {
     await page.getByLabel("Kunci tampilan").fill(displayKey);
     await page.getByRole("button", { name: "Buka layar" }).click();
     await page.getByTestId("wall").waitFor(UI_WAIT);
+    expect(await page.title()).toBe("Layar pemantauan: Gambaran nasional · Pantau");
     await expect.poll(() => page.locator(".wall-map [data-province]").count(), UI_WAIT).toBe(33);
     await page.getByTestId("live-status").filter({ hasText: "Langsung" }).waitFor(UI_WAIT);
     const fit = await fitsOneScreen(page);

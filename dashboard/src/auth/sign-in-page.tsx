@@ -1,11 +1,13 @@
 import { type FormEvent, useState } from "react";
 import { Navigate } from "react-router";
+import { usePageTitle } from "../components/page-title.js";
 import { useI18n } from "../i18n/i18n.js";
 import { useAuth } from "./auth.js";
 
 export function SignInPage() {
   const { t, language, setLanguage } = useI18n();
   const { session, signIn, endedReason } = useAuth();
+  usePageTitle(t("signIn"));
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);

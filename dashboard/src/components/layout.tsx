@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Link, Outlet } from "react-router";
 import { useAuth, useViewer } from "../auth/auth.js";
 import { useI18n } from "../i18n/i18n.js";
+import { usePageTitle } from "./page-title.js";
 
 export function Layout() {
   const { t, label, language, setLanguage } = useI18n();
@@ -66,6 +67,7 @@ export interface Crumb {
 /** Where the page sits in the unit tree, then its title. */
 export function PageHeader({ crumbs, title, actions }: { crumbs: Crumb[]; title: string; actions?: ReactNode }) {
   const { t } = useI18n();
+  usePageTitle(title);
   return (
     <div className="page-header">
       <div>

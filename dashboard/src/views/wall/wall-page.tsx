@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { useAuth, useViewer } from "../../auth/auth.js";
+import { usePageTitle } from "../../components/page-title.js";
 import { Loading } from "../../components/ui.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { WallView } from "./wall-view.js";
@@ -24,6 +25,7 @@ function SignedInWall() {
 function DisplayKeyForm() {
   const { t } = useI18n();
   const { signInWithDisplayKey, endedReason } = useAuth();
+  usePageTitle(t("wallTitle"));
   const [key, setKey] = useState("");
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);

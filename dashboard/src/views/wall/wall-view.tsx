@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { useQuery } from "urql";
 import { useAuth, type Viewer } from "../../auth/auth.js";
+import { usePageTitle } from "../../components/page-title.js";
 import { EmptyState, ErrorMessage, Loading } from "../../components/ui.js";
 import { graphql } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
@@ -92,6 +93,7 @@ export function WallView({ viewer }: { viewer: Viewer }) {
   }, [screens.length, rotateSeconds]);
   const screen = screens[index % screens.length] ?? screens[0];
   const clock = useClock(timeZone, language);
+  usePageTitle(screen ? `${t("wallTitle")}: ${screen.name}` : t("wallTitle"));
 
   useEffect(() => {
     document.documentElement.classList.add("wall-mode");
