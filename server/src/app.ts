@@ -39,6 +39,7 @@ import { clientAddress } from "./modules/limits/client-address.js";
 import { RATE_LIMIT_HEADERS, useQueryCost } from "./modules/limits/cost-plugin.js";
 import { documentLimitPlugins } from "./modules/limits/document-limits.js";
 import { useInputHygiene } from "./modules/limits/input-hygiene.js";
+import { startTracing } from "./modules/observability/tracing.js";
 import type { OutboundRouting } from "./modules/outbound/outbound-store.js";
 import { describeSmtp, unitEnvSuffix } from "./modules/outbound/smtp-config.js";
 import { SmtpDriver } from "./modules/outbound/smtp-driver.js";
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   // The demo's password is printed in the open, so no account may choose it.
   const staffSettings = { publicUrl: config.publicUrl, knownPasswords: [config.demoPassword] };
   const logger = options.logger ?? createLogger(config.logLevel);
+  const tracing = await startTracing(config.tracing, logger);
   const opening = performance.now();
   const fromTemplate =
     "dataDir" in config.database && config.database.templateDir
@@ -252,6 +254,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         }
       : false,
     plugins: [
+      ...(tracing ? [tracing.plugin] : []),
       useCsrfPrevention(),
       caller.plugin,
       ...documentLimitPlugins(config.limits),
@@ -445,7 +448,19 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
             );
           });
         }
-        requestScope.run(scope, () => serve(req, res, path));
+        if (!tracing) {
+          requestScope.run(scope, () => serve(req, res, path));
+          return;
+        }
+        tracing.inRequestSpan(req, path.slice(0, 200), (span) => {
+          scope.traceId = span.spanContext().traceId;
+          res.once("close", () => {
+            span.setAttribute("http.response.status_code", res.statusCode);
+            if (res.statusCode >= 500) span.setStatus({ code: 2 });
+            span.end();
+          });
+          requestScope.run(scope, () => serve(req, res, path));
+        });
       });
       const serve = (req: IncomingMessage, res: ServerResponse, path: string) => {
         // While draining, tell keep-alive clients to reconnect elsewhere.
@@ -674,6 +689,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
       if (apiDb !== db) await apiDb.close();
       await db.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -12,7 +12,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     // Every line written while a request is served names it, so an error can be followed to its access line.
     mixin: () => {
       const scope = requestScope.getStore();
-      return scope ? { requestId: scope.requestId } : {};
+      if (!scope) return {};
+      return scope.traceId ? { requestId: scope.requestId, traceId: scope.traceId } : { requestId: scope.requestId };
     },
   };
   return destination ? pino(options, destination) : pino(options);

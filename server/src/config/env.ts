@@ -61,6 +61,11 @@ const schema = z.object({
   PANTAU_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
   PANTAU_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PANTAU_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  // OpenTelemetry's own names, so collectors' usual setup applies.
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default("pantau"),
+  PANTAU_TRACE_RESOLVER_MS: z.coerce.number().min(0).max(60_000).default(5),
   PANTAU_PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .refine((url) => !url.includes("#") && !url.includes("?"), "must be a base URL like https://pantau.imigrasi.go.id")
@@ -156,6 +161,11 @@ export interface Config {
    * (`port`, bound to `host`) with the token if one is set. Neither configured: not served.
    */
   readonly metrics: { token: string | null; port: number | null; host: string };
+  /**
+   * OpenTelemetry traces, exported by OTLP/HTTP to `endpoint` (…/v1/traces); off when no endpoint is set.
+   * Resolver spans shorter than `resolverThresholdMs` are not exported: a page of tickets has hundreds.
+   */
+  readonly tracing: { endpoint: string | null; serviceName: string; resolverThresholdMs: number };
   /** Where people open the dashboard: the base of the password links that are handed out. */
   readonly publicUrl: string;
   /** Failed sign-ins allowed per account and per client address within the window before a pause. */
@@ -266,6 +276,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       token: e.PANTAU_METRICS_TOKEN ?? null,
       port: e.PANTAU_METRICS_PORT ?? null,
       host: e.PANTAU_METRICS_HOST,
+    },
+    tracing: {
+      endpoint:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, "")}/v1/traces` : null),
+      serviceName: e.OTEL_SERVICE_NAME,
+      resolverThresholdMs: e.PANTAU_TRACE_RESOLVER_MS,
     },
     migrateOnStart: truthy(e.PANTAU_MIGRATE_ON_START, true),
     demoPassword: e.DEMO_PASSWORD,

@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { traceStatement } from "../modules/observability/tracing.js";
 
 /** Plain SQL access for what Prisma cannot say well: migrations, bulk seeding, locking reads. */
 export interface Sql {
@@ -137,11 +138,14 @@ async function poolTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>)
 /** Sql over the pool (a connection per statement) or over one connection (a transaction's). */
 function postgresSql(queryable: pg.Pool | pg.PoolClient): Sql {
   return {
-    query: async (text, params) => (await queryable.query(text, params as unknown[] | undefined)).rows,
-    prepared: async (name, text, params) => (await queryable.query({ name, text, values: params as unknown[] })).rows,
-    exec: async (text) => {
-      await queryable.query(text);
-    },
+    query: (text, params) =>
+      traceStatement(text, async () => (await queryable.query(text, params as unknown[] | undefined)).rows),
+    prepared: (name, text, params) =>
+      traceStatement(text, async () => (await queryable.query({ name, text, values: params as unknown[] })).rows),
+    exec: (text) =>
+      traceStatement(text, async () => {
+        await queryable.query(text);
+      }),
   };
 }
 

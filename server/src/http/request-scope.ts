@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 /** What every log line written while serving one request carries (logger.ts reads it). */
 export interface RequestScope {
   readonly requestId: string;
+  /** The OpenTelemetry trace the request belongs to, when tracing is on. */
+  traceId?: string;
   /** The GraphQL operation(s) of the request, once Yoga has read them. */
   operationName?: string;
 }

@@ -46,6 +46,7 @@ function recordingDriver(refuse: (item: OutboundItem) => boolean = () => false) 
     async deliver(item) {
       handed.push(item);
       if (refuse(item)) throw Object.assign(new Error(`550 <${item.recipient}> refused`), { responseCode: 550 });
+      return undefined;
     },
     async close() {},
   };

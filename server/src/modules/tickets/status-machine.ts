@@ -105,9 +105,12 @@ export function transition(from: TicketStatus, action: TicketAction, context = {
   return { ok: true, to: target };
 }
 
-export function allowedActions(from: TicketStatus): TicketAction[] {
+/** What staff can do to a ticket: every action but those only intake performs. */
+export type StaffAction = Exclude<TicketAction, "citizenMessage">;
+
+export function allowedActions(from: TicketStatus): StaffAction[] {
   return (Object.keys(TRANSITIONS) as TicketAction[]).filter(
-    (action) => !INTAKE_ONLY.has(action) && TRANSITIONS[action][from] !== undefined,
+    (action): action is StaffAction => !INTAKE_ONLY.has(action) && TRANSITIONS[action][from] !== undefined,
   );
 }
 
