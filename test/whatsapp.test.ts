@@ -188,11 +188,11 @@ describe.each(await targets())("WhatsApp Business channel on %s", (target) => {
         { visibility: "CITIZEN", body: "Ini nomor paspor saya: C1234567", author: null, delivery: null },
       ]);
       expect(after.events.edges.map((edge: { node: { type: string } }) => edge.node.type)).toContain("CITIZEN_MESSAGE");
-      const [{ tickets }] = await server.app.db.sql.query<{ tickets: number }>(
+      const [row] = await server.app.db.sql.query<{ tickets: number }>(
         "SELECT count(DISTINCT ticket_id)::int AS tickets FROM inbound_message WHERE sender = $1",
         [from.waId],
       );
-      expect(tickets).toBe(1);
+      expect(row?.tickets).toBe(1);
       await live.waitFor(
         (events) => events.some((event) => event.type === "CITIZEN_MESSAGE" && event.ticket.number === number),
         15_000,
