@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { useSearchParams } from "react-router";
+import { useRollover } from "../components/rollover.js";
 
 export const PERIODS = [7, 30, 90] as const;
 export type PeriodDays = (typeof PERIODS)[number];
@@ -32,17 +33,7 @@ function nextFullHour(now = Date.now()): number {
   return Math.floor(now / 3_600_000) * 3_600_000 + 3_600_000;
 }
 
-/** The next full hour, as epoch milliseconds, updated when it is reached (and checked each minute). */
+/** The next full hour, as epoch milliseconds, moving on when it is reached. */
 export function useNextFullHour(): number {
-  const [end, setEnd] = useState(() => nextFullHour());
-  useEffect(() => {
-    const roll = () => setEnd(nextFullHour());
-    const atEnd = setTimeout(roll, Math.max(0, end - Date.now()) + 50);
-    const everyMinute = setInterval(roll, 60_000);
-    return () => {
-      clearTimeout(atEnd);
-      clearInterval(everyMinute);
-    };
-  }, [end]);
-  return end;
+  return useRollover(nextFullHour, (end) => end, "hour");
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useRollover } from "../../components/rollover.js";
 
 /** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
@@ -38,25 +38,12 @@ export function localDay(now: Date, timeZone: string): { from: Date; to: Date } 
   return { from: new Date(from), to: new Date(to) };
 }
 
-/**
- * Today in `timeZone`, moving on by itself at local midnight, so a screen left open overnight counts the
- * new day's tickets. Checked every minute as well: a timer set for midnight can fire late or not at all
- * when the machine sleeps.
- */
+/** Today in `timeZone`, moving on by itself at local midnight, so a screen left open overnight counts the new day. */
 export function useLocalDay(timeZone: string): { from: string; to: string } {
-  const [day, setDay] = useState(() => localDay(new Date(), timeZone));
-  useEffect(() => {
-    const roll = () => {
-      const next = localDay(new Date(), timeZone);
-      setDay((current) => (current.from.getTime() === next.from.getTime() ? current : next));
-    };
-    roll();
-    const untilMidnight = setTimeout(roll, Math.max(0, day.to.getTime() - Date.now()) + 50);
-    const everyMinute = setInterval(roll, 60_000);
-    return () => {
-      clearTimeout(untilMidnight);
-      clearInterval(everyMinute);
-    };
-  }, [timeZone, day]);
+  const day = useRollover(
+    () => localDay(new Date(), timeZone),
+    (value) => value.to.getTime(),
+    timeZone,
+  );
   return { from: day.from.toISOString(), to: day.to.toISOString() };
 }
