@@ -29,8 +29,11 @@ export async function storeInbound(sql: Sql, rows: readonly InboundRow[], now: D
        received_at, updated_at, next_attempt_at)
      SELECT r.channel::"Channel", r.external_id, r.unit_id, r.account, r.sender, r.sent_at, r.payload,
        r.status::"InboundStatus", r.last_error, $2, $2, $2
-     FROM json_to_recordset($1::json) AS r(channel text, external_id text, unit_id int, account text, sender text,
-       sent_at timestamptz, payload text, status text, last_error text)
+     FROM ROWS FROM (json_to_recordset($1::json) AS (channel text, external_id text, unit_id int, account text,
+       sender text, sent_at timestamptz, payload text, status text, last_error text)) WITH ORDINALITY
+       AS r(channel, external_id, unit_id, account, sender, sent_at, payload, status, last_error, position)
+     -- In the order given, so that arrival numbers follow it.
+     ORDER BY r.position
      ON CONFLICT (channel, external_id) DO NOTHING
      RETURNING id`,
     [
