@@ -136,6 +136,37 @@ describe("seedDemo on an empty database", () => {
     expect(row?.n).toBe(0);
   });
 
+  it("counts every duration once in the sketches of its unit and each ancestor, and leaves their trigger on", async () => {
+    const [row] = await db.sql.query<{ durations: number; daily: number; weekly: number; enabled: string }>(
+      `WITH expected AS (
+         SELECT r.root_id AS unit_id, date_trunc('day', d.at, r.root_time_zone) AS day, d.kind, v.bin,
+                sum(v.wall)::int AS wall, sum(v.business)::int AS business
+         FROM metric_duration d
+         JOIN unit_subtree_roots() r ON r.unit_id = d.unit_id
+         CROSS JOIN LATERAL metric_duration_bins(d.wall_minutes, d.clock_minutes) v
+         GROUP BY 1, 2, 3, 4
+       ), expected_week AS (
+         SELECT e.unit_id, date_trunc('week', e.day, u.time_zone) AS week, e.kind, e.bin,
+                sum(e.wall)::int AS wall, sum(e.business)::int AS business
+         FROM expected e JOIN unit u ON u.id = e.unit_id GROUP BY 1, 2, 3, 4
+       )
+       SELECT (SELECT count(*)::int FROM metric_duration) AS durations,
+         (SELECT count(*)::int FROM (
+           (SELECT * FROM expected EXCEPT SELECT unit_id, day, kind, bin, wall, business FROM metric_duration_sketch)
+           UNION ALL
+           (SELECT unit_id, day, kind, bin, wall, business FROM metric_duration_sketch EXCEPT SELECT * FROM expected)
+         ) d) AS daily,
+         (SELECT count(*)::int FROM (
+           (SELECT * FROM expected_week EXCEPT SELECT unit_id, week, kind, bin, wall, business FROM metric_duration_sketch_week)
+           UNION ALL
+           (SELECT unit_id, week, kind, bin, wall, business FROM metric_duration_sketch_week EXCEPT SELECT * FROM expected_week)
+         ) w) AS weekly,
+         (SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'metric_duration_sketch_add') AS enabled`,
+    );
+    expect(row?.durations).toBeGreaterThan(seeded.ticketsInserted);
+    expect(row).toMatchObject({ daily: 0, weekly: 0, enabled: "A" });
+  });
+
   it("keeps every ticket consistent with its last status event", async () => {
     const [row] = await db.sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ticket t

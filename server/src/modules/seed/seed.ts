@@ -292,7 +292,8 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
           ])
         : async () => {};
     // After the clocks: the metrics rollups read the clock each response or resolution stopped.
-    await timings.step("stream", () => streamAsHistory(sql, BigInt(log?.last ?? "0")));
+    timings.mark("drop derived indexes");
+    await streamAsHistory(sql, BigInt(log?.last ?? "0"), timings);
     await timings.step("build derived indexes", rebuildDerivedIndexes);
     await timings.step("search indexes", buildSearchIndexes);
     if (history.lastNumber > 0) {
