@@ -9,16 +9,23 @@ const code = (facts: Partial<TicketFacts>) =>
 
 describe("matching the default policies", () => {
   it.each([
+    ["a complaint from SP4N-LAPOR!", { channel: "SP4N_LAPOR" }, "LAPOR_VERIFICATION"],
     [
-      "any kind from SP4N-LAPOR! is verified within 3 working days",
+      "an information request from SP4N-LAPOR! keeps the KIP clock",
       { kind: "INFORMATION_REQUEST", channel: "SP4N_LAPOR" },
-      "LAPOR_VERIFICATION",
+      "KIP_REQUEST_WRITTEN",
     ],
+    [
+      "a whistleblowing report from SP4N-LAPOR! about fees",
+      { kind: "WHISTLEBLOWING", channel: "SP4N_LAPOR", categoryCodes: ["FEES"] },
+      "INTEGRITY_REPORT",
+    ],
+    ["a violation report without a category", { kind: "VIOLATION_REPORT", channel: "EMAIL" }, "INTEGRITY_REPORT"],
     ["an extortion complaint needs examination", { categoryCodes: ["OFFICER_CONDUCT"] }, "COMPLAINT_NEEDS_EXAMINATION"],
     [
       "a broker report by phone needs examination",
       { kind: "VIOLATION_REPORT", channel: "PHONE", categoryCodes: ["BROKERS"] },
-      "COMPLAINT_NEEDS_EXAMINATION",
+      "INTEGRITY_REPORT",
     ],
     ["an information request on WhatsApp", { kind: "INFORMATION_REQUEST" }, "KIP_REQUEST_CHAT"],
     ["an information request at the counter", { kind: "INFORMATION_REQUEST", channel: "WALK_IN" }, "KIP_REQUEST_VOICE"],
@@ -29,7 +36,7 @@ describe("matching the default policies", () => {
       "COMPLAINT_CHAT",
     ],
     ["a complaint by e-mail", { channel: "EMAIL" }, "COMPLAINT_WRITTEN"],
-    ["an appreciation", { kind: "APPRECIATION", channel: "INSTAGRAM" }, "DEFAULT"],
+    ["an appreciation", { kind: "APPRECIATION", channel: "INSTAGRAM" }, "APPRECIATION"],
     ["an aspiration by letter", { kind: "ASPIRATION", channel: "LETTER" }, "DEFAULT"],
   ] as const)("%s → %s", (_label, facts, expected) => {
     expect(code(facts as Partial<TicketFacts>)).toBe(expected);
@@ -51,9 +58,9 @@ describe("matching the default policies", () => {
   it("respects position, not array order", () => {
     const reversed = [...policies].reverse();
     expect(
-      matchPolicy(reversed, { kind: "INFORMATION_REQUEST", channel: "SP4N_LAPOR", categoryCodes: [], priority: "LOW" })
+      matchPolicy(reversed, { kind: "INFORMATION_REQUEST", channel: "WHATSAPP", categoryCodes: [], priority: "LOW" })
         ?.code,
-    ).toBe("LAPOR_VERIFICATION");
+    ).toBe("KIP_REQUEST_CHAT");
   });
 
   it("names a legal source for every default", () => {

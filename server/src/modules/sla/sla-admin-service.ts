@@ -6,6 +6,7 @@ import type {
   Counting,
   HolidayKind,
   Priority,
+  TargetBasis,
   TargetUnit,
   TicketKind,
   TicketStatus,
@@ -19,7 +20,12 @@ export interface TargetInput {
   amount: number;
   unit: TargetUnit;
   counting: Counting;
+  /** LEGAL needs a source naming the rule and its article; without a basis a target is INTERNAL. */
+  basis?: TargetBasis | null;
+  source?: string | null;
 }
+
+const MAX_SOURCE = 1000;
 
 export interface PolicyInput {
   code: string;
@@ -51,6 +57,16 @@ function checkTarget(target: TargetInput, field: string) {
   }
   if (target.unit !== "MINUTES" && !Number.isInteger(target.amount)) {
     throw new ValidationError(`${field}.amount: days are whole numbers`, `${field}.amount`);
+  }
+  const source = target.source?.trim() ?? "";
+  if (target.basis === "LEGAL" && !source) {
+    throw new ValidationError(
+      `${field}.source: a legal target names the rule and its article it comes from`,
+      `${field}.source`,
+    );
+  }
+  if (source.length > MAX_SOURCE) {
+    throw new ValidationError(`${field}.source: at most ${MAX_SOURCE} characters`, `${field}.source`);
   }
 }
 
@@ -98,9 +114,13 @@ export async function saveSlaPolicy(db: Database, viewer: AuthenticatedViewer, i
         firstResponseAmount: input.firstResponse.amount,
         firstResponseUnit: input.firstResponse.unit,
         firstResponseCounting: input.firstResponse.counting,
+        firstResponseBasis: input.firstResponse.basis ?? "INTERNAL",
+        firstResponseSource: input.firstResponse.source?.trim() ?? "",
         resolutionAmount: input.resolution.amount,
         resolutionUnit: input.resolution.unit,
         resolutionCounting: input.resolution.counting,
+        resolutionBasis: input.resolution.basis ?? "INTERNAL",
+        resolutionSource: input.resolution.source?.trim() ?? "",
         extensionAmount: input.extensionAmount,
         pauseStatuses: input.pauseStatuses,
         atRiskRatio: input.atRiskRatio,

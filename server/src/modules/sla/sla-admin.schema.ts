@@ -16,6 +16,7 @@ import { localId } from "../tickets/ticket-mutations.schema.js";
 import { decideDeadlineExtension, extendTicketDeadline, requestDeadlineExtension } from "../tickets/ticket-service.js";
 import type { WeekInput } from "./clock/calendar.js";
 import { addHoliday, removeHoliday, saveSlaPolicy, setBusinessHours } from "./sla-admin-service.js";
+import { TargetBasisEnum } from "./sla-enums.schema.js";
 
 const viewerOf = (ctx: Context) => ctx.viewer as AuthenticatedViewer;
 
@@ -32,6 +33,16 @@ const TargetInput = builder.inputType("SlaTargetInput", {
       type: builder.enumType(Counting, { name: "CountingInput" }),
       required: true,
       description: "WORKING_DAYS count business hours; DAYS count all hours.",
+    }),
+    basis: t.field({
+      type: TargetBasisEnum,
+      defaultValue: "INTERNAL",
+      description:
+        "LEGAL when a statute or regulation sets the target (name it and its article in source); INTERNAL when it is Pantau's own.",
+    }),
+    source: t.string({
+      description:
+        "Where the target comes from: for LEGAL the rule and article (required), for INTERNAL the reason (at most 1,000 characters).",
     }),
   }),
 });

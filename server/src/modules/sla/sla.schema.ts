@@ -1,9 +1,10 @@
 import { ValidationError } from "../../errors.js";
-import { Counting, HolidayKind, TargetUnit } from "../../generated/prisma/enums.js";
+import type { SlaPolicy } from "../../generated/prisma/client.js";
+import { Counting, HolidayKind, type TargetBasis, TargetUnit } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
 import { ChannelEnum, PriorityEnum, TicketKindEnum, TicketStatusEnum } from "../tickets/ticket.schema.js";
 import { businessMinutesBetween } from "./clock/clock-math.js";
-import { ClockKindEnum, SlaStateEnum } from "./sla-enums.schema.js";
+import { ClockKindEnum, SlaStateEnum, TargetBasisEnum } from "./sla-enums.schema.js";
 
 const TargetUnitEnum = builder.enumType(TargetUnit, {
   name: "TargetUnit",
@@ -23,7 +24,24 @@ interface Target {
   amount: number;
   unit: TargetUnit;
   counting: Counting;
+  basis: TargetBasis;
+  source: string;
 }
+
+const firstResponseTarget = (p: SlaPolicy): Target => ({
+  amount: p.firstResponseAmount,
+  unit: p.firstResponseUnit,
+  counting: p.firstResponseCounting,
+  basis: p.firstResponseBasis,
+  source: p.firstResponseSource,
+});
+const resolutionTarget = (p: SlaPolicy): Target => ({
+  amount: p.resolutionAmount,
+  unit: p.resolutionUnit,
+  counting: p.resolutionCounting,
+  basis: p.resolutionBasis,
+  source: p.resolutionSource,
+});
 
 const TargetRef = builder.objectRef<Target>("SlaTarget").implement({
   description: "How long a clock may run.",
@@ -31,6 +49,14 @@ const TargetRef = builder.objectRef<Target>("SlaTarget").implement({
     amount: t.exposeFloat("amount", { description: "How many units." }),
     unit: t.expose("unit", { type: TargetUnitEnum, description: "Minutes, working days or calendar days." }),
     counting: t.expose("counting", { type: CountingEnum, description: "Business hours only or all hours." }),
+    basis: t.expose("basis", {
+      type: TargetBasisEnum,
+      description: "LEGAL when a statute or regulation sets this target, INTERNAL when it is Pantau's own.",
+    }),
+    source: t.exposeString("source", {
+      description:
+        "Where this target comes from: for a LEGAL target the rule and its article, for an INTERNAL one the reason for the number (empty for versions saved without one).",
+    }),
   }),
 });
 
@@ -55,12 +81,12 @@ builder.prismaObject("SlaPolicy", {
     firstResponse: t.field({
       type: TargetRef,
       description: "Target for the first reply to the citizen.",
-      resolve: (p) => ({ amount: p.firstResponseAmount, unit: p.firstResponseUnit, counting: p.firstResponseCounting }),
+      resolve: (p) => firstResponseTarget(p),
     }),
     resolution: t.field({
       type: TargetRef,
       description: "Target for resolving the ticket.",
-      resolve: (p) => ({ amount: p.resolutionAmount, unit: p.resolutionUnit, counting: p.resolutionCounting }),
+      resolve: (p) => resolutionTarget(p),
     }),
     extensionAmount: t.exposeFloat("extensionAmount", {
       nullable: true,
@@ -71,7 +97,10 @@ builder.prismaObject("SlaPolicy", {
       description: "Statuses in which both clocks pause.",
     }),
     atRiskRatio: t.exposeFloat("atRiskRatio", { description: "Share of the target after which a clock is at risk." }),
-    legalSource: t.exposeString("legalSource", { description: "The rule the targets come from." }),
+    legalSource: t.exposeString("legalSource", {
+      description:
+        "The rules the targets come from, in words; each target's own basis (legal or internal) and source are on firstResponse and resolution.",
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When this version was made." }),
   }),
 });
@@ -140,17 +169,7 @@ builder.prismaObject("TicketClock", {
       select: { policy: true },
       description: "The target of this clock under its policy.",
       resolve: (clock) =>
-        clock.kind === "FIRST_RESPONSE"
-          ? {
-              amount: clock.policy.firstResponseAmount,
-              unit: clock.policy.firstResponseUnit,
-              counting: clock.policy.firstResponseCounting,
-            }
-          : {
-              amount: clock.policy.resolutionAmount,
-              unit: clock.policy.resolutionUnit,
-              counting: clock.policy.resolutionCounting,
-            },
+        clock.kind === "FIRST_RESPONSE" ? firstResponseTarget(clock.policy) : resolutionTarget(clock.policy),
     }),
     startedAt: t.expose("startedAt", {
       type: "DateTime",
