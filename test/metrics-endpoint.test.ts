@@ -1,6 +1,8 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targets } from "./support/databases.js";
+import { CREATE, newTicketInput } from "./support/documents.js";
+import { collect, liveClient, QUEUE } from "./support/live.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 const TOKEN = "scrape-token-7d1f0c9a2b";
@@ -73,9 +75,69 @@ describe.each(await targets())("Prometheus metrics on %s", (target) => {
     expect(after.get("pantau_event_outbox_pending")).toBeDefined();
     expect(value(after.get("pantau_sla_detector_lag_seconds"))).toBeGreaterThanOrEqual(0);
     expect(after.get("pantau_outbound_messages")).toBeDefined();
-    expect(value(after.get("pantau_live_subscriptions"))).toBe(0);
+    expect(value(after.get("pantau_live_subscriptions"), { kind: "queue" })).toBe(0);
     expect(value(after.get("pantau_process_start_time_seconds"))).toBeGreaterThan(1_700_000_000);
     expect(value(after.get("pantau_metrics_scrape_errors_total"))).toBe(0);
+  });
+
+  it("times statements, counts subscriptions by kind, waiting inbound items and the breaches the detector wrote", async () => {
+    const statements = (text: string) =>
+      Number(/^pantau_db_statement_duration_seconds_count\{pool="api",outcome="ok"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    const before = await families();
+    expect(value(before.get("pantau_sla_events_written_total"), { type: "SLA_BREACHED" })).toBe(0);
+
+    // A clock that runs out three seconds after receipt: the detector writes its breach.
+    const saved = await server.gql(
+      `mutation($input: SlaPolicyInput!) { saveSlaPolicy(input: $input) { __typename } }`,
+      {
+        input: {
+          code: "TEST_METRICS",
+          name: "Uji metrik",
+          position: 0,
+          matchChannels: ["PRESS"],
+          atRiskRatio: 0.5,
+          firstResponse: { amount: 0.05, unit: "MINUTES", counting: "ALL_HOURS" },
+          resolution: { amount: 1, unit: "DAYS", counting: "ALL_HOURS" },
+          legalSource: "Uji",
+        },
+      },
+      await server.login("direktorat@pantau.demo"),
+    );
+    expect(saved.data?.saveSlaPolicy.__typename).toBe("SaveSlaPolicySuccess");
+    const created = await server.gql(CREATE, { input: newTicketInput({ channel: "PRESS" }) }, agent);
+    expect(created.data?.createTicket.ticket.id).toBeTruthy();
+    // An item received from a channel and not yet handled (no processor runs without the channel configured).
+    await server.app.db.sql.query(
+      `INSERT INTO inbound_message (channel, external_id, sender, payload, received_at)
+       VALUES ('WHATSAPP', 'wamid.metrics-test', '6281234567890', '{}', now() - interval '90 seconds')`,
+    );
+    const client = liveClient(server.url, agent);
+    const board = collect(client, QUEUE, { unitCode: "KANIM-MALANG" }, "queue");
+    try {
+      await board.waitFor((items) => items.length > 0);
+      let after = await families();
+      const deadline = Date.now() + 20_000;
+      while (
+        value(after.get("pantau_sla_events_written_total"), { type: "SLA_BREACHED" }) < 1 &&
+        Date.now() < deadline
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        after = await families();
+      }
+      expect(value(after.get("pantau_sla_events_written_total"), { type: "SLA_BREACHED" })).toBe(1);
+      expect(value(after.get("pantau_sla_events_written_total"), { type: "SLA_AT_RISK" })).toBeGreaterThanOrEqual(1);
+      expect(value(after.get("pantau_live_subscriptions"), { kind: "queue" })).toBe(1);
+      expect(value(after.get("pantau_live_subscriptions"), { kind: "ticketEvents" })).toBe(0);
+      expect(value(after.get("pantau_inbound_messages"), { channel: "WHATSAPP", status: "RECEIVED" })).toBe(1);
+      expect(value(after.get("pantau_inbound_oldest_seconds"), { channel: "WHATSAPP" })).toBeGreaterThanOrEqual(90);
+      expect(value(after.get("pantau_relay_lag_seconds"))).toBeGreaterThanOrEqual(0);
+      expect(after.get("pantau_db_statement_duration_seconds")?.type).toBe("HISTOGRAM");
+      expect(statements(after.text)).toBeGreaterThan(statements(before.text));
+    } finally {
+      board.stop();
+      await client.dispose();
+      await server.app.db.sql.query("DELETE FROM inbound_message WHERE external_id = 'wamid.metrics-test'");
+    }
   });
 
   it("serves only /metrics on the metrics port", async () => {

@@ -216,9 +216,12 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   // Refusals are ordinary traffic: one info line with the code, no stack. Only faults are errors.
   const metrics = new ServerMetrics({
     db: apiDb,
+    background: db,
+    enabled: Boolean(config.metrics.token) || config.metrics.port !== null,
     logger,
     version: SERVER_VERSION,
-    live: () => (realtime ? { hubPosition: realtime.hub.position, subscriptions: realtime.subscriptions } : null),
+    live: () =>
+      realtime ? { hubPosition: realtime.hub.position, subscriptions: realtime.subscriptionsByKind() } : null,
   });
   const logRefusal = (code: string, error: unknown) => {
     metrics.refused(code);
@@ -598,7 +601,13 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       }
       const { port } = server.address() as AddressInfo;
       ready = true;
-      stopDetector = startDetector({ db, engine: clocks, logger, committed: () => realtime?.committed() });
+      stopDetector = startDetector({
+        db,
+        engine: clocks,
+        logger,
+        committed: () => realtime?.committed(),
+        wrote: (types) => metrics.slaEventsWritten(types),
+      });
       if (drivers.length) {
         outboundWorker = startOutboundWorker({
           db,

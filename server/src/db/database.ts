@@ -32,8 +32,16 @@ export interface Database {
   listen(channel: string, listener: () => void): Promise<() => Promise<void>>;
   /** Connections of the pool: open, idle, and requests waiting for one (for /metrics). */
   poolStats(): PoolStats;
+  /**
+   * Calls `listener` with the duration of every statement of this pool, Prisma's and Sql's alike, once
+   * it has been answered; returns how to stop. Costs nothing while no one listens.
+   */
+  onStatement(listener: StatementListener): () => void;
   close(): Promise<void>;
 }
+
+/** How long a statement took from sending it to its answer, and whether the answer was an error. */
+export type StatementListener = (seconds: number, failed: boolean) => void;
 
 export interface PoolStats {
   readonly total: number;
@@ -68,7 +76,14 @@ async function openPostgres(connectionString: string, max: number, statementTime
   // plan the planner preferred for it, 15–20 ms without (BENCHMARKS.md §8).
   const settings = ["-c max_parallel_workers_per_gather=0", ...SERVER_SIDE_LIVENESS];
   if (statementTimeoutMs > 0) settings.push(`-c statement_timeout=${Math.round(statementTimeoutMs)}`);
-  const pool = new pg.Pool({ connectionString, max, options: settings.join(" "), ...CONNECTION_LIVENESS });
+  const statements = new Set<StatementListener>();
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    options: settings.join(" "),
+    ...CONNECTION_LIVENESS,
+    Client: timedClient(statements),
+  });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -78,6 +93,7 @@ async function openPostgres(connectionString: string, max: number, statementTime
     prisma,
     sql,
     poolStats: () => statsOf(pool),
+    onStatement: (listener) => listenTo(statements, listener),
     transaction: (work) => poolTransaction(pool, work),
     listen: (channel, listener) => listenPostgres(connectionString, channel, listener),
     async close() {
@@ -85,6 +101,46 @@ async function openPostgres(connectionString: string, max: number, statementTime
       await pool.end();
     },
   };
+}
+
+function listenTo<T>(listeners: Set<T>, listener: T): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * A pg Client whose statements are timed for `listeners`. Every statement passes through Client.query,
+ * whether Prisma's adapter sends it (promise form) or pg-pool does on behalf of Sql (callback form).
+ */
+function timedClient(listeners: ReadonlySet<StatementListener>): typeof pg.Client {
+  class TimedClient extends pg.Client {}
+  const send = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+  TimedClient.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    if (listeners.size === 0) return send.apply(this, args);
+    const started = performance.now();
+    const answered = (failed: boolean) => {
+      const seconds = (performance.now() - started) / 1000;
+      for (const listener of listeners) listener(seconds, failed);
+    };
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === "function") {
+      args[last] = (error: unknown, result: unknown) => {
+        answered(Boolean(error));
+        callback(error, result);
+      };
+      return send.apply(this, args);
+    }
+    const result = send.apply(this, args);
+    if (result instanceof Promise) {
+      result.then(
+        () => answered(false),
+        () => answered(true),
+      );
+    }
+    return result;
+  } as typeof pg.Client.prototype.query;
+  return TimedClient;
 }
 
 /**
@@ -169,7 +225,9 @@ async function openPglite(dataDir: string): Promise<Database> {
     throw error;
   }
   const listeners = new Map<string, Set<() => void>>();
+  const statements = new Set<StatementListener>();
   const pool = new pg.Pool({
+    Client: timedClient(statements),
     host: socketDir,
     port: 5432,
     user: "postgres",
@@ -190,6 +248,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     prisma,
     sql: postgresSql(pool),
     poolStats: () => statsOf(pool),
+    onStatement: (listener) => listenTo(statements, listener),
     transaction: (work) => poolTransaction(pool, work),
     async listen(channel, listener) {
       let set = listeners.get(channel);

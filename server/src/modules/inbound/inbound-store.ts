@@ -161,3 +161,14 @@ export async function settleInbound(
   );
   return rows.length === 1;
 }
+
+/** Inbound items still to be handled or given up on, by channel and status, with the oldest one's arrival. */
+export async function inboundFigures(
+  sql: Sql,
+): Promise<{ channel: string; status: "RECEIVED" | "FAILED"; count: number; oldestAt: Date | null }[]> {
+  return sql.query(
+    `SELECT channel::text AS channel, status::text AS status, count(*)::int AS count, min(received_at) AS "oldestAt"
+     FROM inbound_message WHERE status IN ('RECEIVED', 'FAILED')
+     GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+}

@@ -49,6 +49,9 @@ export class RealtimeError extends GraphQLError {
 }
 
 const SLA_ALERT_TYPES = new Set(["SLA_AT_RISK", "SLA_BREACHED"]);
+
+/** The subscription root fields, as /metrics counts the open ones. */
+export type SubscriptionKind = "ticketEvents" | "slaAlerts" | "queue" | "ticket";
 const REPLAY_PAGE = 500;
 
 /**
@@ -62,7 +65,7 @@ export class Realtime {
   readonly principals: PrincipalCache;
   private relay: Relay | null = null;
   private stopAccessWatch: () => void = () => {};
-  private readonly feeds = new Set<{ end(): void }>();
+  private readonly feeds = new Map<{ end(): void }, SubscriptionKind>();
   /** The reloads of the `ticket(id)` feeds open on this instance, by ticket. */
   private readonly deliveryWatchers = new Map<string, Set<() => void>>();
 
@@ -123,6 +126,13 @@ export class Realtime {
     return this.feeds.size;
   }
 
+  /** Open subscriptions by kind (every kind present, zero included). */
+  subscriptionsByKind(): Record<SubscriptionKind, number> {
+    const counts: Record<SubscriptionKind, number> = { ticketEvents: 0, slaAlerts: 0, queue: 0, ticket: 0 };
+    for (const kind of this.feeds.values()) counts[kind] += 1;
+    return counts;
+  }
+
   async start(): Promise<void> {
     const stopAccessWatch = this.options.bus.subscribe("principals", () => {
       this.options.onAccessChange?.();
@@ -178,7 +188,13 @@ export class Realtime {
     return true;
   }
 
-  private open<T>(subscriber: Subscriber, mode: "queue" | "latest", onEnd: () => void, overflow?: () => Error) {
+  private open<T>(
+    subscriber: Subscriber,
+    kind: SubscriptionKind,
+    mode: "queue" | "latest",
+    onEnd: () => void,
+    overflow?: () => Error,
+  ) {
     this.principals.hold(subscriber.authorization, subscriber.viewer);
     const feed: Feed<T> = new Feed<T>({
       mode,
@@ -190,7 +206,7 @@ export class Realtime {
         onEnd();
       },
     });
-    this.feeds.add(feed);
+    this.feeds.set(feed, kind);
     return feed;
   }
 
@@ -240,6 +256,7 @@ export class Realtime {
     let stopListening = () => {};
     const feed = this.open<StreamedEvent>(
       subscriber,
+      only === SLA_ALERT_TYPES ? "slaAlerts" : "ticketEvents",
       "queue",
       () => stopListening(),
       () =>
@@ -301,7 +318,7 @@ export class Realtime {
   /** The unit's live queue: the shared snapshot now and after each change; the newest one wins. */
   queue(subscriber: Subscriber, unit: UnitNode): Feed<QueueSnapshot> {
     let unwatch = () => {};
-    const feed = this.open<QueueSnapshot>(subscriber, "latest", () => unwatch());
+    const feed = this.open<QueueSnapshot>(subscriber, "queue", "latest", () => unwatch());
     unwatch = this.board.watch(unit.id, (snapshot) => {
       if (this.stillAllowed(subscriber, unit.id, feed)) feed.push(snapshot);
     });
@@ -311,7 +328,7 @@ export class Realtime {
   /** One ticket as it changes: sent now and after each of its events. */
   ticket(subscriber: Subscriber, ticketId: string, load: () => Promise<Ticket | null>): Feed<Ticket> {
     let stopListening = () => {};
-    const feed = this.open<Ticket>(subscriber, "latest", () => stopListening());
+    const feed = this.open<Ticket>(subscriber, "ticket", "latest", () => stopListening());
     let loading = false;
     let again = false;
     const reload = () => {

@@ -275,8 +275,9 @@ export class ClockEngine {
    * and their clocks, one of their events, one upsert of the clocks that changed and one insert of the
    * SLA events. Clocks whose evaluation did not change are not written.
    */
-  async recomputeMany(tx: Tx, ticketIds: readonly string[], now: Date): Promise<void> {
-    if (ticketIds.length === 0) return;
+  /** Returns the types of the SLA events it wrote (at risk, breached, met…), one per event. */
+  async recomputeMany(tx: Tx, ticketIds: readonly string[], now: Date): Promise<TicketEventType[]> {
+    if (ticketIds.length === 0) return [];
     const nowMs = now.getTime();
     const tickets = await tx.ticket.findMany({
       where: { id: { in: [...ticketIds] } },
@@ -308,7 +309,7 @@ export class ClockEngine {
       list.push(event as TimelineEvent);
       eventsByTicket.set(event.ticketId, list);
     }
-    await this.evaluateAndWrite(tx, tickets, eventsByTicket, policies, current, now);
+    return this.evaluateAndWrite(tx, tickets, eventsByTicket, policies, current, now);
   }
 
   /**
@@ -347,13 +348,14 @@ export class ClockEngine {
     policies: ReadonlyMap<number, SlaPolicy>,
     current: SlaPolicy[],
     now: Date,
-  ): Promise<void> {
-    await this.write(tx, await this.plan(tx, tickets, eventsByTicket, policies, current, now), now);
+  ): Promise<TicketEventType[]> {
+    return this.write(tx, await this.plan(tx, tickets, eventsByTicket, policies, current, now), now);
   }
 
-  private async write(tx: Tx, { rows, slaEvents, nextDue }: ClockPlan, now: Date) {
+  private async write(tx: Tx, { rows, slaEvents, nextDue }: ClockPlan, now: Date): Promise<TicketEventType[]> {
     if (rows.length || nextDue.length) await upsertClocks(tx, rows, nextDue, now);
     if (slaEvents.length) await tx.ticketEvent.createMany({ data: slaEvents });
+    return slaEvents.map((event) => event.type);
   }
 
   private async plan(

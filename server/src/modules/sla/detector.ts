@@ -1,4 +1,5 @@
 import type { Database } from "../../db/database.js";
+import type { TicketEventType } from "../../generated/prisma/enums.js";
 import type { Logger } from "../../logger.js";
 import type { ClockEngine } from "./clock-engine.js";
 
@@ -11,6 +12,8 @@ export interface DetectorOptions {
   batchSize?: number;
   /** Told after a pass commits re-evaluated clocks (which may have written at-risk or breach events). */
   committed?: () => void;
+  /** Told, after each pass commits, the type of every SLA event it wrote. */
+  wrote?: (types: readonly TicketEventType[]) => void;
 }
 
 /**
@@ -25,22 +28,23 @@ export async function detectDueClocks(options: DetectorOptions): Promise<number>
   // Bounded so that clocks a buggy evaluation keeps due cannot hold the loop; the next tick continues.
   for (let pass = 0; pass < 100; pass++) {
     const now = options.now?.() ?? new Date();
-    const count = await db.prisma.$transaction(async (tx) => {
+    const { count, written } = await db.prisma.$transaction(async (tx) => {
       // The limit applies after SKIP LOCKED, so instances share the backlog instead of queueing on the same rows.
       const due = await tx.$queryRaw<{ id: string }[]>`
         SELECT t.id FROM ticket t
         WHERE t.id IN (SELECT c.ticket_id FROM ticket_clock c WHERE c.next_check_at <= ${now})
         LIMIT ${batchSize}
         FOR UPDATE OF t SKIP LOCKED`;
-      await engine.recomputeMany(
+      const written = await engine.recomputeMany(
         tx,
         due.map((row) => row.id),
         now,
       );
-      return due.length;
+      return { count: due.length, written };
     });
     handled += count;
     if (count === 0) break;
+    if (written.length) options.wrote?.(written);
     options.committed?.();
   }
   return handled;
