@@ -116,6 +116,16 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
     unit: { allowed: authenticated, scoped: true, args: unitArg("code") },
     units: { allowed: authenticated, scoped: true, args: unitArg("parentCode", "region") },
     categories: { allowed: authenticated, scoped: false, args: () => ({}) },
+    // The citizens' entry points (public scope): open to every caller, signed in or not.
+    publicUnits: { allowed: anyone, scoped: false, args: () => ({}) },
+    publicCategories: { allowed: anyone, scoped: false, args: () => ({}) },
+    publicReportChallenge: { allowed: anyone, scoped: false, args: () => ({}) },
+    // Without its tracking code a ticket stays hidden from every caller, staff included (NOT_FOUND).
+    publicTicket: {
+      allowed: () => false,
+      scoped: false,
+      args: (fx, side) => ({ number: fx.tickets[side].number, trackingCode: "0000-0000-0000-0000-0000" }),
+    },
     holidays: { allowed: authenticated, scoped: false, args: () => ({ year: 2026 }) },
     slaPolicies: { allowed: authenticated, scoped: false, args: () => ({}) },
     unitMetrics: {
@@ -159,6 +169,22 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       args: () => ({ email: "sasaran.malang@pantau.demo", password: DEMO_PASSWORD }),
     },
     logout: { allowed: isUser, scoped: false, args: () => ({}), freshSession: true },
+    // Reaches the proof-of-work check for every caller (CHALLENGE_INVALID), which writes nothing.
+    submitPublicReport: {
+      allowed: anyone,
+      scoped: false,
+      args: () => ({
+        input: {
+          kind: "COMPLAINT",
+          unitCode: INSIDE.office,
+          description: "Laporan uji matriks otorisasi.",
+          contact: { email: "warga@contoh.id" },
+          consent: true,
+          challenge: "v1.tidak-sah",
+          nonce: "0",
+        },
+      }),
+    },
     // Anyone holding a link may use it; a made-up token is answered as such, whoever calls.
     completePasswordSetup: {
       allowed: anyone,

@@ -44,6 +44,8 @@ import type { OutboundRouting } from "./modules/outbound/outbound-store.js";
 import { describeSmtp, unitEnvSuffix } from "./modules/outbound/smtp-config.js";
 import { SmtpDriver } from "./modules/outbound/smtp-driver.js";
 import { type OutboundWorker, startOutboundWorker } from "./modules/outbound/worker.js";
+import { intakeKey, type PublicIntakeDeps } from "./modules/public-intake/public-intake-service.js";
+import { PublicLimits } from "./modules/public-intake/public-limits.js";
 import { createInProcessBus, createRedisBus } from "./modules/realtime/bus.js";
 import { Presence } from "./modules/realtime/presence.js";
 import { Realtime } from "./modules/realtime/realtime.js";
@@ -202,6 +204,15 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   type ServerContext = { req?: IncomingMessage; request: Request } | WebSocketServerContext;
 
   let budgets: BudgetStore = createMemoryBudgetStore();
+  const { powBits, challengeTtlMs, ...publicLimits } = config.publicIntake;
+  const publicIntake: PublicIntakeDeps = {
+    db: apiDb,
+    units: loadedUnits,
+    tickets: apiTicketDeps,
+    limits: new PublicLimits(publicLimits, () => budgets),
+    settings: { powBits, challengeTtlMs },
+    key: intakeKey(db),
+  };
   // HTTP callers only: live subscriptions re-read their credentials through the principal cache.
   const credentials = new CredentialCache({ ttlMs: config.realtime.accessRecheckMs });
   const caller = useCaller({
@@ -344,6 +355,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         personalData: new PersonalDataReads(viewer, overWebSocket ? "WEBSOCKET" : "HTTP"),
         realtime: loadedRealtime(),
         tickets: apiTicketDeps,
+        publicIntake,
         logger,
         calendars: loadedCalendars,
         calendarsChanged,

@@ -21,6 +21,12 @@ export const ErrorCode = {
   UNIT_NOT_GRANTABLE: "UNIT_NOT_GRANTABLE",
   SELF_CHANGE: "SELF_CHANGE",
   ACCOUNT_INACTIVE: "ACCOUNT_INACTIVE",
+  CONSENT_REQUIRED: "CONSENT_REQUIRED",
+  CHALLENGE_INVALID: "CHALLENGE_INVALID",
+  CHALLENGE_EXPIRED: "CHALLENGE_EXPIRED",
+  CHALLENGE_USED: "CHALLENGE_USED",
+  SUBMISSION_REFUSED: "SUBMISSION_REFUSED",
+  PUBLIC_LIMIT_REACHED: "PUBLIC_LIMIT_REACHED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -178,5 +184,48 @@ export class AccountInactiveError extends DomainError {
   readonly code = ErrorCode.ACCOUNT_INACTIVE;
   constructor() {
     super("This account is deactivated; reactivate it before issuing a password link.");
+  }
+}
+
+/** A public report needs the citizen's consent to the processing of their personal data (UU 27/2022). */
+export class ConsentRequiredError extends DomainError {
+  readonly code = ErrorCode.CONSENT_REQUIRED;
+  constructor() {
+    super("Consent to the processing of personal data (UU 27/2022) is required to submit a report.");
+  }
+}
+
+/**
+ * The proof-of-work of a public report: malformed, not signed by this deployment or not solved
+ * (CHALLENGE_INVALID), past its lifetime (CHALLENGE_EXPIRED), or already spent on a report (CHALLENGE_USED).
+ */
+export class ChallengeError extends DomainError {
+  constructor(
+    readonly code:
+      | typeof ErrorCode.CHALLENGE_INVALID
+      | typeof ErrorCode.CHALLENGE_EXPIRED
+      | typeof ErrorCode.CHALLENGE_USED,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A public report refused as automated (its hidden field was filled); nothing was stored. */
+export class SubmissionRefusedError extends DomainError {
+  readonly code = ErrorCode.SUBMISSION_REFUSED;
+  constructor() {
+    super("The report was refused as automated. Reload the form and submit it again.");
+  }
+}
+
+/** A public entry point's limit per client address (or per ticket number) is spent for now. */
+export class PublicLimitError extends DomainError {
+  readonly code = ErrorCode.PUBLIC_LIMIT_REACHED;
+  constructor(
+    readonly retryAfterSeconds: number,
+    what: string,
+  ) {
+    super(`Too many ${what} for now; try again in ${retryAfterSeconds} s.`);
   }
 }

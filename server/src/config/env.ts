@@ -124,6 +124,11 @@ const schema = z.object({
     .min(1)
     .max(7 * 24 * 3600)
     .default(900),
+  PANTAU_PUBLIC_POW_BITS: z.coerce.number().int().min(0).max(30).default(16),
+  PANTAU_PUBLIC_CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(1_800),
+  PANTAU_PUBLIC_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(5),
+  PANTAU_PUBLIC_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+  PANTAU_PUBLIC_LOOKUPS_PER_NUMBER_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   PANTAU_OUTBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   PANTAU_OUTBOUND_RETRY_BASE_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
   PANTAU_OUTBOUND_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
@@ -170,6 +175,15 @@ export interface Config {
   readonly publicUrl: string;
   /** Failed sign-ins allowed per account and per client address within the window before a pause. */
   readonly loginThrottle: { accountFailures: number; addressFailures: number; windowSeconds: number };
+  /** The citizens' web form and tracking (README, "Citizen web form and tracking"). */
+  readonly publicIntake: {
+    /** Leading zero bits of the form's proof-of-work (about 2^bits hashes in the browser). */
+    powBits: number;
+    challengeTtlMs: number;
+    reportsPerAddressPerHour: number;
+    lookupsPerAddressPerHour: number;
+    lookupsPerNumberPerHour: number;
+  };
   readonly realtime: {
     replayWindowHours: number;
     eventBuffer: number;
@@ -298,6 +312,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accountFailures: e.PANTAU_LOGIN_ACCOUNT_FAILURES,
       addressFailures: e.PANTAU_LOGIN_ADDRESS_FAILURES,
       windowSeconds: e.PANTAU_LOGIN_WINDOW_SECONDS,
+    },
+    publicIntake: {
+      powBits: e.PANTAU_PUBLIC_POW_BITS,
+      challengeTtlMs: e.PANTAU_PUBLIC_CHALLENGE_TTL_SECONDS * 1000,
+      reportsPerAddressPerHour: e.PANTAU_PUBLIC_REPORTS_PER_HOUR,
+      lookupsPerAddressPerHour: e.PANTAU_PUBLIC_LOOKUPS_PER_HOUR,
+      lookupsPerNumberPerHour: e.PANTAU_PUBLIC_LOOKUPS_PER_NUMBER_PER_HOUR,
     },
     realtime: {
       replayWindowHours: e.PANTAU_REPLAY_WINDOW_HOURS,

@@ -23,6 +23,11 @@ export interface Types {
   Context: Context;
   PrismaTypes: PrismaTypes;
   AuthScopes: {
+    /**
+     * Granted to every caller, signed in or not: the anonymous entry points (the citizens' web form and
+     * tracking) name it, so that what is open is declared through the same check as everything else.
+     */
+    public: boolean;
     authenticated: boolean;
     readTickets: boolean;
     readMetrics: boolean;
@@ -57,6 +62,7 @@ export const builder = new SchemaBuilder<Types>({
   // Every entry point passes through these scopes; the data layer then narrows rows to the viewer's units.
   scopeAuth: {
     authScopes: (ctx) => ({
+      public: true,
       authenticated: ctx.viewer.kind !== "anonymous",
       readTickets: canReadTickets(ctx.viewer),
       readMetrics: canReadMetrics(ctx.viewer),

@@ -3,6 +3,7 @@ import type { Unit } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import type { LoginThrottle } from "../modules/auth/login-throttle.js";
 import type { Viewer } from "../modules/auth/viewer.js";
+import type { PublicIntakeDeps } from "../modules/public-intake/public-intake-service.js";
 import type { Realtime } from "../modules/realtime/realtime.js";
 import type { CalendarDirectory } from "../modules/sla/calendar-directory.js";
 import type { PersonalDataReads } from "../modules/tickets/personal-data-log.js";
@@ -26,6 +27,8 @@ export interface Context {
   /** Unmasked personal data read so far, written to the access log before the response is sent. */
   readonly personalData: PersonalDataReads;
   readonly tickets: TicketDeps;
+  /** The citizens' web form and tracking: its limits, challenge key and settings. */
+  readonly publicIntake: PublicIntakeDeps;
   readonly logger: Logger;
   /** Office calendars of the units, for time left on clocks. */
   readonly calendars: () => CalendarDirectory;

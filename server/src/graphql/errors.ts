@@ -1,6 +1,8 @@
 import {
   AccountInactiveError,
   AlreadyRatedError,
+  ChallengeError,
+  ConsentRequiredError,
   type DomainError,
   EmailTakenError,
   ErrorCode,
@@ -12,8 +14,10 @@ import {
   NoExtensionRequestError,
   NotFoundError,
   NotGrantableError,
+  PublicLimitError,
   SelfChangeError,
   SetupLinkError,
+  SubmissionRefusedError,
   TooManyAttemptsError,
   UnknownCategoryError,
   UnknownUnitError,
@@ -47,6 +51,16 @@ const simple = [
   [ExtensionPendingError, "ExtensionPendingError", "A request for the deadline extension already awaits a decision."],
   [NoExtensionRequestError, "NoExtensionRequestError", "No request for the deadline extension awaits a decision."],
   [AccountInactiveError, "AccountInactiveError", "The account is deactivated; reactivate it first."],
+  [
+    ConsentRequiredError,
+    "ConsentRequiredError",
+    "Consent to the processing of personal data (UU 27/2022) was not given; nothing was stored.",
+  ],
+  [
+    SubmissionRefusedError,
+    "SubmissionRefusedError",
+    "The report was refused as automated (its hidden field was filled); nothing was stored.",
+  ],
 ] as const;
 
 for (const [cls, name, description] of simple) {
@@ -92,6 +106,26 @@ builder.objectType(TooManyAttemptsError, {
   name: "TooManyAttemptsError",
   description:
     "Sign-in is paused after repeated failures for this account or from this address; the same answer whether or not the account exists.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds", { description: "Seconds until another attempt is accepted." }),
+  }),
+});
+
+builder.objectType(ChallengeError, {
+  name: "ChallengeError",
+  description:
+    "The proof-of-work cannot be accepted: malformed, not issued by this server or not solved (CHALLENGE_INVALID), " +
+    "past its lifetime (CHALLENGE_EXPIRED) or already spent on a report (CHALLENGE_USED). Ask for a new challenge.",
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+
+builder.objectType(PublicLimitError, {
+  name: "PublicLimitError",
+  description:
+    "A limit of the public entry points is spent for now: reports or tracking look-ups from this address, or " +
+    "look-ups of this ticket number.",
   interfaces: [ErrorInterface],
   fields: (t) => ({
     retryAfterSeconds: t.exposeInt("retryAfterSeconds", { description: "Seconds until another attempt is accepted." }),

@@ -15,6 +15,7 @@ import "../modules/realtime/realtime.schema.js";
 import "../modules/metrics/metrics.schema.js";
 import "../modules/audit/audit.schema.js";
 import "../modules/staff/staff.schema.js";
+import "../modules/public-intake/public-intake.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -104,10 +104,17 @@ async function insertEvent(
   });
 }
 
+/** What an intake may write with a new ticket, in the same statement. */
+export interface CreateTicketExtras {
+  /** SHA-256 (hex) of the citizen's private tracking code (public web form). */
+  trackingCodeHash?: string;
+}
+
 export async function createTicket(
   deps: TicketDeps,
   viewer: AuthenticatedViewer,
   raw: CreateTicketInput,
+  extras: CreateTicketExtras = {},
 ): Promise<Ticket> {
   requireWriter(viewer);
   const input = parseInput(createTicketInput, raw);
@@ -116,7 +123,10 @@ export async function createTicket(
   const priority = input.priority ? enumValue(Priority, input.priority, "priority") : "NORMAL";
   const unit = deps.units().byCode(input.unitCode);
   if (!unit || !viewer.unitIds.has(unit.id)) throw new UnknownUnitError(input.unitCode);
-  const hash = requestHash({ ...input, kind, channel, priority });
+  const tracking = extras.trackingCodeHash ?? null;
+  if (tracking !== null && !/^[0-9a-f]{64}$/.test(tracking)) throw new Error("a tracking code hash is 64 hex digits");
+  // A tracking code is part of the request: the same key with another code is a conflict, not a retry.
+  const hash = requestHash({ ...input, kind, channel, priority, ...(tracking ? { tracking } : {}) });
 
   const now = deps.now?.() ?? new Date();
   let categoryId: number | null = null;
@@ -165,6 +175,7 @@ export async function createTicket(
     clockRowsPayload(clocks.rows),
     idempotencyOwner(viewer),
     clocks.nextDue.find((change) => change.ticketId === id)?.nextDueAt ?? null,
+    tracking,
   ]);
   if (ticket) {
     afterCommit(deps, viewer);
@@ -178,7 +189,8 @@ export async function createTicket(
 
 /**
  * A new ticket, its events (CREATED first, in order) and its clocks in one statement, so creating a
- * ticket is one round trip and one implicit transaction; its next deadline comes from the same clocks. A reused idempotency key inserts nothing.
+ * ticket is one round trip and one implicit transaction; its next deadline comes from the same clocks, and a
+ * web-form ticket's tracking code hash is written with it. A reused idempotency key inserts nothing.
  * The number is drawn before the conflict is known: a replayed request leaves a gap, as a rollback does.
  */
 const CREATE_TICKET_SQL = `
@@ -207,6 +219,10 @@ const CREATE_TICKET_SQL = `
     RETURNING 1
   ), new_clocks AS (
     ${clockRowsInsert("$18", "$16", "WHERE EXISTS (SELECT 1 FROM new_ticket)")}
+    RETURNING 1
+  ), new_tracking AS (
+    INSERT INTO ticket_tracking (ticket_id, code_hash, created_at)
+    SELECT id, $21::text, $16::timestamptz FROM new_ticket WHERE $21::text IS NOT NULL
     RETURNING 1
   )
   SELECT * FROM new_ticket`;
