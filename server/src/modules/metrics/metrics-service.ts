@@ -137,13 +137,16 @@ const combineFlows = (other: string) => `
  * From scratch: what happened, attributed to the unit that owned the ticket when it happened. A clock
  * is judged when its SLA_MET or SLA_BREACHED event is recorded (a breach within a second of the due
  * instant, by the detection loop); one ended by a rejection (SLA_REJECTED, or the SLA_MET that
- * sla_met_by_rejection recognises in older logs) is counted apart.
+ * sla_met_by_rejection recognises in older logs) is counted apart. A ticket's satisfaction is its first
+ * rating: older logs hold tickets rated more than once, and the rollups count only the first too.
  */
 const FLOWS_RAW = `
   WITH ${SETS},
   e AS (
     SELECT e.unit_id, e.type, e.at, e.data,
-           e.type = 'SLA_MET' AND e.data->>'clock' = 'RESOLUTION' AND sla_met_by_rejection(e.ticket_id, e.at) AS legacy_rejection
+           e.type = 'SLA_MET' AND e.data->>'clock' = 'RESOLUTION' AND sla_met_by_rejection(e.ticket_id, e.at) AS legacy_rejection,
+           e.type = 'RATED' AND NOT EXISTS (SELECT 1 FROM ticket_event r
+             WHERE r.ticket_id = e.ticket_id AND r.type = 'RATED' AND r.sequence < e.sequence) AS counted_rating
     FROM ticket_event e
     WHERE e.at >= ${FIRST} AND e.at < ${LAST}
       AND e.type IN ('CREATED', 'RESOLVED', 'CLOSED', 'REJECTED', 'REOPENED', 'TRANSFERRED', 'SLA_MET', 'SLA_BREACHED',
@@ -164,9 +167,9 @@ const FLOWS_RAW = `
       count(*) FILTER (WHERE e.type = 'SLA_MET' AND e.data->>'clock' = 'RESOLUTION' AND NOT e.legacy_rejection)::int AS resolution_met,
       count(*) FILTER (WHERE e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'RESOLUTION')::int AS resolution_breached,
       count(*) FILTER (WHERE e.data->>'clock' = 'RESOLUTION' AND (e.type = 'SLA_REJECTED' OR e.legacy_rejection))::int AS resolution_rejected,
-      count(*) FILTER (WHERE e.type = 'RATED')::int AS ratings,
-      coalesce(sum((e.data->>'rating')::int) FILTER (WHERE e.type = 'RATED'), 0)::int AS rating_sum,
-      count(*) FILTER (WHERE e.type = 'RATED' AND (e.data->>'rating')::int >= 4)::int AS ratings_satisfied
+      count(*) FILTER (WHERE e.counted_rating)::int AS ratings,
+      coalesce(sum((e.data->>'rating')::int) FILTER (WHERE e.counted_rating), 0)::int AS rating_sum,
+      count(*) FILTER (WHERE e.counted_rating AND (e.data->>'rating')::int >= 4)::int AS ratings_satisfied
     FROM e JOIN g ON g.unit_id = e.unit_id
     GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("e.at")}), (g.group_id))
   ),

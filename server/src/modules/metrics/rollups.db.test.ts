@@ -246,4 +246,44 @@ describe("metrics rollups", () => {
     const jatim = after.get(groupOf("KANWIL-JI").groupId)?.[0];
     expect(jatim?.transfersOut).toBe((before.get(groupOf("KANWIL-JI").groupId)?.[0]?.transfersOut ?? 0) + 1);
   });
+
+  it("count a ticket's first rating only, for tickets rated again in logs from before one rating per ticket", async () => {
+    const [rated] = await db.sql.query<{ ticket_id: string; unit_id: number; at: Date; rating: number }>(
+      `SELECT e.ticket_id, e.unit_id, e.at, (e.data->>'rating')::int AS rating FROM ticket_event e
+       JOIN unit u ON u.id = e.unit_id
+       WHERE e.type = 'RATED' AND u.code = 'KANIM-MALANG' AND e.at < '2026-03-18T00:00:00Z' AND (e.data->>'rating')::int <= 3
+       ORDER BY e.sequence LIMIT 1`,
+    );
+    expect(rated).toBeDefined();
+    const period = ["2026-02-01T00:00:00+07:00", "2026-03-21T00:00:00+07:00"] as const;
+    const figures = async (source: "rollup" | "raw") =>
+      (
+        await computeFigures(db, {
+          groups: [groupOf("KANIM-MALANG")],
+          buckets: bucketsFor(new Date(period[0]), new Date(period[1]), "MONTH", "Asia/Jakarta"),
+          now: NOW,
+          source,
+        })
+      ).get(groupOf("KANIM-MALANG").groupId)?.[0];
+    const before = await figures("rollup");
+    // What an agent could do before ALREADY_RATED existed: four more fives on the same ticket, an hour
+    // apart, each rolled up by the relay as it was ordered.
+    await db.sql.query(
+      `INSERT INTO ticket_event (ticket_id, unit_id, type, actor_label, at, data)
+       SELECT $1, $2, 'RATED', 'uji', $3::timestamptz + n * interval '1 hour', '{"rating": "5", "source": "STAFF"}'
+       FROM generate_series(1, 4) AS n`,
+      [rated?.ticket_id, rated?.unit_id, rated?.at],
+    );
+    await db.transaction((sql) => orderPending(sql, 1_000));
+    expect((await figures("rollup"))?.ratings).toBe((before?.ratings ?? 0) + 4);
+
+    await db.sql.query("SELECT metric_ratings_recount()");
+    const recounted = await figures("rollup");
+    expect(recounted?.ratings).toBe(before?.ratings);
+    expect(recounted?.ratingSum).toBe(before?.ratingSum);
+    expect(recounted).toEqual(await figures("raw"));
+    // Counting again changes nothing.
+    await db.sql.query("SELECT metric_ratings_recount()");
+    expect(await figures("rollup")).toEqual(recounted);
+  });
 });
