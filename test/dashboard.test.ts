@@ -80,6 +80,9 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
     await page.waitForURL(/\/units\/KANIM-MALANG/);
     const board = page.getByTestId("queue-board");
     await board.waitFor();
+    // The work queue opens on the nearest deadlines; the newest first shows a new ticket at the top.
+    await page.locator("select[data-filter=order]").selectOption("newest");
+    await page.waitForURL(/sort=newest/);
     const openCount = async () =>
       Number(((await board.locator("[data-kpi='Terbuka'] .kpi-value").textContent()) ?? "").replace(/\D/g, ""));
     const before = await openCount();
@@ -153,6 +156,7 @@ describe.skipIf(unavailable !== null)("the dashboard in Chromium", () => {
     try {
       await signIn(page, proxy.url, "kanim.malang@pantau.demo", DEMO_PASSWORD);
       await page.waitForURL(/\/units\/KANIM-MALANG/);
+      await page.goto(`${proxy.url}/units/KANIM-MALANG?sort=newest`);
       await page.getByTestId("tickets").waitFor();
       await page.getByTestId("live-status").filter({ hasText: "Langsung" }).waitFor();
 

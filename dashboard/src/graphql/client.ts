@@ -1,6 +1,6 @@
 import { schema } from "virtual:pantau-schema";
 import { Client, type CombinedError, fetchExchange, mapExchange, subscriptionExchange } from "@urql/core";
-import { cacheExchange, type KeyingConfig } from "@urql/exchange-graphcache";
+import { type Cache, cacheExchange, type KeyingConfig, type UpdatesConfig } from "@urql/exchange-graphcache";
 import { createClient as createWsClient } from "graphql-ws";
 
 export type LiveStatus = "connecting" | "connected" | "reconnecting";
@@ -14,6 +14,25 @@ const keys: KeyingConfig = Object.fromEntries(
     .filter((type) => type.kind === "OBJECT" && !type.fields.some((field) => field.name === "id"))
     .map((type) => [type.name, () => null]),
 );
+
+/**
+ * Which tickets match a filter is not in the tickets themselves: after any change made from this page, every
+ * stored ticket list is dropped, so a list shown again (the current one, or a filter revisited later) is
+ * read afresh instead of showing the tickets it held before. Lists changed by others are refetched by the
+ * views as events arrive.
+ */
+function dropTicketLists(_result: unknown, _args: unknown, cache: Cache): void {
+  for (const field of cache.inspectFields("Query")) {
+    if (field.fieldName === "tickets") cache.invalidate("Query", field.fieldName, field.arguments ?? undefined);
+  }
+}
+
+const mutationType = schema.__schema.types.find((type) => type.name === "Mutation");
+const updates: UpdatesConfig = {
+  Mutation: Object.fromEntries(
+    (mutationType && "fields" in mutationType ? mutationType.fields : []).map((field) => [field.name, dropTicketLists]),
+  ),
+};
 
 /** The server no longer accepts the credential: over HTTP (401) or in a query's or a stream's errors. */
 function isUnauthenticated(error: CombinedError): boolean {
@@ -68,7 +87,7 @@ export function createPantauClient(options: {
       }),
       // Streamed events carry their ticket's new status, assignee and clocks; stored by id, they update every
       // row and page that shows the ticket. Lists (which tickets match a filter) are refetched by the views.
-      cacheExchange({ schema, keys }),
+      cacheExchange({ schema, keys, updates }),
       fetchExchange,
       subscriptionExchange({
         forwardSubscription: (request) => {

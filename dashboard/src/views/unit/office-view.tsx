@@ -59,7 +59,7 @@ export function OfficeView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
       <UnitHeader unit={unit} crumbs={crumbs} period={period} />
       <div className="grid-queue">
         <QueueBoard unitCode={unit.code} timeZone={unit.timeZone} />
-        <Panel title={t("workloadTitle")}>
+        <Panel title={t("workloadTitle")} className="workload-panel">
           <ul className="workload" data-testid="workload">
             {staff
               .filter((member) => member.role === "AGENT" || member.openTicketCount > 0)

@@ -1,3 +1,4 @@
+import { createRequest } from "@urql/core";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { useMutation, useQuery } from "urql";
@@ -6,24 +7,34 @@ import { nextClock } from "../../components/countdown-state.js";
 import { EmptyState, ErrorMessage, Loading, Panel } from "../../components/ui.js";
 import { graphql, type ResultOf } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
+import type { MessageKey } from "../../i18n/messages.js";
 import { useFreshness } from "../freshness.js";
 import {
   CHANNELS,
+  isExactly,
   KINDS,
+  ORDERS,
+  PRIORITIES,
+  QUEUE_SLA_STATES,
   readFilters,
+  remainingCount,
+  replaceFilters,
   SLA_STATES,
   STATUSES,
   type TicketFilterState,
   toTicketFilter,
+  toTicketOrder,
   writeFilter,
 } from "./ticket-filters.js";
 
 const PAGE_SIZE = 25;
+const COLUMNS = 8;
 
 export const TicketListQuery = graphql(`
-  query TicketList($filter: TicketFilter!, $first: Int!, $after: String) {
-    tickets(filter: $filter, first: $first, after: $after) {
+  query TicketList($filter: TicketFilter!, $orderBy: TicketOrder!, $first: Int!, $after: String) {
+    tickets(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
       totalCount
+      totalCountIsCapped
       pageInfo { hasNextPage endCursor }
       edges {
         node {
@@ -35,6 +46,7 @@ export const TicketListQuery = graphql(`
           channel
           kind
           createdAt
+          nextDueAt
           allowedActions
           unit { id code name timeZone }
           assignee { id name }
@@ -68,8 +80,25 @@ export interface StaffMember {
 }
 
 type TicketRow = ResultOf<typeof TicketListQuery>["tickets"]["edges"][number]["node"];
+type TicketFilterInput = ReturnType<typeof toTicketFilter>;
 
-/** The unit's tickets with filters in the URL, ticking SLA countdowns and quick assignment. */
+/** Labels of the SLA states as a work queue names them; the others keep their usual names. */
+const SLA_CHOICE_LABEL: Partial<Record<(typeof SLA_STATES)[number], MessageKey>> = {
+  BREACHED: "slaOverdue",
+  AT_RISK: "slaDueSoon",
+  RUNNING: "slaOnTime",
+};
+
+const ORDER_LABEL: Record<(typeof ORDERS)[number], MessageKey> = {
+  due: "orderDue",
+  priority: "orderPriority",
+  newest: "orderNewest",
+};
+
+/**
+ * The unit's work queue: open tickets by next deadline unless the URL says otherwise, with filters in the
+ * URL, ticking SLA countdowns and assignment that is confirmed before it is sent.
+ */
 export function TicketList({
   unitCode,
   staff,
@@ -85,41 +114,102 @@ export function TicketList({
   const { t, label, language } = useI18n();
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
-  const [pages, setPages] = useState<(string | null)[]>([null]);
+  const filter = toTicketFilter(unitCode, filters);
+  const orderBy = toTicketOrder(filters);
+  // Pages belong to one filter and order: any change (here, on the board, by a link) starts at the first page.
+  const listKey = JSON.stringify([filter, orderBy]);
+  const [paging, setPaging] = useState<{ key: string; pages: (string | null)[] }>({ key: listKey, pages: [null] });
+  const pages = paging.key === listKey ? paging.pages : [null];
   const [search, setSearch] = useState(filters.search);
+  const [notice, setNotice] = useState<string | null>(null);
   const [categories] = useQuery({ query: CategoriesQuery, requestPolicy: "cache-first" });
-  const setFilter = (key: keyof TicketFilterState, value: string | null) => {
-    setPages([null]);
+  const setFilter = (key: keyof TicketFilterState, value: string | boolean | null) => {
     setParams((current) => writeFilter(current, key, value), { replace: true });
   };
-  const select = (key: keyof TicketFilterState, values: readonly string[], name: string) => (
+  const select = (
+    key: keyof TicketFilterState,
+    name: string,
+    options: readonly { value: string; text: string }[],
+    any: { value: string; text: string } = { value: "", text: t("all") },
+  ) => (
     <label className="field">
       {name}
-      <select value={filters[key] ?? ""} onChange={(event) => setFilter(key, event.target.value || null)}>
-        <option value="">{t("all")}</option>
-        {values.map((value) => (
-          <option key={value} value={value}>
-            {label(value)}
+      <select
+        data-filter={key}
+        value={(filters[key] as string | null) ?? ""}
+        onChange={(event) => setFilter(key, event.target.value || null)}
+      >
+        <option value={any.value}>{any.text}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.text}
           </option>
         ))}
       </select>
     </label>
   );
-  const filter = toTicketFilter(unitCode, filters);
+  const enumOptions = (values: readonly string[]) => values.map((value) => ({ value, text: label(value) }));
+  // States outside the queue's three are offered only when a link asks for them, so the select can show it.
+  const slaChoices = SLA_STATES.filter(
+    (state) => (QUEUE_SLA_STATES as readonly string[]).includes(state) || state === filters.slaState,
+  ).sort((a, b) => QUEUE_SLA_STATES.indexOf(a as never) - QUEUE_SLA_STATES.indexOf(b as never));
+  const assigneeKnown =
+    filters.assignee === null || filters.assignee === "none" || staff.some((m) => m.id === filters.assignee);
   return (
-    <Panel title={t("ticketsTitle")} className="ticket-list">
+    <Panel
+      title={t("ticketsTitle")}
+      className="ticket-list"
+      actions={
+        isExactly(filters, {}) ? null : (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setSearch("");
+              setParams((current) => replaceFilters(current, {}), { replace: true });
+            }}
+          >
+            {t("clearFilters")}
+          </button>
+        )
+      }
+    >
       <form
         className="filters"
-        aria-label={t("search")}
+        aria-label={t("filtersLabel")}
         onSubmit={(event) => {
           event.preventDefault();
           setFilter("search", search.trim() || null);
         }}
       >
-        {select("status", STATUSES, t("filterStatus"))}
-        {select("slaState", SLA_STATES, t("filterSla"))}
-        {select("channel", CHANNELS, t("filterChannel"))}
-        {select("kind", KINDS, t("filterKind"))}
+        <button
+          type="button"
+          className={`toggle ${filters.mine ? "toggle-on" : ""}`}
+          aria-pressed={filters.mine}
+          onClick={() => setFilter("mine", !filters.mine)}
+        >
+          {t("filterMine")}
+        </button>
+        {select("status", t("filterStatus"), [...enumOptions(STATUSES), { value: "all", text: t("statusAll") }], {
+          value: "open",
+          text: t("statusOpen"),
+        })}
+        {select(
+          "slaState",
+          t("filterSla"),
+          slaChoices.map((state) => {
+            const key = SLA_CHOICE_LABEL[state];
+            return { value: state, text: key ? t(key) : label(state) };
+          }),
+        )}
+        {select("priority", t("priority"), enumOptions(PRIORITIES))}
+        {select("assignee", t("assignee"), [
+          { value: "none", text: t("unassigned") },
+          ...staff.map((member) => ({ value: member.id, text: member.name })),
+          ...(assigneeKnown ? [] : [{ value: filters.assignee ?? "", text: t("otherAssignee") }]),
+        ])}
+        {select("channel", t("filterChannel"), enumOptions(CHANNELS))}
+        {select("kind", t("filterKind"), enumOptions(KINDS))}
         <label className="field">
           {t("filterCategory")}
           <select
@@ -141,6 +231,12 @@ export function TicketList({
             ))}
           </select>
         </label>
+        {select(
+          "order",
+          t("sortBy"),
+          ORDERS.filter((order) => order !== "due").map((order) => ({ value: order, text: t(ORDER_LABEL[order]) })),
+          { value: "due", text: t(ORDER_LABEL.due) },
+        )}
         <label className="field field-grow">
           {t("search")}
           <input
@@ -152,12 +248,16 @@ export function TicketList({
           />
         </label>
       </form>
+      <p className="list-notice" role="status" data-testid="list-notice">
+        {notice}
+      </p>
       <div className="table-wrap">
         <table className="data-table" data-testid="tickets">
           <thead>
             <tr>
               <th scope="col">{t("number")}</th>
               <th scope="col">{t("subject")}</th>
+              <th scope="col">{t("priority")}</th>
               <th scope="col">{t("status")}</th>
               <th scope="col">{t("channel")}</th>
               <th scope="col">{t("received")}</th>
@@ -169,11 +269,17 @@ export function TicketList({
             <TicketPage
               key={after ?? "first"}
               filter={filter}
+              orderBy={orderBy}
               after={after}
+              listKey={listKey}
+              loadedBefore={i * PAGE_SIZE}
               staff={staff}
               canAssign={canAssign}
               refreshKey={refreshKey}
-              onMore={i === pages.length - 1 ? (cursor) => setPages((list) => [...list, cursor]) : null}
+              onAssigned={setNotice}
+              onMore={
+                i === pages.length - 1 ? (cursor) => setPaging({ key: listKey, pages: [...pages, cursor] }) : null
+              }
             />
           ))}
         </table>
@@ -184,30 +290,51 @@ export function TicketList({
 
 function TicketPage({
   filter,
+  orderBy,
   after,
+  listKey,
+  loadedBefore,
   staff,
   canAssign,
   refreshKey,
+  onAssigned,
   onMore,
 }: {
-  filter: ReturnType<typeof toTicketFilter>;
+  filter: TicketFilterInput;
+  orderBy: ReturnType<typeof toTicketOrder>;
   after: string | null;
+  /** The filter and order, as the list's rows are marked for whoever reads them (and tests). */
+  listKey: string;
+  /** Rows of the pages above this one. */
+  loadedBefore: number;
   staff: readonly StaffMember[];
   canAssign: boolean;
   refreshKey: number;
+  onAssigned(notice: string): void;
   onMore: ((cursor: string) => void) | null;
 }) {
   const { t, number } = useI18n();
-  const [{ data, error, fetching }, reexecute] = useQuery({
+  const variables = { filter, orderBy, first: PAGE_SIZE, after };
+  // Always from the network, never a list stored earlier: which tickets match a filter changes with every
+  // event of the unit, and a filter revisited must not show the tickets it matched before. The stored
+  // tickets still update the rows shown as events arrive. (cache-and-network would cost the same requests
+  // and show the old list first.)
+  const [result, reexecute] = useQuery({
     query: TicketListQuery,
-    variables: { filter, first: PAGE_SIZE, after },
+    variables,
+    requestPolicy: "network-only",
     context: useFreshness(refreshKey),
   });
+  // While another filter's answer is on its way urql keeps the previous one; it is not this list, so it is
+  // not shown as if it were.
+  const own = result.operation?.key === createRequest(TicketListQuery, variables).key;
+  const data = own ? result.data : undefined;
+  const { error, fetching } = result;
   if (error && !data) {
     return (
       <tbody>
         <tr>
-          <td colSpan={7}>
+          <td colSpan={COLUMNS}>
             <ErrorMessage error={error} onRetry={() => reexecute({ requestPolicy: "network-only" })} />
           </td>
         </tr>
@@ -216,31 +343,38 @@ function TicketPage({
   }
   if (!data) {
     return (
-      <tbody>
+      <tbody aria-busy="true" data-key={listKey} className="rows-loading">
         <tr>
-          <td colSpan={7}>{fetching ? <Loading /> : null}</td>
+          <td colSpan={COLUMNS}>{fetching || !own ? <Loading /> : null}</td>
         </tr>
       </tbody>
     );
   }
-  const { edges, pageInfo, totalCount } = data.tickets;
+  const { edges, pageInfo, totalCount, totalCountIsCapped } = data.tickets;
+  const left = remainingCount(totalCount, loadedBefore + edges.length);
   return (
-    <tbody data-total={totalCount}>
+    <tbody data-total={totalCount} data-key={listKey} aria-busy={fetching || result.stale}>
       {edges.length === 0 && after === null ? (
         <tr>
-          <td colSpan={7}>
+          <td colSpan={COLUMNS}>
             <EmptyState>{t("noTickets")}</EmptyState>
           </td>
         </tr>
       ) : null}
       {edges.map(({ node }) => (
-        <TicketRowView key={node.id} ticket={node} staff={staff} canAssign={canAssign} />
+        <TicketRowView key={node.id} ticket={node} staff={staff} canAssign={canAssign} onAssigned={onAssigned} />
       ))}
       {onMore && pageInfo.hasNextPage && pageInfo.endCursor ? (
         <tr>
-          <td colSpan={7} className="center">
-            <button type="button" className="secondary" onClick={() => onMore(pageInfo.endCursor as string)}>
-              {t("loadMore")} ({number(totalCount)})
+          <td colSpan={COLUMNS} className="center">
+            <button
+              type="button"
+              className="secondary"
+              data-left={left}
+              onClick={() => onMore(pageInfo.endCursor as string)}
+            >
+              {t("loadMore")} ({totalCountIsCapped ? t("moreThan") : ""}
+              {number(left)} {t("more")})
             </button>
           </td>
         </tr>
@@ -253,42 +387,58 @@ function TicketRowView({
   ticket,
   staff,
   canAssign,
+  onAssigned,
 }: {
   ticket: TicketRow;
   staff: readonly StaffMember[];
   canAssign: boolean;
+  onAssigned(notice: string): void;
 }) {
   const { t, label, dateTime } = useI18n();
   const [assigning, assign] = useMutation(AssignMutation);
   const [failure, setFailure] = useState<string | null>(null);
+  // The person picked in the row's select, not yet sent: an assignment waits for its confirmation, so a
+  // slip of the mouse or an arrow key in the select does not move someone's ticket.
+  const [pending, setPending] = useState<StaffMember | null>(null);
   const clock = nextClock(ticket.sla);
   const mayAssign = canAssign && ticket.allowedActions.includes("assign") && staff.length > 0;
+  const confirm = async (member: StaffMember) => {
+    setFailure(null);
+    const result = await assign({ input: { ticketId: ticket.id, assigneeId: member.id } });
+    const payload = result.data?.assignTicket;
+    if (result.error) setFailure(result.error.message);
+    else if (payload && payload.__typename !== "AssignTicketSuccess" && "message" in payload) {
+      setFailure(payload.message);
+    } else {
+      setPending(null);
+      onAssigned(`${ticket.number}: ${t("assignedTo")} ${member.name}.`);
+    }
+  };
   return (
-    <tr data-ticket={ticket.number} className={`priority-${ticket.priority}`}>
+    <tr data-ticket={ticket.number} data-priority={ticket.priority} className={`priority-${ticket.priority}`}>
       <td>
         <Link to={`/tickets/${ticket.number}`}>{ticket.number}</Link>
       </td>
       <td className="subject">{ticket.subject}</td>
       <td>
+        <span className={`priority-badge priority-badge-${ticket.priority}`}>{label(ticket.priority)}</span>
+      </td>
+      <td>
         <span className={`status status-${ticket.status}`}>{label(ticket.status)}</span>
       </td>
       <td>{label(ticket.channel)}</td>
       <td>{dateTime(ticket.createdAt, ticket.unit.timeZone)}</td>
-      <td>{clock ? <Countdown clock={clock} /> : "–"}</td>
-      <td>
+      <td data-due={ticket.nextDueAt ?? ""}>{clock ? <Countdown clock={clock} /> : "–"}</td>
+      <td className="assignee-cell">
         {mayAssign ? (
           <select
             aria-label={`${t("assignTo")} ${ticket.number}`}
-            value={ticket.assignee?.id ?? ""}
+            value={pending?.id ?? ticket.assignee?.id ?? ""}
             disabled={assigning.fetching}
-            onChange={async (event) => {
+            onChange={(event) => {
               setFailure(null);
-              const result = await assign({ input: { ticketId: ticket.id, assigneeId: event.target.value } });
-              const payload = result.data?.assignTicket;
-              if (result.error) setFailure(result.error.message);
-              else if (payload && payload.__typename !== "AssignTicketSuccess" && "message" in payload) {
-                setFailure(payload.message);
-              }
+              const member = staff.find((m) => m.id === event.target.value) ?? null;
+              setPending(member && member.id !== ticket.assignee?.id ? member : null);
             }}
           >
             <option value="" disabled>
@@ -303,6 +453,22 @@ function TicketRowView({
         ) : (
           (ticket.assignee?.name ?? "–")
         )}
+        {pending ? (
+          // biome-ignore lint/a11y/useSemanticElements: a group of two buttons, not a form field set
+          <div className="confirm" role="group" aria-label={`${t("confirmAssign")} ${ticket.number}`}>
+            <span>
+              {ticket.assignee
+                ? `${t("reassignFrom")} ${ticket.assignee.name} ${t("to")} ${pending.name}?`
+                : `${t("assignQuestion")} ${pending.name}?`}
+            </span>
+            <button type="button" disabled={assigning.fetching} onClick={() => confirm(pending)}>
+              {t("confirmAssignYes")}
+            </button>
+            <button type="button" className="secondary" disabled={assigning.fetching} onClick={() => setPending(null)}>
+              {t("cancel")}
+            </button>
+          </div>
+        ) : null}
         {failure ? (
           <span role="alert" className="tone-critical">
             {failure}

@@ -18,6 +18,8 @@ export interface QueueSnapshot {
   oldestWaitingSince: Date | null;
   /** Agents of these units seen at work (see PRESENCE_WINDOW_MINUTES). */
   agentsActive: number;
+  /** Agents of these units (active accounts, role AGENT): the most agentsActive can be. */
+  agents: number;
   agentsWithOpenTickets: number;
 }
 
@@ -32,6 +34,7 @@ interface Row {
   breached: number;
   oldest: Date | string | null;
   agents_active: number;
+  agents: number;
   agents_with_open: number;
 }
 
@@ -42,6 +45,9 @@ const agentsActive = (now: string, minutes: string) => `(SELECT count(*)::int FR
   JOIN app_user u ON u.id = p.user_id
   WHERE p.last_seen_at > ${now}::timestamptz - make_interval(mins => ${minutes}) AND u.unit_id = ANY($1::int[])
     AND u.role = 'AGENT' AND u.active)`;
+
+/** Agents of the subtree ($1): the same people agentsActive counts, seen at work or not. */
+const AGENTS = `(SELECT count(*)::int FROM app_user u WHERE u.unit_id = ANY($1::int[]) AND u.role = 'AGENT' AND u.active)`;
 
 /**
  * The subtree's figures as the relay keeps them (queue_figures_refresh): its units' counts per status
@@ -62,6 +68,7 @@ const KEPT_FIGURES = `
     (SELECT coalesce(sum(breached), 0)::int FROM c) AS breached,
     (SELECT min(u.oldest_waiting_since) FROM queue_unit u WHERE u.unit_id = ANY($1::int[])) AS oldest,
     ${agentsActive("$2", "$3")} AS agents_active,
+    ${AGENTS} AS agents,
     (SELECT count(DISTINCT a.assignee_id)::int FROM queue_assignee a
       WHERE a.unit_id = ANY($1::int[]) AND a.tickets > 0) AS agents_with_open`;
 
@@ -106,6 +113,7 @@ export async function countQueueFromScratch(
        (SELECT count(*)::int FROM clocks WHERE breached) AS breached,
        (SELECT min(created_at) FROM open WHERE status <> 'WAITING_ON_CITIZEN') AS oldest,
        ${agentsActive("$3", "$4")} AS agents_active,
+       ${AGENTS} AS agents,
        (SELECT count(DISTINCT assignee_id)::int FROM open) AS agents_with_open`,
     [unitIds, OPEN_STATUSES, now, PRESENCE_WINDOW_MINUTES],
   );
@@ -130,6 +138,7 @@ function figures(row: Row): QueueFigures {
     breached: row.breached,
     oldestWaitingSince: row.oldest === null ? null : new Date(row.oldest),
     agentsActive: row.agents_active,
+    agents: row.agents,
     agentsWithOpenTickets: row.agents_with_open,
   };
 }

@@ -92,6 +92,11 @@ const QueueSnapshotRef = builder.objectRef<QueueSnapshot>("QueueSnapshot").imple
         "15 minutes: they changed a ticket or held a live subscription open. Sightings are recorded at most " +
         "about once a minute per person, so an agent may count for up to a minute or two longer or later.",
     }),
+    agents: t.exposeInt("agents", {
+      description:
+        "Agents (role AGENT, active accounts) whose home unit is one of these units, seen at work lately or not: " +
+        "the people agentsActive is counted from, so it is never below agentsActive.",
+    }),
     agentsWithOpenTickets: t.exposeInt("agentsWithOpenTickets", {
       description: "Staff with at least one open ticket of these units assigned.",
     }),
