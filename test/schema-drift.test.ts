@@ -73,6 +73,7 @@ function expectedType(field: DmmfField): string {
       String: "text",
       DateTime: "timestamp(3) without time zone",
       Json: "jsonb",
+      Bytes: "bytea",
     }[field.type] as string;
   }
   return field.isList ? `${base}[]` : base;

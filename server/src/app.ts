@@ -32,7 +32,10 @@ import { createLogger, type Logger } from "./logger.js";
 import { AuthenticationError, authenticate } from "./modules/auth/auth-service.js";
 import { CredentialCache } from "./modules/auth/credential-cache.js";
 import { LoginThrottle } from "./modules/auth/login-throttle.js";
-import { type InboundProcessor, startInboundProcessor } from "./modules/inbound/processor.js";
+import { emailIntake } from "./modules/email/email-intake.js";
+import { describeImap } from "./modules/email/imap-config.js";
+import { type ImapPoller, startImapPoller } from "./modules/email/imap-poller.js";
+import { type InboundHandler, type InboundProcessor, startInboundProcessor } from "./modules/inbound/processor.js";
 import { type BudgetStore, createMemoryBudgetStore, createRedisBudgetStore } from "./modules/limits/budget.js";
 import { useCaller } from "./modules/limits/caller-plugin.js";
 import { clientAddress } from "./modules/limits/client-address.js";
@@ -164,6 +167,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const drivers = [smtpDriver, whatsAppDriver].filter((driver) => driver !== null);
   let outboundWorker: OutboundWorker | null = null;
   let inboundProcessor: InboundProcessor | null = null;
+  let imapPoller: ImapPoller | null = null;
   const outbound: OutboundRouting | undefined = drivers.length
     ? {
         emailDomain: (unitId) => smtpDriver?.accountFor(unitId)?.domain ?? null,
@@ -404,6 +408,11 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       else logger.info({ unit: suffix, smtp: describeSmtp(account) }, "SMTP account of a unit");
     }
     if (smtp.global) logger.info({ smtp: describeSmtp(smtp.global) }, "SMTP account for every other unit");
+    for (const mailbox of config.imap.mailboxes) {
+      if (!known.has(mailbox.unitSuffix)) {
+        logger.warn({ variable: `PANTAU_IMAP_URL__${mailbox.unitSuffix}` }, "IMAP mailbox for no known unit");
+      } else logger.info({ unit: mailbox.unitSuffix, imap: describeImap(mailbox) }, "IMAP mailbox of a unit");
+    }
     for (const [phoneNumberId, unitCode] of config.whatsapp?.phoneNumbers ?? []) {
       if (!units.byCode(unitCode)) logger.warn({ phoneNumberId, unitCode }, "WhatsApp number for no known unit");
       else logger.info({ phoneNumberId, unitCode }, "WhatsApp number of a unit");
@@ -636,10 +645,23 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           settled: (ticketId) => realtime?.announceDelivery(ticketId),
         });
       }
-      if (config.whatsapp) {
+      const inboundHandlers: InboundHandler[] = [];
+      if (config.whatsapp) inboundHandlers.push(whatsAppIntake(config.whatsapp, ticketDeps));
+      if (config.imap.mailboxes.length) {
+        const ownAddresses = new Set(
+          [smtp.global, ...smtp.units.values()].flatMap((account) => {
+            const address = account ? (/<([^<>]+)>\s*$/.exec(account.from)?.[1] ?? account.from) : null;
+            return address ? [address.trim().toLowerCase()] : [];
+          }),
+        );
+        inboundHandlers.push(
+          emailIntake({ maxAttachmentBytes: config.imap.maxAttachmentBytes, ownAddresses }, ticketDeps),
+        );
+      }
+      if (inboundHandlers.length) {
         inboundProcessor = startInboundProcessor({
           db,
-          handlers: [whatsAppIntake(config.whatsapp, ticketDeps)],
+          handlers: inboundHandlers,
           logger,
           retry: {
             maxAttempts: config.inbound.maxAttempts,
@@ -649,6 +671,15 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           leaseMs: 60_000,
           concurrency: 8,
           pollMs: config.inbound.pollMs,
+        });
+      }
+      if (config.imap.mailboxes.length) {
+        imapPoller = startImapPoller({
+          settings: config.imap,
+          db,
+          logger,
+          unitId: (suffix) => [...loadedUnits().all()].find((unit) => unitEnvSuffix(unit.code) === suffix)?.id ?? null,
+          stored: () => inboundProcessor?.wake(),
         });
       }
       // Edits made through another instance reach this one within one interval.
@@ -679,6 +710,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       await stopSimulator?.();
       if (calendarWatch) clearInterval(calendarWatch);
       await stopDetector?.();
+      await imapPoller?.stop();
       await inboundProcessor?.stop();
       await outboundWorker?.stop();
       await recomputing;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RateTier } from "../generated/prisma/enums.js";
+import { type ImapSettings, parseImapSettings } from "../modules/email/imap-config.js";
 import { parseSmtpSettings, type SmtpSettings } from "../modules/outbound/smtp-config.js";
 import { parseWhatsAppSettings, type WhatsAppSettings } from "../modules/whatsapp/whatsapp-config.js";
 import { REPO_ROOT as PROJECT_ROOT } from "../paths.js";
@@ -247,6 +248,8 @@ export interface Config {
   };
   /** The WhatsApp Business Cloud API channel; null (off) unless configured. */
   readonly whatsapp: WhatsAppSettings | null;
+  /** E-mail intake by IMAP: the units' mailboxes (none: off) and the intake's limits. */
+  readonly imap: ImapSettings;
 }
 
 export class ConfigError extends Error {
@@ -265,10 +268,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = schema.safeParse(cleaned);
   const smtp = parseSmtpSettings(cleaned);
   const whatsapp = parseWhatsAppSettings(cleaned);
+  const imap = parseImapSettings(cleaned);
   const issues = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)),
     ...smtp.issues,
     ...whatsapp.issues,
+    ...imap.issues,
   ];
   if (!parsed.success || issues.length) throw new ConfigError(issues);
   const e = parsed.data;
@@ -368,5 +373,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: e.PANTAU_INBOUND_POLL_MS,
     },
     whatsapp: whatsapp.settings,
+    imap: imap.settings,
   };
 }

@@ -1,6 +1,7 @@
 import { InvalidTransitionError } from "../../errors.js";
-import { ApiKeyScope, type ApiKeyViewer, scopeOf } from "../auth/viewer.js";
+import type { ApiKeyViewer } from "../auth/viewer.js";
 import { type InboundItem, markProcessed } from "../inbound/inbound-store.js";
+import { intakeViewer } from "../inbound/intake-viewer.js";
 import { type InboundHandler, type InboundOutcome, UnusableInboundError } from "../inbound/processor.js";
 import { OPEN_STATUSES } from "../tickets/status-machine.js";
 import { LIMITS } from "../tickets/ticket-input.js";
@@ -11,23 +12,9 @@ import type { WhatsAppSettings } from "./whatsapp-config.js";
 /** What the webhook stores for one citizen message: the message and what its webhook said around it. */
 export type StoredWhatsAppMessage = Omit<WebhookMessage, "sentAt"> & { sentAt: string | null };
 
-/**
- * The principal WhatsApp messages enter as: an integrated channel, which may create tickets and add the
- * citizen's messages, nationally (a conversation's ticket may have been transferred anywhere).
- */
+/** The principal WhatsApp messages enter as (see intakeViewer). */
 export function whatsAppViewer(deps: TicketDeps): ApiKeyViewer {
-  const tree = deps.units();
-  const root = [...tree.all()].find((unit) => unit.parentId === null);
-  if (!root) throw new Error("the unit tree has no root");
-  return {
-    kind: "apiKey",
-    keyId: "channel:whatsapp",
-    name: "WhatsApp",
-    actorLabel: "channel:whatsapp",
-    scopes: new Set([ApiKeyScope.TICKETS_READ, ApiKeyScope.TICKETS_WRITE]),
-    rateTier: "INTERNAL",
-    ...scopeOf(tree, root.id),
-  };
+  return intakeViewer(deps, "whatsapp", "WhatsApp");
 }
 
 /**
