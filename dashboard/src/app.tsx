@@ -11,6 +11,9 @@ const NationalView = lazy(() => import("./views/national/national-view.js").then
 const UnitPage = lazy(() => import("./views/unit-page.js").then((m) => ({ default: m.UnitPage })));
 const WallPage = lazy(() => import("./views/wall/wall-page.js").then((m) => ({ default: m.WallPage })));
 const TicketPage = lazy(() => import("./views/ticket/ticket-page.js").then((m) => ({ default: m.TicketPage })));
+// The citizens' pages: no sign-in, and nothing of the staff views in their chunks.
+const ReportPage = lazy(() => import("./views/public/report-page.js").then((m) => ({ default: m.ReportPage })));
+const TrackPage = lazy(() => import("./views/public/track-page.js").then((m) => ({ default: m.TrackPage })));
 
 export function App() {
   return (
@@ -19,6 +22,22 @@ export function App() {
         <AuthProvider>
           <Routes>
             <Route path="/login" element={<SignInPage />} />
+            <Route
+              path="/lapor"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <ReportPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/lacak"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <TrackPage />
+                </Suspense>
+              }
+            />
             <Route
               path="/wall"
               element={

@@ -1,0 +1,138 @@
+import { useI18n } from "../../i18n/i18n.js";
+
+/** The public pages' own strings, loaded with them rather than with every staff view. */
+const id = {
+  portalName: "Layanan Pengaduan dan Informasi Imigrasi",
+  navReport: "Buat laporan",
+  navTrack: "Lacak laporan",
+  reportTitle: "Sampaikan laporan",
+  reportIntro:
+    "Ajukan permintaan informasi, pengaduan, atau aspirasi kepada kantor imigrasi tanpa membuat akun. Anda akan menerima nomor tiket dan kode pelacakan.",
+  kind: "Jenis laporan",
+  category: "Kategori",
+  categoryNone: "Belum tahu / lainnya",
+  province: "Provinsi",
+  chooseProvince: "Pilih provinsi",
+  unit: "Kantor yang dituju",
+  chooseUnit: "Pilih kantor",
+  subject: "Judul singkat (boleh dikosongkan)",
+  description: "Uraian",
+  descriptionHelp: "Ceritakan apa yang terjadi atau informasi yang Anda perlukan (minimal 10 karakter).",
+  contactTitle: "Kontak untuk jawaban",
+  contactHelp: "Isi surel atau nomor telepon/WhatsApp, atau keduanya.",
+  name: "Nama (boleh dikosongkan)",
+  email: "Surel",
+  phone: "Telepon / WhatsApp",
+  website: "Situs web",
+  consent:
+    "Saya menyetujui pemrosesan data pribadi yang saya berikan untuk menangani laporan ini, sesuai Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi.",
+  submit: "Kirim laporan",
+  verifying: "Memverifikasi perangkat Anda…",
+  sending: "Mengirim…",
+  successTitle: "Laporan Anda diterima",
+  successNumber: "Nomor tiket",
+  successCode: "Kode pelacakan",
+  successKeep:
+    "Simpan kode ini: hanya ditampilkan sekali dan diperlukan untuk melacak laporan. Petugas tidak dapat menampilkannya kembali.",
+  successTrack: "Lacak laporan ini",
+  anotherReport: "Buat laporan lain",
+  trackTitle: "Lacak laporan",
+  trackIntro: "Masukkan nomor tiket dan kode pelacakan yang Anda terima saat mengirim laporan.",
+  number: "Nomor tiket",
+  code: "Kode pelacakan",
+  track: "Lacak",
+  tracking: "Mencari…",
+  status: "Status",
+  handledBy: "Ditangani oleh",
+  receivedAt: "Diterima",
+  nextDue: "Batas waktu berikutnya",
+  replies: "Jawaban petugas",
+  noReplies: "Belum ada jawaban.",
+  outcome: "Hasil",
+  outcomeRESOLVED: "Selesai",
+  outcomeREJECTED: "Bukan wewenang imigrasi",
+  errorNOT_FOUND: "Nomor tiket atau kode pelacakan tidak cocok.",
+  errorPUBLIC_LIMIT_REACHED: "Terlalu banyak percobaan. Coba lagi dalam {s} detik.",
+  errorCONSENT_REQUIRED: "Persetujuan pemrosesan data pribadi diperlukan.",
+  errorCHALLENGE: "Verifikasi perangkat gagal. Silakan kirim ulang.",
+  errorSUBMISSION_REFUSED: "Laporan ditolak sebagai kiriman otomatis. Muat ulang halaman dan coba lagi.",
+  errorUNKNOWN_UNIT: "Kantor yang dipilih tidak dikenal.",
+  errorUNKNOWN_CATEGORY: "Kategori yang dipilih tidak dikenal.",
+  errorVALIDATION_FAILED: "Periksa kembali isian: {field}.",
+  errorOther: "Laporan tidak dapat dikirim. Silakan coba lagi.",
+  noCrypto: "Peramban ini tidak dapat memverifikasi perangkat (halaman harus dibuka melalui HTTPS).",
+} as const;
+
+export type PublicMessageKey = keyof typeof id;
+
+const en: Record<PublicMessageKey, string> = {
+  portalName: "Immigration Complaints and Information Service",
+  navReport: "Submit a report",
+  navTrack: "Track a report",
+  reportTitle: "Submit a report",
+  reportIntro:
+    "Send an information request, a complaint or a suggestion to an immigration office without an account. You will receive a ticket number and a tracking code.",
+  kind: "Type of report",
+  category: "Category",
+  categoryNone: "Not sure / other",
+  province: "Province",
+  chooseProvince: "Choose a province",
+  unit: "Office",
+  chooseUnit: "Choose an office",
+  subject: "Short title (optional)",
+  description: "Description",
+  descriptionHelp: "Tell us what happened or what information you need (at least 10 characters).",
+  contactTitle: "How we can answer you",
+  contactHelp: "Give an e-mail address or a phone/WhatsApp number, or both.",
+  name: "Name (optional)",
+  email: "E-mail",
+  phone: "Phone / WhatsApp",
+  website: "Website",
+  consent:
+    "I consent to the processing of the personal data I give for handling this report, under Law No. 27 of 2022 on Personal Data Protection.",
+  submit: "Send report",
+  verifying: "Verifying your device…",
+  sending: "Sending…",
+  successTitle: "Your report has been received",
+  successNumber: "Ticket number",
+  successCode: "Tracking code",
+  successKeep:
+    "Keep this code: it is shown only once and you need it to track your report. Staff cannot show it again.",
+  successTrack: "Track this report",
+  anotherReport: "Submit another report",
+  trackTitle: "Track a report",
+  trackIntro: "Enter the ticket number and the tracking code you received when you sent your report.",
+  number: "Ticket number",
+  code: "Tracking code",
+  track: "Track",
+  tracking: "Looking up…",
+  status: "Status",
+  handledBy: "Handled by",
+  receivedAt: "Received",
+  nextDue: "Next deadline",
+  replies: "Replies from the office",
+  noReplies: "No reply yet.",
+  outcome: "Outcome",
+  outcomeRESOLVED: "Resolved",
+  outcomeREJECTED: "Not within immigration's authority",
+  errorNOT_FOUND: "The ticket number or the tracking code does not match.",
+  errorPUBLIC_LIMIT_REACHED: "Too many attempts. Try again in {s} seconds.",
+  errorCONSENT_REQUIRED: "Consent to the processing of personal data is required.",
+  errorCHALLENGE: "Device verification failed. Please send again.",
+  errorSUBMISSION_REFUSED: "The report was refused as automated. Reload the page and try again.",
+  errorUNKNOWN_UNIT: "The chosen office is unknown.",
+  errorUNKNOWN_CATEGORY: "The chosen category is unknown.",
+  errorVALIDATION_FAILED: "Please check: {field}.",
+  errorOther: "The report could not be sent. Please try again.",
+  noCrypto: "This browser cannot verify the device (the page must be opened over HTTPS).",
+};
+
+const MESSAGES: Record<"id" | "en", Record<PublicMessageKey, string>> = { id, en };
+
+/** The public pages' strings in the chosen language, with `{name}` placeholders filled in. */
+export function usePublicText() {
+  const i18n = useI18n();
+  const text = (key: PublicMessageKey, values: Record<string, string | number> = {}) =>
+    MESSAGES[i18n.language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ""));
+  return { ...i18n, text };
+}
