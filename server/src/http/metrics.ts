@@ -140,7 +140,8 @@ export class ServerMetrics {
       registers,
       collect() {
         const open = live()?.subscriptions;
-        for (const kind of ["ticketEvents", "slaAlerts", "queue", "ticket"] as const) this.set({ kind }, open?.[kind] ?? 0);
+        for (const kind of ["ticketEvents", "slaAlerts", "queue", "ticket"] as const)
+          this.set({ kind }, open?.[kind] ?? 0);
       },
     });
     const stream = new Gauge({
@@ -233,7 +234,10 @@ export class ServerMetrics {
               for (const figure of await inboundFigures(db.sql)) {
                 inbound.set({ channel: figure.channel, status: figure.status }, figure.count);
                 if (figure.status === "RECEIVED" && figure.oldestAt) {
-                  inboundAge.set({ channel: figure.channel }, Math.max(0, (scraped - figure.oldestAt.getTime()) / 1000));
+                  inboundAge.set(
+                    { channel: figure.channel },
+                    Math.max(0, (scraped - figure.oldestAt.getTime()) / 1000),
+                  );
                 }
               }
             })(),
