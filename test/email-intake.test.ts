@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targets } from "./support/databases.js";
 import { REPLY } from "./support/documents.js";
@@ -15,7 +16,8 @@ const TICKET = /* GraphQL */ `
   query($number: String!) {
     ticket(number: $number) {
       id number subject description channel status unit { code } reporter { name email }
-      messages { visibility body delivery { channel status } }
+      messages { visibility body delivery { channel status } attachments { filename stored } }
+      attachments { filename contentType sizeBytes sha256 stored refusedReason }
       events(first: 50) { edges { node { type actorLabel } } }
     }
   }`;
@@ -208,6 +210,35 @@ describe.skipIf(unavailable !== null)("e-mail intake by IMAP", () => {
           refused_reason: "type application/octet-stream is not accepted",
         },
       ]);
+      // Through the API, to whoever may see the reporter's data (the office's agent), not to the directorate.
+      expect(ticket.attachments).toEqual([
+        {
+          filename: "surat-kehilangan.pdf",
+          contentType: "application/pdf",
+          sizeBytes: pdf.length,
+          sha256: createHash("sha256").update(pdf).digest("hex"),
+          stored: true,
+          refusedReason: null,
+        },
+        {
+          filename: "foto-besar.png",
+          contentType: "image/png",
+          sizeBytes: 100_000,
+          sha256: null,
+          stored: false,
+          refusedReason: "larger than 65536 bytes",
+        },
+        {
+          filename: "program.exe",
+          contentType: "application/octet-stream",
+          sizeBytes: 2,
+          sha256: null,
+          stored: false,
+          refusedReason: "type application/octet-stream is not accepted",
+        },
+      ]);
+      const directorate = await server.login("direktorat@pantau.demo");
+      expect((await server.gql(TICKET, { number }, directorate)).data?.ticket.attachments).toEqual([]);
       const [content] = await server.app.db.sql.query<{ content: Buffer }>(
         "SELECT content FROM attachment WHERE ticket_id = $1 AND position = 0",
         [row.ticket_id],
@@ -265,7 +296,7 @@ describe.skipIf(unavailable !== null)("e-mail intake by IMAP", () => {
       const answer = messageId("jawab");
       await dovecot.append(
         mailbox,
-        mail(
+        withFiles(
           {
             From: `Budi <${from}>`,
             Subject: `Re: Perpanjangan ITAS [${number}]`,
@@ -274,15 +305,22 @@ describe.skipIf(unavailable !== null)("e-mail intake by IMAP", () => {
             References: `${first} ${sentId}`,
           },
           `Terima kasih. Dokumen apa saja yang perlu dibawa?\n\nOn Mon, 7 Dec 2026, Kantor Imigrasi Malang wrote:\n> Perpanjangan ITAS memakan 5 hari kerja.\n>\n> --\n> Nomor tiket / Ticket number: ${number}\n`,
+          [{ name: "itas.jpg", type: "image/jpeg", content: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) }],
         ),
       );
       const threaded = await handled(answer);
       expect(threaded).toMatchObject({ status: "PROCESSED", ticket_id: opened.ticket_id });
       expect(threaded.message_id).not.toBeNull();
       const ticket = await ticketOf(number);
-      expect(ticket.messages.map((m: { visibility: string; body: string }) => [m.visibility, m.body])).toEqual([
-        ["PUBLIC_REPLY", "Perpanjangan ITAS memakan 5 hari kerja."],
-        ["CITIZEN", "Terima kasih. Dokumen apa saja yang perlu dibawa?"],
+      expect(
+        ticket.messages.map((m: { visibility: string; body: string; attachments: unknown[] }) => [
+          m.visibility,
+          m.body,
+          m.attachments,
+        ]),
+      ).toEqual([
+        ["PUBLIC_REPLY", "Perpanjangan ITAS memakan 5 hari kerja.", []],
+        ["CITIZEN", "Terima kasih. Dokumen apa saja yang perlu dibawa?", [{ filename: "itas.jpg", stored: true }]],
       ]);
       expect(ticket.events.edges.map((edge: { node: { type: string } }) => edge.node.type)).toContain(
         "CITIZEN_MESSAGE",

@@ -105,6 +105,9 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   "Query.apiKeys": { listSize: 100 },
   "Query.slaPolicies": { listSize: 20 },
   "Ticket.messages": { listSize: 20 },
+  // An e-mail brings at most 20 attachments (email-rules MAX_ATTACHMENTS); a ticket a few such e-mails.
+  "Ticket.attachments": { listSize: 20 },
+  "Message.attachments": { listSize: 20 },
   // Two clocks per ticket: first response and resolution.
   "Ticket.sla": { listSize: 2 },
   // Counting stops at 10,000 matches; both fields read the one count.

@@ -79,6 +79,36 @@ builder.prismaObject("Category", {
   }),
 });
 
+builder.prismaObject("Attachment", {
+  description:
+    "A file that came with a citizen's message (an e-mail attachment): what it is, and whether Pantau kept its " +
+    "content (within the size limit and the accepted types) or only recorded it. Personal data: listed only to " +
+    "those entitled to the reporter's data.",
+  select: { id: true },
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Identifier of the attachment." }),
+    filename: t.exposeString("filename", { description: "The name the sender gave the file, without any path." }),
+    contentType: t.exposeString("contentType", {
+      description: "Its media type, e.g. application/pdf (judged by the name's extension when the sender gave none).",
+    }),
+    sizeBytes: t.exposeInt("sizeBytes", { description: "Its size in bytes, as it came." }),
+    sha256: t.exposeString("sha256", {
+      nullable: true,
+      description: "The SHA-256 of the content, hexadecimal; null when the content was not kept.",
+    }),
+    stored: t.boolean({
+      description: "Whether Pantau kept the content; false when it was over the size limit or of a type not accepted.",
+      select: { sha256: true },
+      resolve: (row) => row.sha256 !== null,
+    }),
+    refusedReason: t.exposeString("refusedReason", {
+      nullable: true,
+      description: "Why the content was not kept (too large, a type not accepted), or null when it was.",
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it arrived." }),
+  }),
+});
+
 builder.prismaObject("Message", {
   description: "A public reply to the citizen, an internal note, or the citizen's own message received on a channel.",
   fields: (t) => ({
@@ -95,6 +125,15 @@ builder.prismaObject("Message", {
       description:
         "How a public reply travels to the citizen: null for internal notes, and for replies Pantau does not send " +
         "(channels without a driver yet, no contact on file, or the channel not configured for the unit).",
+    }),
+    attachments: t.relation("attachments", {
+      description:
+        "The files that came with a citizen's message, in their order; empty for staff messages, and for callers " +
+        "not entitled to the reporter's data.",
+      query: (_args, ctx) => ({
+        orderBy: [{ position: "asc" }],
+        where: canSeePersonalData(ctx.viewer) ? {} : { id: { in: [] } },
+      }),
     }),
   }),
 });
@@ -234,6 +273,16 @@ export const TicketRef = builder.prismaNode("Ticket", {
       description: "Everything that happened to the ticket, oldest first.",
       query: { orderBy: { sequence: "asc" } },
       maxSize: 100,
+    }),
+    attachments: t.relation("attachments", {
+      description:
+        "Every file that came with the citizen's messages (the first one's and later ones'), oldest first; empty for " +
+        "callers not entitled to the reporter's data.",
+      query: (_args, ctx) => ({
+        orderBy: [{ createdAt: "asc" }, { position: "asc" }],
+        where: canSeePersonalData(ctx.viewer) ? {} : { id: { in: [] } },
+        take: 100,
+      }),
     }),
     messages: t.relation("messages", {
       description: `Replies and notes, oldest first, at most ${MAX_MESSAGES_PAGE} at once. API keys see public replies only.`,
