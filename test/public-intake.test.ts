@@ -7,6 +7,7 @@ import { startServer, type TestServer } from "./support/server.js";
 const REPORTS_PER_HOUR = 3;
 const LOOKUPS_PER_HOUR = 10;
 const LOOKUPS_PER_NUMBER = 14;
+const CHALLENGE_TTL_SECONDS = 5;
 
 const STAFF_TICKET = /* GraphQL */ `
   query($number: String!) {
@@ -89,6 +90,8 @@ describe.each(await targets())("public web form and tracking on %s", (target) =>
       env: {
         PANTAU_TRUST_PROXY_HOPS: "1",
         PANTAU_PUBLIC_POW_BITS: "10",
+        // Short, so that a challenge can be seen to expire; the others are spent within milliseconds.
+        PANTAU_PUBLIC_CHALLENGE_TTL_SECONDS: String(CHALLENGE_TTL_SECONDS),
         PANTAU_PUBLIC_REPORTS_PER_HOUR: String(REPORTS_PER_HOUR),
         PANTAU_PUBLIC_LOOKUPS_PER_HOUR: String(LOOKUPS_PER_HOUR),
         PANTAU_PUBLIC_LOOKUPS_PER_NUMBER_PER_HOUR: String(LOOKUPS_PER_NUMBER),
@@ -195,6 +198,16 @@ describe.each(await targets())("public web form and tracking on %s", (target) =>
     const [a, b] = await Promise.all([submit(newAddress(), {}, fresh), submit(newAddress(), {}, fresh)]);
     expect([a.code, b.code]).toEqual(["CHALLENGE_USED", "CHALLENGE_USED"]);
     expect(await webFormTickets()).toBe(afterFailures + 1);
+  });
+
+  it("refuses a challenge past its lifetime", async () => {
+    const from = newAddress();
+    const before = await webFormTickets();
+    const pow = await challenge(from);
+    await new Promise((resolve) => setTimeout(resolve, CHALLENGE_TTL_SECONDS * 1000 + 300));
+    const late = await submit(from, {}, pow);
+    expect(late.code).toBe("CHALLENGE_EXPIRED");
+    expect(await webFormTickets()).toBe(before);
   });
 
   it("limits reports per address", async () => {
@@ -318,6 +331,18 @@ describe.each(await targets())("public web form and tracking on %s", (target) =>
     // Spread over many addresses, the guesses still pause the number: even the right code waits now.
     const right = await anon(TRACK, { number: ticketNumber, trackingCode }, newAddress());
     expect(right.data?.publicTicket.code).toBe("PUBLIC_LIMIT_REACHED");
+  });
+
+  // The seeded history has WEB_FORM tickets of its own, made before the form existed: those have no code.
+  it("wrote every ticket of the form with its tracking code hash, and no hash without its ticket", async () => {
+    const [row] = await server.app.db.sql.query<{ tickets: number; tracked: number; hashes: number }>(
+      `SELECT (SELECT count(*)::int FROM ticket WHERE idempotency_owner = 'key:channel:web-form') AS tickets,
+              (SELECT count(*)::int FROM ticket t JOIN ticket_tracking tr ON tr.ticket_id = t.id
+                WHERE t.idempotency_owner = 'key:channel:web-form' AND t.channel = 'WEB_FORM') AS tracked,
+              (SELECT count(*)::int FROM ticket_tracking) AS hashes`,
+    );
+    expect(row?.tickets).toBeGreaterThan(5);
+    expect(row).toEqual({ tickets: row?.tickets, tracked: row?.tickets, hashes: row?.tickets });
   });
 
   it("refuses over-long arguments as malformed input", async () => {

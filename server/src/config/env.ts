@@ -126,7 +126,7 @@ const schema = z.object({
     .max(7 * 24 * 3600)
     .default(900),
   PANTAU_PUBLIC_POW_BITS: z.coerce.number().int().min(0).max(30).default(16),
-  PANTAU_PUBLIC_CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(1_800),
+  PANTAU_PUBLIC_CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(2).max(86_400).default(1_800),
   PANTAU_PUBLIC_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(5),
   PANTAU_PUBLIC_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
   PANTAU_PUBLIC_LOOKUPS_PER_NUMBER_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),

@@ -11,7 +11,7 @@ import {
 } from "../../errors.js";
 import type { Unit } from "../../generated/prisma/client.js";
 import type { TicketKind, TicketStatus } from "../../generated/prisma/enums.js";
-import { ApiKeyScope, type ApiKeyViewer, scopeOf } from "../auth/viewer.js";
+import { intakeViewer } from "../inbound/intake-viewer.js";
 import { parseInput } from "../tickets/ticket-input.js";
 import { createTicket, type TicketDeps } from "../tickets/ticket-service.js";
 import type { UnitTree } from "../units/unit-tree.js";
@@ -36,26 +36,6 @@ export interface PublicIntakeDeps {
   /** The deployment's challenge-signing key (public_intake_key). */
   readonly key: () => Promise<Buffer>;
   readonly now?: () => Date;
-}
-
-const CHANNEL_KEY = "channel:web-form";
-
-/**
- * The principal web-form reports enter as, like the other intakes: an integrated channel that may create
- * tickets, nationally (the citizen picks any unit of the directory).
- */
-export function webFormViewer(tree: UnitTree): ApiKeyViewer {
-  const root = [...tree.all()].find((unit) => unit.parentId === null);
-  if (!root) throw new Error("the unit tree has no root");
-  return {
-    kind: "apiKey",
-    keyId: CHANNEL_KEY,
-    name: "Web form",
-    actorLabel: CHANNEL_KEY,
-    scopes: new Set([ApiKeyScope.TICKETS_WRITE]),
-    rateTier: "INTERNAL",
-    ...scopeOf(tree, root.id),
-  };
 }
 
 /** The key that signs challenges: written once per database (the first instance to start wins), then read. */
@@ -140,7 +120,8 @@ export async function submitPublicReport(
   try {
     const ticket = await createTicket(
       deps.tickets,
-      webFormViewer(tree),
+      // The channel principal every intake uses; its events name it channel:web-form.
+      intakeViewer(deps.tickets, "web-form", "Web form"),
       {
         idempotencyKey,
         unitCode: unit.code,
