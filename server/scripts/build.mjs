@@ -27,6 +27,10 @@ await build({
 });
 // Started as a worker thread by URL, next to the module that starts it.
 copyFileSync(new URL("../src/db/pglite-worker.mjs", import.meta.url), new URL("pglite-worker.mjs", dist));
+copyFileSync(
+  new URL("../src/modules/email/mail-parse-worker.mjs", import.meta.url),
+  new URL("mail-parse-worker.mjs", dist),
+);
 console.log("server built into server/dist");
 
 function commit() {

@@ -168,6 +168,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   let outboundWorker: OutboundWorker | null = null;
   let inboundProcessor: InboundProcessor | null = null;
   let imapPoller: ImapPoller | null = null;
+  let emailHandler: ReturnType<typeof emailIntake> | null = null;
   const outbound: OutboundRouting | undefined = drivers.length
     ? {
         emailDomain: (unitId) => smtpDriver?.accountFor(unitId)?.domain ?? null,
@@ -654,9 +655,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
             return address ? [address.trim().toLowerCase()] : [];
           }),
         );
-        inboundHandlers.push(
-          emailIntake({ maxAttachmentBytes: config.imap.maxAttachmentBytes, ownAddresses }, ticketDeps),
-        );
+        emailHandler = emailIntake({ maxAttachmentBytes: config.imap.maxAttachmentBytes, ownAddresses }, ticketDeps);
+        inboundHandlers.push(emailHandler);
       }
       if (inboundHandlers.length) {
         inboundProcessor = startInboundProcessor({
@@ -712,6 +712,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       await stopDetector?.();
       await imapPoller?.stop();
       await inboundProcessor?.stop();
+      await emailHandler?.close();
       await outboundWorker?.stop();
       await recomputing;
       // Live streams end first: SSE responses finish, WebSocket clients get 1001 and reconnect elsewhere.

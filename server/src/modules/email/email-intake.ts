@@ -1,4 +1,3 @@
-import { type ParsedMail, simpleParser } from "mailparser";
 import { InvalidTransitionError } from "../../errors.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { ApiKeyViewer } from "../auth/viewer.js";
@@ -17,7 +16,7 @@ import {
   ticketNumberIn,
   ticketSubject,
 } from "./email-rules.js";
-import type { StoredEmail } from "./imap-poller.js";
+import { MailParser, type ParsedEmail } from "./mail-parser.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -44,34 +43,17 @@ function replyableAddress(address: string | undefined): string | null {
  * mail are recorded as ignored and never answered. Everything goes through the ticket services as an API
  * call would, as the principal `channel:email`.
  */
-export function emailIntake(options: EmailIntakeOptions, deps: TicketDeps): InboundHandler {
+export function emailIntake(
+  options: EmailIntakeOptions,
+  deps: TicketDeps,
+): InboundHandler & { close(): Promise<void> } {
+  const parser = new MailParser();
   let viewer: ApiKeyViewer | null = null;
   const principal = () => {
     viewer ??= intakeViewer(deps, "email", "E-mail");
     return viewer;
   };
   const now = () => deps.now?.() ?? new Date();
-
-  async function parse(item: InboundItem): Promise<ParsedMail> {
-    let stored: StoredEmail;
-    try {
-      stored = JSON.parse(item.payload) as StoredEmail;
-    } catch {
-      throw new UnusableInboundError("the stored e-mail is not JSON");
-    }
-    if (typeof stored?.source !== "string") throw new UnusableInboundError("the stored e-mail has no source");
-    try {
-      return await simpleParser(Buffer.from(stored.source, "base64"), {
-        skipTextToHtml: true,
-        skipImageLinks: true,
-        checksumAlgo: "sha256",
-      });
-    } catch (error) {
-      throw new UnusableInboundError(
-        `the message could not be parsed as MIME: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
 
   async function sentByUs(messageId: string | null): Promise<boolean> {
     if (!messageId) return false;
@@ -84,7 +66,7 @@ export function emailIntake(options: EmailIntakeOptions, deps: TicketDeps): Inbo
   }
 
   /** The ticket a message answers: by its thread headers, else by the number in its subject and its sender. */
-  async function threadedTicket(mail: ParsedMail, from: string): Promise<string | null> {
+  async function threadedTicket(mail: ParsedEmail, from: string): Promise<string | null> {
     const ids = threadIds(mail.inReplyTo, mail.references);
     if (ids.length) {
       const [row] = await deps.db.sql.prepared<{ ticket_id: string }>(
@@ -110,7 +92,7 @@ export function emailIntake(options: EmailIntakeOptions, deps: TicketDeps): Inbo
     tx: Tx,
     item: InboundItem,
     owner: string,
-    mail: ParsedMail,
+    mail: ParsedEmail,
     produced: { ticketId: string; messageId: string | null },
   ) {
     const at = now();
@@ -138,7 +120,7 @@ export function emailIntake(options: EmailIntakeOptions, deps: TicketDeps): Inbo
         contentType: decision.contentType,
         sizeBytes: attachment.size,
         sha256: decision.keep ? attachment.checksum : null,
-        content: decision.keep ? new Uint8Array(attachment.content) : null,
+        content: decision.keep ? attachment.content : null,
         refusedReason: decision.keep ? null : decision.reason.slice(0, 200),
         createdAt: at,
       };
@@ -151,11 +133,12 @@ export function emailIntake(options: EmailIntakeOptions, deps: TicketDeps): Inbo
 
   return {
     channel: "EMAIL",
+    close: () => parser.close(),
     async handle(item: InboundItem, owner: string): Promise<InboundOutcome> {
-      const mail = await parse(item);
+      const mail = await parser.parse(item.payload);
       const headers = headerMap(mail.headerLines);
-      const sender = mail.from?.value[0];
-      const from = replyableAddress(sender?.address);
+      const sender = mail.from;
+      const from = replyableAddress(sender?.address ?? undefined);
       const messageId = normalMessageId(mail.messageId);
       const automated = automatedReason({
         headers,
