@@ -96,6 +96,22 @@ describe.each(await targets())("units reached through edges on %s", (target) => 
       agent,
     );
     expect(codes(staff)).toEqual(["FORBIDDEN"]);
+    // The ticket's record (events, messages, reporter) is no longer the caller's to read: refused, typed.
+    const third = (await server.gql(CREATE, { input: newTicketInput() }, agent)).data?.createTicket.ticket.id;
+    await server.gql(TRIAGE, { input: { ticketId: third } }, agent);
+    const record = await server.gql(
+      `mutation($input: TransferTicketInput!) {
+        transferTicket(input: $input) {
+          ... on TransferTicketSuccess {
+            ticket { inScope events(first: 5) { edges { node { type } } } messages { body } reporter { name } }
+          }
+        }
+      }`,
+      { input: { ticketId: third, unitCode: "KANWIL-JI", reason: "Kewenangan Kanwil." } },
+      agent,
+    );
+    expect(record.data?.transferTicket.ticket ?? null).not.toMatchObject({ events: { edges: expect.anything() } });
+    expect(new Set(codes(record))).toEqual(new Set(["FORBIDDEN"]));
     const events = await server.app.db.sql.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM ticket_event WHERE type = 'TRANSFERRED'",
     );

@@ -374,7 +374,7 @@ export class Realtime {
 
   /** Ends every feed (SSE responses finish; WebSocket clients are closed by the transport). */
   endAll(): void {
-    for (const feed of [...this.feeds]) feed.end();
+    for (const feed of [...this.feeds.keys()]) feed.end();
   }
 
   async stop(): Promise<void> {

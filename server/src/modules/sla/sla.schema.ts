@@ -2,7 +2,13 @@ import { ValidationError } from "../../errors.js";
 import type { SlaPolicy } from "../../generated/prisma/client.js";
 import { Counting, HolidayKind, type TargetBasis, TargetUnit } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
-import { ChannelEnum, PriorityEnum, TicketKindEnum, TicketStatusEnum } from "../tickets/ticket.schema.js";
+import {
+  ChannelEnum,
+  PriorityEnum,
+  TicketKindEnum,
+  TicketStatusEnum,
+  ticketInScope,
+} from "../tickets/ticket.schema.js";
 import { businessMinutesBetween } from "./clock/clock-math.js";
 import { ClockKindEnum, SlaStateEnum, TargetBasisEnum } from "./sla-enums.schema.js";
 
@@ -219,6 +225,7 @@ builder.prismaObject("TicketClock", {
 builder.prismaObjectField("Ticket", "sla", (t) =>
   t.relation("clocks", {
     description: "The ticket's legal clocks: first response and resolution.",
+    authScopes: ticketInScope,
     query: { orderBy: { kind: "asc" } },
   }),
 );

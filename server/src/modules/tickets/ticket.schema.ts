@@ -193,6 +193,14 @@ const ReporterRef = builder.objectRef<ReporterShape>("Reporter").implement({
   }),
 });
 
+/**
+ * Whether the ticket is in the caller's scope now. Only an action that moves a ticket out (a transfer)
+ * answers with a ticket outside it: what belongs to the ticket's record (its history, messages, clocks,
+ * reporter and assignee) is then refused like any out-of-scope read, and only what names it stays.
+ */
+export const ticketInScope = (ticket: Ticket, _args: unknown, ctx: Context) =>
+  ctx.viewer.kind !== "anonymous" && ctx.viewer.unitIds.has(ticket.unitId);
+
 export const TicketRef = builder.prismaNode("Ticket", {
   id: { field: "id" },
   description: "An information request, complaint or other contact from a citizen, with its legal clock.",
@@ -218,9 +226,13 @@ export const TicketRef = builder.prismaNode("Ticket", {
       description:
         "Whether the ticket is in your scope. False in the answer to an action that moved it out (a transfer): " +
         "the action is done, and from then on only what that answer carries is yours to read.",
-      resolve: (ticket, _args, ctx) => ctx.viewer.kind !== "anonymous" && ctx.viewer.unitIds.has(ticket.unitId),
+      resolve: ticketInScope,
     }),
-    assignee: t.relation("assignee", { nullable: true, description: "The agent working on it." }),
+    assignee: t.relation("assignee", {
+      nullable: true,
+      description: "The agent working on it.",
+      authScopes: ticketInScope,
+    }),
     externalRef: t.exposeString("externalRef", {
       nullable: true,
       description: "Tracking number in the originating system, e.g. an SP4N-LAPOR! report.",
@@ -228,6 +240,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
     reporter: t.field({
       type: ReporterRef,
       description: "Who submitted it; masked unless you are entitled to personal data.",
+      authScopes: ticketInScope,
       resolve: (ticket, _args, ctx) => {
         const entitled = canSeePersonalData(ctx.viewer);
         return {
@@ -271,6 +284,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
     events: t.relatedConnection("events", {
       cursor: "sequence",
       description: "Everything that happened to the ticket, oldest first.",
+      authScopes: ticketInScope,
       query: { orderBy: { sequence: "asc" } },
       maxSize: 100,
     }),
@@ -286,6 +300,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
     }),
     messages: t.relation("messages", {
       description: `Replies and notes, oldest first, at most ${MAX_MESSAGES_PAGE} at once. API keys see public replies only.`,
+      authScopes: ticketInScope,
       args: {
         first: t.arg.int({
           required: false,
