@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { targets } from "./support/databases.js";
+import { createDatabase, targets } from "./support/databases.js";
 import { REPLY } from "./support/documents.js";
 import { Dovecot, dovecotBinary, type MailUser } from "./support/dovecot.js";
 import { startServer, type TestServer } from "./support/server.js";
@@ -440,6 +440,29 @@ describe.skipIf(unavailable !== null)("e-mail intake by IMAP", () => {
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
     });
 
+    it("reads the mailbox again after a UIDVALIDITY change without storing anything twice", async () => {
+      const [before] = await server.app.db.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM inbound_message WHERE account = $1",
+        [account()],
+      );
+      const mark = logged.length;
+      // As if the server had renumbered the mailbox: the stored mark no longer applies.
+      await server.app.db.sql.query("UPDATE imap_mailbox_state SET uid_validity = 1 WHERE account = $1", [account()]);
+      await until(
+        () => Promise.resolve(logged.slice(mark)),
+        (lines) => lines.some((line) => String(line.msg).startsWith("IMAP UIDVALIDITY changed")),
+        "the change noticed",
+      );
+      const id = messageId("sesudah");
+      await dovecot.append(mailbox, mail({ From: citizen("sesudah"), Subject: "Sesudah", "Message-ID": id }, "Halo"));
+      expect((await handled(id)).status).toBe("PROCESSED");
+      const [after] = await server.app.db.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM inbound_message WHERE account = $1",
+        [account()],
+      );
+      expect(after?.n).toBe((before?.n ?? 0) + 1);
+    });
+
     it("retries an unreachable IMAP server with back-off, never logs its password, and catches up when it is back", async () => {
       const failures = () =>
         logged.filter((line) => line.msg === "reading an IMAP mailbox failed; retrying" && /:9\//.test(line.mailbox));
@@ -473,6 +496,56 @@ describe.skipIf(unavailable !== null)("e-mail intake by IMAP", () => {
       const text = JSON.stringify(logged);
       expect(text).not.toContain(mailbox.password);
       expect(text).not.toContain("sandi-tak-terbaca");
+    });
+  });
+
+  describe.skipIf(!TARGETS.includes("postgres"))("two instances on one PostgreSQL database", () => {
+    const shared: MailUser = { user: "pengaduan.malang.cluster", password: "sandi-imap-uji-3" };
+    let database: Awaited<ReturnType<typeof createDatabase>>;
+    let servers: TestServer[] = [];
+
+    beforeAll(async () => {
+      await dovecot.addUser(shared);
+      database = await createDatabase();
+      const env = {
+        PANTAU_IMAP_URL__KANIM_MALANG: dovecot.url(shared),
+        PANTAU_IMAP_POLL_MS: "100",
+        PANTAU_INBOUND_POLL_MS: "100",
+      };
+      servers = [
+        await startServer("postgres", { databaseUrl: database.url, env }),
+        await startServer("postgres", { databaseUrl: database.url, env }),
+      ];
+    });
+    afterAll(async () => {
+      for (const server of servers) await server.stop();
+      await database?.drop();
+    });
+
+    it("read the same mailbox and store and handle each message once", async () => {
+      const ids = Array.from({ length: 12 }, (_, i) => `<cluster.${Date.now()}.${i}@warga.example.id>`);
+      for (const [i, id] of ids.entries()) {
+        await dovecot.append(
+          shared,
+          mail({ From: `warga.cluster.${i}@warga.example.id`, Subject: `Pesan ${i}`, "Message-ID": id }, "Halo"),
+        );
+      }
+      const db = (servers[0] as TestServer).app.db;
+      const rows = await until(
+        () =>
+          db.sql.query<{ status: string; ticket_id: string | null }>(
+            "SELECT status::text, ticket_id FROM inbound_message WHERE channel = 'EMAIL' AND account LIKE 'pengaduan.malang.cluster@%'",
+          ),
+        (found) => found.length >= ids.length && found.every((row) => row.status !== "RECEIVED"),
+        "every message handled",
+      );
+      expect(rows).toHaveLength(ids.length);
+      expect(rows.every((row) => row.status === "PROCESSED")).toBe(true);
+      expect(new Set(rows.map((row) => row.ticket_id)).size).toBe(ids.length);
+      const [tickets] = await db.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM ticket WHERE channel = 'EMAIL' AND reporter_email LIKE 'warga.cluster.%'",
+      );
+      expect(tickets?.n).toBe(ids.length);
     });
   });
 });

@@ -41,7 +41,20 @@ export class Dovecot {
   private dir = "";
   port = 0;
 
-  constructor(readonly users: readonly MailUser[]) {}
+  constructor(private users: readonly MailUser[]) {}
+
+  /** Adds a user to the running server (passwd-file is read at each login). */
+  async addUser(user: MailUser): Promise<void> {
+    this.users = [...this.users, user];
+    this.writeUsers();
+  }
+
+  private writeUsers() {
+    writeFileSync(
+      join(this.dir, "passwd"),
+      this.users.map(({ user, password }) => `${user}:{PLAIN}${password}::::::\n`).join(""),
+    );
+  }
 
   async start(port?: number): Promise<this> {
     const binary = dovecotBinary();
@@ -54,10 +67,7 @@ export class Dovecot {
     const root = process.getuid?.() === 0;
     const me = userInfo().username;
     const group = root ? "nogroup" : (execFileSync("id", ["-gn"], { encoding: "utf8" }).trim() as string);
-    writeFileSync(
-      join(this.dir, "passwd"),
-      this.users.map(({ user, password }) => `${user}:{PLAIN}${password}::::::\n`).join(""),
-    );
+    this.writeUsers();
     if (root) {
       chmodSync(this.dir, 0o755);
       chmodSync(join(this.dir, "mail"), 0o777);
