@@ -6,7 +6,7 @@
  * cumulative layout shift and largest contentful paint. Targets (issue of the dashboard's weight): the
  * national view ≤ 3 s and ≤ 300 KB on that link; CLS ≤ 0.05.
  *
- *   BENCH_DASHBOARD_ROUNDS (3)  CHROMIUM_PATH (/usr/bin/chromium)
+ *   BENCH_DASHBOARD_ROUNDS (3)  BENCH_DASHBOARD_VIEWS (all: national,office,wall)  CHROMIUM_PATH (/usr/bin/chromium)
  */
 import { type Browser, chromium } from "playwright-core";
 import { deferCleanup, isEntryPoint, runAsScript } from "./lib/cleanup.js";
@@ -30,6 +30,8 @@ const VIEWS = [
   },
   { name: "wall", path: "/wall", email: "direktorat@pantau.demo", ready: ".wall-map [data-province]" },
 ] as const;
+
+const CHOSEN = (process.env.BENCH_DASHBOARD_VIEWS ?? "").split(",").filter(Boolean);
 
 interface Load {
   loadMs: number;
@@ -113,7 +115,7 @@ export async function benchDashboardLoad() {
   });
   deferCleanup(() => browser.close());
   const rows = [];
-  for (const view of VIEWS) {
+  for (const view of VIEWS.filter((v) => !CHOSEN.length || CHOSEN.includes(v.name))) {
     const token = await login(server.url, view.email, DEMO_PASSWORD);
     // One unthrottled load first, so the server's own first-query costs do not land on round 1.
     await loadOnce(browser, server.url, token, view);

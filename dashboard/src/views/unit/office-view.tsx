@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { useQuery } from "urql";
 import { useAuth, useViewer } from "../../auth/auth.js";
 import type { Crumb } from "../../components/layout.js";
-import { Panel } from "../../components/ui.js";
+import { ErrorMessage, Panel } from "../../components/ui.js";
 import { graphql } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { useThrottledRefresh, useTicketEvents } from "../../live/use-ticket-events.js";
@@ -60,6 +60,9 @@ export function OfficeView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
       <div className="grid-queue">
         <QueueBoard unitCode={unit.code} timeZone={unit.timeZone} />
         <Panel title={t("workloadTitle")} className="workload-panel">
+          {staffResult.error && !staffResult.data ? (
+            <ErrorMessage error={staffResult.error} onRetry={() => refetchStaff({ requestPolicy: "network-only" })} />
+          ) : null}
           <ul className="workload" data-testid="workload">
             {staff
               .filter((member) => member.role === "AGENT" || member.openTicketCount > 0)

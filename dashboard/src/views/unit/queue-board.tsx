@@ -1,10 +1,10 @@
-import { useSearchParams } from "react-router";
 import { useNow } from "../../components/now.js";
-import { Loading, Panel } from "../../components/ui.js";
+import { Panel } from "../../components/ui.js";
 import { graphql } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { useLiveSubscription } from "../../live/use-live-subscription.js";
 import { type FilterPatch, isExactly, readFilters, replaceFilters } from "./ticket-filters.js";
+import { useUrlParams } from "./use-url-params.js";
 
 const QueueSubscription = graphql(`
   subscription Queue($unitCode: String!) {
@@ -43,12 +43,12 @@ interface Tile {
 export function QueueBoard({ unitCode, timeZone }: { unitCode: string; timeZone: string }) {
   const { t, number, label, seconds, dateTime } = useI18n();
   const { data, error } = useLiveSubscription({ query: QueueSubscription, variables: { unitCode } });
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlParams();
   const filters = readFilters(params);
   const queue = data?.queue;
   const now = useNow();
   const choose = (filter: FilterPatch) => {
-    setParams((current) => replaceFilters(current, filter), { replace: true });
+    setParams((current) => replaceFilters(current, filter));
   };
   const tiles: Tile[] = queue
     ? [
@@ -104,7 +104,7 @@ export function QueueBoard({ unitCode, timeZone }: { unitCode: string; timeZone:
       className="queue-board"
       actions={
         <span className="muted" data-testid="queue-updated">
-          {queue ? `${t("queueUpdated")} ${dateTime(queue.computedAt, timeZone)}` : "\u00a0"}
+          {queue ? `${t("queueUpdated")} ${dateTime(queue.computedAt, timeZone)}` : t("loading")}
         </span>
       }
     >
@@ -117,7 +117,8 @@ export function QueueBoard({ unitCode, timeZone }: { unitCode: string; timeZone:
               <div key={i} className="kpi kpi-placeholder" />
             ))}
           </div>
-          <Loading />
+          <ul className="chips" />
+          <ul className="chips" />
         </div>
       ) : (
         <div className="queue-board-body" data-testid="queue-board">

@@ -1,6 +1,6 @@
 import { createRequest } from "@urql/core";
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { Countdown } from "../../components/countdown.js";
 import { nextClock } from "../../components/countdown-state.js";
@@ -26,6 +26,7 @@ import {
   toTicketOrder,
   writeFilter,
 } from "./ticket-filters.js";
+import { useUrlParams } from "./use-url-params.js";
 
 const PAGE_SIZE = 25;
 const COLUMNS = 8;
@@ -112,7 +113,7 @@ export function TicketList({
   refreshKey: number;
 }) {
   const { t, label, language } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useUrlParams();
   const filters = readFilters(params);
   const filter = toTicketFilter(unitCode, filters);
   const orderBy = toTicketOrder(filters);
@@ -124,7 +125,7 @@ export function TicketList({
   const [notice, setNotice] = useState<string | null>(null);
   const [categories] = useQuery({ query: CategoriesQuery, requestPolicy: "cache-first" });
   const setFilter = (key: keyof TicketFilterState, value: string | boolean | null) => {
-    setParams((current) => writeFilter(current, key, value), { replace: true });
+    setParams((current) => writeFilter(current, key, value));
   };
   const select = (
     key: keyof TicketFilterState,
@@ -166,7 +167,7 @@ export function TicketList({
             className="secondary"
             onClick={() => {
               setSearch("");
-              setParams((current) => replaceFilters(current, {}), { replace: true });
+              setParams((current) => replaceFilters(current, {}));
             }}
           >
             {t("clearFilters")}
@@ -252,7 +253,18 @@ export function TicketList({
         {notice}
       </p>
       <div className="table-wrap">
-        <table className="data-table" data-testid="tickets">
+        <table className="data-table ticket-table" data-testid="tickets">
+          {/* Fixed column widths: the header does not move when the rows arrive and widen a column. */}
+          <colgroup>
+            <col className="col-number" />
+            <col />
+            <col className="col-priority" />
+            <col className="col-status" />
+            <col className="col-channel" />
+            <col className="col-received" />
+            <col className="col-due" />
+            <col className="col-assignee" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">{t("number")}</th>
