@@ -12,6 +12,7 @@ import {
   headerMap,
   messageText,
   normalMessageId,
+  oversizeText,
   threadIds,
   ticketNumberIn,
   ticketSubject,
@@ -151,7 +152,9 @@ export function emailIntake(
       if (!from) throw new UnusableInboundError("the message has no From address a reply could go to");
       const unit = item.unitId === null ? null : deps.units().get(item.unitId);
       if (!unit) return { status: "IGNORED", reason: "the mailbox's unit is not known" };
-      const text = messageText(mail.text, LIMITS.message);
+      const text = mail.oversize
+        ? oversizeText(mail.oversize.size, mail.oversize.limit)
+        : messageText(mail.text, LIMITS.message);
 
       const open = await threadedTicket(mail, from);
       if (open) {
@@ -175,7 +178,7 @@ export function emailIntake(
         kind: "INFORMATION_REQUEST",
         channel: "EMAIL",
         subject: ticketSubject(mail.subject, LIMITS.subject),
-        description: messageText(mail.text, LIMITS.description),
+        description: mail.oversize ? text : messageText(mail.text, LIMITS.description),
         reporter: { name, email: from },
       });
       await deps.db.prisma.$transaction((tx) =>

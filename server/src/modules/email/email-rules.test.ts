@@ -7,6 +7,7 @@ import {
   messageText,
   NO_SUBJECT,
   normalMessageId,
+  oversizeText,
   safeFilename,
   threadIds,
   ticketNumberIn,
@@ -201,5 +202,14 @@ describe("ticketSubject and messageText", () => {
     const text = messageText("a".repeat(200), 100);
     expect(text).toHaveLength(100);
     expect(text.endsWith("[…dipotong / truncated]")).toBe(true);
+  });
+});
+
+describe("oversizeText", () => {
+  it("says in both languages that the message was not downloaded", () => {
+    expect(oversizeText(52_428_800, 26_214_400)).toBe(
+      "(E-mail sebesar 50.0 MB melebihi batas 25.0 MB dan tidak diunduh; isinya tetap di kotak surat unit. / " +
+        "The e-mail of 50.0 MB is over the 25.0 MB limit and was not downloaded; it remains in the unit's mailbox.)",
+    );
   });
 });

@@ -209,3 +209,12 @@ export function messageText(text: string | null | undefined, max: number): strin
   const marker = "\n[…dipotong / truncated]";
   return body.length <= max ? body : `${body.slice(0, max - marker.length)}${marker}`;
 }
+
+/** The text that stands for a message over the size limit, which was not downloaded. */
+export function oversizeText(size: number, limit: number): string {
+  const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return (
+    `(E-mail sebesar ${mb(size)} melebihi batas ${mb(limit)} dan tidak diunduh; isinya tetap di kotak surat unit. / ` +
+    `The e-mail of ${mb(size)} is over the ${mb(limit)} limit and was not downloaded; it remains in the unit's mailbox.)`
+  );
+}

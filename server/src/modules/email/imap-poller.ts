@@ -14,8 +14,10 @@ export interface StoredEmail {
   size: number;
   /** The RFC 822 source; absent for a message over the size limit, which is only recorded. */
   source?: string;
-  /** The header section of a message over the size limit. */
+  /** The header section (base64) of a message over the size limit, which is not downloaded. */
   headers?: string;
+  /** The size limit a message was over. */
+  limit?: number;
 }
 
 export interface ImapPollerOptions {
@@ -54,8 +56,8 @@ function headerSection(source: Buffer): Buffer {
  * Reads each configured unit mailbox every `pollMs`: new messages (by UID above the last stored, under the
  * same UIDVALIDITY) are committed raw to the inbound store, once per mailbox and Message-ID, and the
  * processor turns them into tickets off the request path. The mailbox is opened read-only, so Pantau never
- * changes or deletes mail. A message over the size limit is recorded as failed with its headers and left
- * on the server. A server that cannot be reached is logged and tried again with a doubling wait.
+ * changes or deletes mail. A message over the size limit is stored with its headers only and left on the
+ * server: it still opens (or joins) a ticket, which says that its content was not downloaded. A server that cannot be reached is logged and tried again with a doubling wait.
  */
 export function startImapPoller(options: ImapPollerOptions): ImapPoller {
   const { settings, db, logger } = options;
@@ -97,7 +99,7 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
       size,
       ...(source
         ? { source: source.toString("base64") }
-        : { headers: headers.toString("latin1").replaceAll("\u0000", "") }),
+        : { headers: headers.toString("base64"), limit: settings.maxMessageBytes }),
     };
     return {
       channel: "EMAIL",
@@ -110,12 +112,6 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
       sender: from,
       sentAt,
       payload: JSON.stringify(stored),
-      ...(source
-        ? {}
-        : {
-            status: "FAILED" as const,
-            lastError: `message of ${size} bytes is over the ${settings.maxMessageBytes}-byte limit; recorded, not downloaded, and left in the mailbox`,
-          }),
     };
   }
 
@@ -182,7 +178,7 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
             rows.push(await rowOf(mailbox, unitId, box.uidValidity, uid, size, null, headers));
             logger.warn(
               { mailbox: describeImap(mailbox), uid, size },
-              "e-mail over the size limit recorded, not downloaded",
+              "e-mail over the size limit: its headers stored, its content left in the mailbox",
             );
             continue;
           }

@@ -13,13 +13,18 @@ parentPort.on("message", async ({ id, payload }) => {
     parentPort.postMessage({ id, ok: false, unusable: true, error: "the stored e-mail is not JSON" });
     return;
   }
-  if (typeof stored?.source !== "string") {
+  const oversize = typeof stored?.source !== "string" && typeof stored?.headers === "string";
+  if (typeof stored?.source !== "string" && !oversize) {
     parentPort.postMessage({ id, ok: false, unusable: true, error: "the stored e-mail has no source" });
     return;
   }
+  // A message over the size limit was stored with its headers only: they are parsed as a message without a body.
+  const source = oversize
+    ? Buffer.concat([Buffer.from(stored.headers, "base64"), Buffer.from("\r\n\r\n")])
+    : Buffer.from(stored.source, "base64");
   let mail;
   try {
-    mail = await simpleParser(Buffer.from(stored.source, "base64"), {
+    mail = await simpleParser(source, {
       skipTextToHtml: true,
       skipImageLinks: true,
       checksumAlgo: "sha256",
@@ -35,7 +40,7 @@ parentPort.on("message", async ({ id, payload }) => {
     return;
   }
   const from = mail.from?.value?.[0];
-  const attachments = mail.attachments.map((attachment) => {
+  const attachments = (oversize ? [] : mail.attachments).map((attachment) => {
     const content = new Uint8Array(attachment.content.length);
     content.set(attachment.content);
     return {
@@ -54,7 +59,8 @@ parentPort.on("message", async ({ id, payload }) => {
         headerLines: mail.headerLines.map(({ key, line }) => ({ key, line })),
         from: from ? { address: from.address ?? null, name: from.name ?? null } : null,
         subject: mail.subject ?? null,
-        text: mail.text ?? null,
+        text: oversize ? null : (mail.text ?? null),
+        oversize: oversize ? { size: Number(stored.size) || 0, limit: Number(stored.limit) || 0 } : null,
         messageId: mail.messageId ?? null,
         inReplyTo: mail.inReplyTo ?? null,
         references: mail.references ?? null,

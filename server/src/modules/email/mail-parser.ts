@@ -7,6 +7,8 @@ export interface ParsedEmail {
   from: { address: string | null; name: string | null } | null;
   subject: string | null;
   text: string | null;
+  /** Set for a message over the size limit, stored with its headers only. */
+  oversize: { size: number; limit: number } | null;
   messageId: string | null;
   inReplyTo: string | null;
   references: string | string[] | null;
