@@ -215,6 +215,20 @@ describe.skipIf(unavailable !== null)("the work queue in Chromium", () => {
       if (left > 0) expect(await more.textContent()).toBe(`Muat lebih banyak (${left} lagi)`);
       else expect(await more.count()).toBe(0);
       if (target === "pglite") await screenshot(page, "unit-queue");
+
+      // The same in English.
+      await page.getByTestId("language-switch").click();
+      await page.getByRole("button", { name: "My tickets" }).waitFor();
+      const first = expected.edges[0]?.node;
+      expect(await page.locator(`tr[data-ticket='${first?.number}'] .priority-badge`).textContent()).toBe(
+        { LOW: "Low", NORMAL: "Normal", HIGH: "High", URGENT: "Urgent" }[first?.priority ?? ""],
+      );
+      if (left > 0) {
+        expect(await page.getByRole("button", { name: /^Load more/ }).textContent()).toBe(`Load more (${left} left)`);
+      }
+      expect(await page.getByTestId("queue-board").locator("[data-tile=agents] .kpi-hint").textContent()).toMatch(
+        /^active \/ all agents · \d+ holding open tickets$/,
+      );
     });
 
     it("filters by priority, SLA state and assignee, kept in the URL across a reload", async () => {
