@@ -181,6 +181,9 @@ describe.each(await targets())("live queue figures on %s", (target) => {
     const national = pairs.find((pair) => pair.code === "IMI");
     expect(national?.kept.open).toBeGreaterThan(0);
     expect(national?.kept.agentsWithOpenTickets).toBeGreaterThan(0);
+    // "Petugas aktif X / Y": the agents seen at work are counted among all the agents, in every unit.
+    expect(national?.kept.agents).toBeGreaterThan(0);
+    for (const { kept } of pairs) expect(kept.agentsActive).toBeLessThanOrEqual(kept.agents);
   });
 
   it("stay equal to a count from scratch after any mix of lifecycle changes, transfers and reopenings", async () => {
