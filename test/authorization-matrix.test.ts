@@ -94,6 +94,7 @@ const week = { MON: [{ start: "08:00", end: "16:00" }], TUE: [{ start: "08:00", 
 
 let holidayDay = 0;
 let userSerial = 0;
+let categorySerial = 0;
 const nextHolidayDate = () => {
   holidayDay += 1;
   return new Date(Date.UTC(2027, 0, 1) + holidayDay * 86_400_000).toISOString().slice(0, 10);
@@ -289,6 +290,21 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
         },
       }),
     },
+    createCategory: {
+      allowed: isDirectorate,
+      scoped: false,
+      args: () => {
+        categorySerial += 1;
+        return { input: { code: `MATRIX_${categorySerial}`, name: "Uji matriks", nameEn: "Matrix test" } };
+      },
+    },
+    // An unknown code: the directorate gets UNKNOWN_CATEGORY (past the checks), everyone else FORBIDDEN.
+    renameCategory: {
+      allowed: isDirectorate,
+      scoped: false,
+      args: () => ({ input: { code: "MATRIX_NONE", name: "x" } }),
+    },
+    retireCategory: { allowed: isDirectorate, scoped: false, args: () => ({ code: "MATRIX_NONE" }) },
     removeHoliday: {
       allowed: regionalOrAbove,
       scoped: true,

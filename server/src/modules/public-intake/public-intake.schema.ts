@@ -193,7 +193,11 @@ builder.queryFields((t) => ({
     authScopes: PUBLIC,
     description: "The top-level categories for the public form; follow `children` for the tree. Anonymous.",
     resolve: (query, _root, _args, ctx) =>
-      ctx.db.prisma.category.findMany({ ...query, where: { parentId: null }, orderBy: { position: "asc" } }),
+      ctx.db.prisma.category.findMany({
+        ...query,
+        where: { parentId: null, retiredAt: null },
+        orderBy: { position: "asc" },
+      }),
   }),
   publicReportChallenge: t.field({
     type: PublicChallengeRef,

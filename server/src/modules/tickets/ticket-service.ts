@@ -133,7 +133,7 @@ export async function createTicket(
   if (input.categoryCode) {
     const [category] = await deps.db.sql.prepared<{ id: number }>(
       "category_by_code",
-      "SELECT id FROM category WHERE code = $1",
+      "SELECT id FROM category WHERE code = $1 AND retired_at IS NULL",
       [input.categoryCode],
     );
     if (!category) throw new UnknownCategoryError(input.categoryCode);
@@ -349,7 +349,7 @@ export function triageTicket(
     if (input.kind) data.kind = enumValue(TicketKind, input.kind, "kind");
     if (input.categoryCode) {
       const category = await tx.category.findUnique({ where: { code: input.categoryCode } });
-      if (!category) throw new UnknownCategoryError(input.categoryCode);
+      if (!category || category.retiredAt) throw new UnknownCategoryError(input.categoryCode);
       data.categoryId = category.id;
     }
     return {

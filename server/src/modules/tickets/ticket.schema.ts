@@ -73,8 +73,17 @@ builder.prismaObject("Category", {
     nameEn: t.exposeString("nameEn", { description: "Name in English." }),
     parent: t.relation("parent", { nullable: true, description: "The broader category." }),
     children: t.relation("children", {
-      description: "Narrower categories.",
-      query: { orderBy: { position: "asc" } },
+      description: "Narrower categories, in order; retired ones only when asked.",
+      args: { includeRetired: t.arg.boolean({ defaultValue: false, description: "Also list retired ones." }) },
+      query: ({ includeRetired }) => ({
+        orderBy: { position: "asc" },
+        ...(includeRetired ? {} : { where: { retiredAt: null } }),
+      }),
+    }),
+    retiredAt: t.expose("retiredAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When it was retired: tickets filed under it keep it, new ones cannot choose it. Null while in use.",
     }),
   }),
 });
@@ -607,8 +616,13 @@ builder.queryFields((t) => ({
   categories: t.prismaField({
     type: ["Category"],
     authScopes: { authenticated: true },
-    description: "The top-level categories; follow `children` for the tree.",
-    resolve: (query, _root, _args, ctx) =>
-      ctx.db.prisma.category.findMany({ ...query, where: { parentId: null }, orderBy: { position: "asc" } }),
+    description: "The top-level categories in order; follow `children` for the tree. Retired ones only when asked.",
+    args: { includeRetired: t.arg.boolean({ defaultValue: false, description: "Also list retired ones." }) },
+    resolve: (query, _root, { includeRetired }, ctx) =>
+      ctx.db.prisma.category.findMany({
+        ...query,
+        where: { parentId: null, ...(includeRetired ? {} : { retiredAt: null }) },
+        orderBy: { position: "asc" },
+      }),
   }),
 }));
