@@ -101,6 +101,10 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   "Query.categories": { listSize: 30 },
   "Category.children": { listSize: 10 },
   "Query.holidays": { listSize: 40 },
+  // The citizens' reads: the public directory and category tree, and one ticket's public replies.
+  "Query.publicUnits": { listSize: 200 },
+  "Query.publicCategories": { listSize: 30 },
+  "PublicTicket.replies": { listSize: 20 },
   // Third-party keys: a few dozen partners, with revoked keys kept for the record.
   "Query.apiKeys": { listSize: 100 },
   "Query.slaPolicies": { listSize: 20 },
