@@ -27,6 +27,8 @@ export const ErrorCode = {
   CHALLENGE_USED: "CHALLENGE_USED",
   SUBMISSION_REFUSED: "SUBMISSION_REFUSED",
   PUBLIC_LIMIT_REACHED: "PUBLIC_LIMIT_REACHED",
+  NO_COMPLAINT_FILE: "NO_COMPLAINT_FILE",
+  FILE_ALREADY_COMPLETE: "FILE_ALREADY_COMPLETE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -143,6 +145,24 @@ export class ExtensionPendingError extends DomainError {
   readonly code = ErrorCode.EXTENSION_PENDING;
   constructor() {
     super("An extension of this ticket's deadline was already requested and awaits a decision.");
+  }
+}
+
+/** The file stages (UU 25/2009) are a complaint's: the ticket is not a complaint under a policy that has them. */
+export class NoComplaintFileError extends DomainError {
+  readonly code = ErrorCode.NO_COMPLAINT_FILE;
+  constructor() {
+    super(
+      "This ticket is not a complaint whose policy has the file stages; its file cannot be declared complete or incomplete.",
+    );
+  }
+}
+
+/** A complaint's file is declared complete once: the examination clock started then. */
+export class FileAlreadyCompleteError extends DomainError {
+  readonly code = ErrorCode.FILE_ALREADY_COMPLETE;
+  constructor() {
+    super("This complaint's file was already declared complete.");
   }
 }
 

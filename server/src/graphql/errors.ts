@@ -7,10 +7,12 @@ import {
   EmailTakenError,
   ErrorCode,
   ExtensionPendingError,
+  FileAlreadyCompleteError,
   ForbiddenError,
   IdempotencyConflictError,
   InvalidCredentialsError,
   InvalidTransitionError,
+  NoComplaintFileError,
   NoExtensionRequestError,
   NotFoundError,
   NotGrantableError,
@@ -61,6 +63,12 @@ const simple = [
     "SubmissionRefusedError",
     "The report was refused as automated (its hidden field was filled); nothing was stored.",
   ],
+  [
+    NoComplaintFileError,
+    "NoComplaintFileError",
+    "The ticket is not a complaint whose policy has the file stages (UU 25/2009).",
+  ],
+  [FileAlreadyCompleteError, "FileAlreadyCompleteError", "The complaint's file was already declared complete."],
 ] as const;
 
 for (const [cls, name, description] of simple) {

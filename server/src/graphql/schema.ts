@@ -12,6 +12,7 @@ import "../modules/tickets/personal-data-access.schema.js";
 import "../modules/sla/sla.schema.js";
 import "../modules/sla/sla-admin.schema.js";
 import "../modules/categories/category-admin.schema.js";
+import "../modules/sla/complaint-file.schema.js";
 import "../modules/realtime/realtime.schema.js";
 import "../modules/metrics/metrics.schema.js";
 import "../modules/audit/audit.schema.js";

@@ -508,7 +508,8 @@ type DurationFigures = Pick<
   "firstResponseWall" | "firstResponseBusiness" | "resolutionWall" | "resolutionBusiness"
 >;
 
-const DURATION_FIELDS: Record<ClockKind, { wall: keyof DurationFigures; business: keyof DurationFigures }> = {
+// Durations are kept for the two clocks every ticket has; stage clocks have none.
+const DURATION_FIELDS: Partial<Record<ClockKind, { wall: keyof DurationFigures; business: keyof DurationFigures }>> = {
   FIRST_RESPONSE: { wall: "firstResponseWall", business: "firstResponseBusiness" },
   RESOLUTION: { wall: "resolutionWall", business: "resolutionBusiness" },
 };
@@ -521,8 +522,10 @@ function applyDurations(
 ) {
   // Business time is counted only where a clock stopped at the event; the count is of durations.
   const set = (figures: Figures, kind: ClockKind, count: number, wall: Quantiles, business: Quantiles) => {
-    figures[DURATION_FIELDS[kind].wall] = { ...wall, count };
-    figures[DURATION_FIELDS[kind].business] = { ...business, count };
+    const fields = DURATION_FIELDS[kind];
+    if (!fields) return;
+    figures[fields.wall] = { ...wall, count };
+    figures[fields.business] = { ...business, count };
   };
   const sketches = new Map<
     string,

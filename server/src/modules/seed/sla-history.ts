@@ -2,7 +2,13 @@ import type { SlaPolicy } from "../../generated/prisma/client.js";
 import type { ClockKind, ClockState } from "../../generated/prisma/enums.js";
 import type { BusinessCalendar } from "../sla/clock/calendar.js";
 import { type ClockEvaluation, type ClockHistory, type ClockSpec, evaluateClock } from "../sla/clock/clock.js";
-import { clockRow, type ClockRow as EngineClockRow, specOf, transitionEvent } from "../sla/clock-engine.js";
+import {
+  clockKindsOf,
+  clockRow,
+  type ClockRow as EngineClockRow,
+  specOf,
+  transitionEvent,
+} from "../sla/clock-engine.js";
 import { clockHistories } from "../sla/clock-history.js";
 import { dueOnHold, nextDueAt } from "../sla/next-due.js";
 import { matchPolicy } from "../sla/policy-matcher.js";
@@ -30,7 +36,8 @@ export interface SlaHistory {
   nextDue: Map<string, Date>;
 }
 
-const CLOCK_KINDS: readonly ClockKind[] = ["FIRST_RESPONSE", "RESOLUTION"];
+/** The order one recompute writes clock events in: first response, resolution, then the stages. */
+const CLOCK_ORDER: readonly ClockKind[] = ["FIRST_RESPONSE", "RESOLUTION", "FILE_ANSWER", "FILE_LAPSE", "EXAMINATION"];
 const SECOND = 1_000;
 
 /** Each category's code followed by its ancestors' codes, for policy matching. */
@@ -50,7 +57,7 @@ export function categoryPaths(rows: readonly { id: number; code: string; parentI
 }
 
 /**
- * Both clocks of every generated ticket and the SLA events of their lives, computed by the SLA engine
+ * The clocks of every generated ticket (both, and the stage clocks its policy has that started) and the SLA events of their lives, computed by the SLA engine
  * rather than drawn: each ticket's log is replayed as the running system would have seen it, with a
  * recompute after every event and one at every instant the detection loop would have woken up, so
  * at-risk, breach and met events carry the instants they would have had. A ticket is timed under the
@@ -79,13 +86,10 @@ export function computeSlaHistory(history: History, context: SlaContext): SlaHis
     if (!events || !policy) continue;
     const replayed = replay(events, policy, context.calendarFor, nowMs);
     for (const event of replayed.events) sla.push(event);
-    const rows = CLOCK_KINDS.map((kind) => {
-      const { evaluation, startedAt, extendedAt } = replayed.final[kind];
-      return {
-        ...clockRow(ticket.id, kind, policy.id, { startedAt, extendedAt }, evaluation, context.now),
-        updatedAt: context.now,
-      };
-    });
+    const rows = [...replayed.final].map(([kind, { evaluation, startedAt, extendedAt }]) => ({
+      ...clockRow(ticket.id, kind, policy.id, { startedAt, extendedAt }, evaluation, context.now),
+      updatedAt: context.now,
+    }));
     clocks.push(...rows);
     const due = nextDueAt(rows, dueOnHold(ticket.status, policy.pauseStatuses));
     if (due) nextDue.set(ticket.id, due);
@@ -109,21 +113,21 @@ function replay(
   policy: SlaPolicy,
   calendarFor: (unitId: number) => BusinessCalendar,
   nowMs: number,
-): { events: EventRow[]; final: Record<ClockKind, FinalClock> } {
-  const specs: Record<ClockKind, ClockSpec> = {
-    FIRST_RESPONSE: specOf(policy, "FIRST_RESPONSE"),
-    RESOLUTION: specOf(policy, "RESOLUTION"),
-  };
-  const states: Record<ClockKind, ClockState | null> = { FIRST_RESPONSE: null, RESOLUTION: null };
-  const next: Record<ClockKind, number | null> = { FIRST_RESPONSE: null, RESOLUTION: null };
+): { events: EventRow[]; final: Map<ClockKind, FinalClock> } {
+  const kinds = clockKindsOf(policy);
+  const specs = Object.fromEntries(kinds.map((kind) => [kind, specOf(policy, kind)])) as Record<ClockKind, ClockSpec>;
+  const states: Partial<Record<ClockKind, ClockState | null>> = {};
+  const next: Partial<Record<ClockKind, number | null>> = {};
   const last: Partial<Record<ClockKind, ClockEvaluation>> = {};
   const out: EventRow[] = [];
   const first = events[0] as EventRow;
   let histories = clockHistories(events.slice(0, 1), policy.pauseStatuses, calendarFor);
 
   const step = (kind: ClockKind, at: number, unitId: number): void => {
-    const evaluation = evaluateClock(specs[kind], histories[kind], new Date(at));
-    const before = states[kind];
+    const history = histories[kind];
+    if (!history) return;
+    const evaluation = evaluateClock(specs[kind], history, new Date(at));
+    const before = states[kind] ?? null;
     const type = transitionEvent(before, evaluation.state);
     if (type && !(before === null && type === "SLA_RESUMED")) {
       out.push({
@@ -155,38 +159,44 @@ function replay(
     // An event that leaves a clock's history as it was cannot change its state: only the transitions
     // the detection loop wakes for can, and those are stepped through below. Nor can anything but a
     // reopening change a stopped clock.
-    for (const kind of CLOCK_KINDS) {
-      if (index > 0 && (sameHistory(previous[kind], histories[kind]) || stoppedAlike(last[kind], histories[kind]))) {
-        continue;
-      }
+    for (const kind of kinds) {
+      const before = previous[kind];
+      const after = histories[kind];
+      if (!after) continue;
+      if (index > 0 && before && (sameHistory(before, after) || stoppedAlike(last[kind], after))) continue;
       step(kind, at, event.unitId);
     }
     // The detection loop wakes at each due transition until the next event recomputes anyway. A
     // transition due at the instant of the next event is that event's recompute to report.
     const following = events[index + 1];
     const until = following ? following.at.getTime() : nowMs + 1;
-    for (const kind of CLOCK_KINDS) {
+    for (const kind of kinds) {
       for (let guard = 0; guard < 8; guard++) {
-        const due = next[kind];
+        const due = next[kind] ?? null;
         if (due === null || due >= until) break;
         step(kind, due, event.unitId);
       }
     }
   }
 
-  const final = (kind: ClockKind): FinalClock => ({
-    evaluation: stoppedAlike(last[kind], histories[kind])
-      ? (last[kind] as ClockEvaluation)
-      : evaluateClock(specs[kind], histories[kind], new Date(nowMs)),
-    startedAt: histories[kind].startedAt,
-    extendedAt: histories[kind].extendedAt ?? null,
-  });
+  const final = new Map<ClockKind, FinalClock>();
+  for (const kind of kinds) {
+    const history = histories[kind];
+    if (!history) continue;
+    final.set(kind, {
+      evaluation: stoppedAlike(last[kind], history)
+        ? (last[kind] as ClockEvaluation)
+        : evaluateClock(specs[kind], history, new Date(nowMs)),
+      startedAt: history.startedAt,
+      extendedAt: history.extendedAt ?? null,
+    });
+  }
   // One recompute writes the first response clock's event before the resolution clock's.
   out.sort((a, b) => a.at.getTime() - b.at.getTime() || kindOrder(a) - kindOrder(b));
-  return { events: out, final: { FIRST_RESPONSE: final("FIRST_RESPONSE"), RESOLUTION: final("RESOLUTION") } };
+  return { events: out, final };
 }
 
-const kindOrder = (event: EventRow) => CLOCK_KINDS.indexOf(event.data.clock as ClockKind);
+const kindOrder = (event: EventRow) => CLOCK_ORDER.indexOf(event.data.clock as ClockKind);
 const time = (date: Date | null | undefined) => date?.getTime() ?? null;
 
 /**

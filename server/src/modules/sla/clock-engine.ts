@@ -15,6 +15,7 @@ import { type ClockEvaluation, type ClockHistory, type ClockSpec, evaluateClock 
 import { clockHistories, type TimelineEvent } from "./clock-history.js";
 import { dueOnHold, nextDueAt } from "./next-due.js";
 import { matchPolicy } from "./policy-matcher.js";
+import { isStageKind, policyStages } from "./stages.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -25,7 +26,10 @@ export interface ClockEngineDeps {
 }
 
 const POLICY_TTL_MS = 10_000;
-const CLOCK_KINDS: ClockKind[] = ["FIRST_RESPONSE", "RESOLUTION"];
+/** The clocks a policy runs: first response and resolution, then its stages in their order. */
+export function clockKindsOf(policy: Pick<SlaPolicy, "stages">): ClockKind[] {
+  return ["FIRST_RESPONSE", "RESOLUTION", ...policyStages(policy.stages).map((stage) => stage.kind)];
+}
 
 interface TicketFacts {
   kind: TicketKind;
@@ -48,11 +52,15 @@ export interface NextDueChange {
   nextDueAt: Date | null;
 }
 
-/** What a recompute writes: changed clock rows, the SLA events of their transitions, moved deadlines. */
+/**
+ * What a recompute writes: changed clock rows, the SLA events of their transitions, moved deadlines, and the
+ * complaints that lapsed (closed, their COMPLAINT_LAPSED event among the events).
+ */
 export interface ClockPlan {
   rows: ClockRow[];
   slaEvents: Prisma.TicketEventCreateManyInput[];
   nextDue: NextDueChange[];
+  lapses: { ticketId: string; at: Date }[];
 }
 
 /** A `ticket_clock` row as the engine computes it. */
@@ -198,6 +206,11 @@ export function transitionEvent(before: ClockState | null, after: ClockState): T
 }
 
 export function specOf(policy: SlaPolicy, kind: ClockKind): ClockSpec {
+  if (isStageKind(kind)) {
+    const stage = policyStages(policy.stages).find((s) => s.kind === kind);
+    if (!stage) throw new Error(`policy ${policy.code} v${policy.version} has no ${kind} stage`);
+    return { amount: stage.amount, unit: stage.unit, counting: stage.counting, atRiskRatio: policy.atRiskRatio };
+  }
   return kind === "FIRST_RESPONSE"
     ? {
         amount: policy.firstResponseAmount,
@@ -352,8 +365,14 @@ export class ClockEngine {
     return this.write(tx, await this.plan(tx, tickets, eventsByTicket, policies, current, now), now);
   }
 
-  private async write(tx: Tx, { rows, slaEvents, nextDue }: ClockPlan, now: Date): Promise<TicketEventType[]> {
+  private async write(tx: Tx, { rows, slaEvents, nextDue, lapses }: ClockPlan, now: Date): Promise<TicketEventType[]> {
     if (rows.length || nextDue.length) await upsertClocks(tx, rows, nextDue, now);
+    for (const lapse of lapses) {
+      await tx.ticket.update({
+        where: { id: lapse.ticketId },
+        data: { status: "CLOSED", closedAt: lapse.at, updatedAt: lapse.at },
+      });
+    }
     if (slaEvents.length) await tx.ticketEvent.createMany({ data: slaEvents });
     return slaEvents.map((event) => event.type);
   }
@@ -370,6 +389,7 @@ export class ClockEngine {
     const rows: ClockRow[] = [];
     const slaEvents: Prisma.TicketEventCreateManyInput[] = [];
     const nextDue: NextDueChange[] = [];
+    const lapses: ClockPlan["lapses"] = [];
     const moveDue = (ticket: TicketState, next: Date | null) => {
       if (!sameInstant(ticket.nextDueAt, next)) nextDue.push({ ticketId: ticket.id, nextDueAt: next });
     };
@@ -390,43 +410,79 @@ export class ClockEngine {
         moveDue(ticket, null);
         continue;
       }
-      const histories = clockHistories(timeline, policy.pauseStatuses, (unitId) => calendars.calendarFor(unitId));
       const unitId = timeline.at(-1)?.unitId ?? 0;
-      const evaluated: ClockRow[] = [];
-      for (const kind of CLOCK_KINDS) {
-        const before = ticket.clocks.find((clock) => clock.kind === kind);
-        const evaluation = evaluateClock(specOf(policy, kind), histories[kind], now);
-        const row = clockRow(ticket.id, kind, policy.id, histories[kind], evaluation, now);
-        evaluated.push(row);
-        if (!before || changed(before, row)) rows.push(row);
-        const types: TicketEventType[] = [];
-        // A clock that crossed its at-risk share and was paused (or resumed) before a detection pass saw
-        // it still owes its one at-risk warning.
-        const reachedAtRisk = evaluation.elapsedMinutes >= policy.atRiskRatio * row.budgetMinutes;
-        const warned = timeline.some((event) => event.type === "SLA_AT_RISK" && clockOf(event) === kind);
-        if (reachedAtRisk && !warned && (evaluation.state === "PAUSED" || evaluation.state === "AT_RISK")) {
-          types.push("SLA_AT_RISK");
+      const evaluate = (events: readonly TimelineEvent[]) => {
+        const histories = clockHistories(events, policy.pauseStatuses, (id) => calendars.calendarFor(id));
+        const evaluated: ClockRow[] = [];
+        const changedRows: ClockRow[] = [];
+        const ticketEvents: Prisma.TicketEventCreateManyInput[] = [];
+        const states = new Map<ClockKind, ClockState>();
+        for (const kind of clockKindsOf(policy)) {
+          const history = histories[kind];
+          // A stage clock exists once its start event happened.
+          if (!history) continue;
+          const before = ticket.clocks.find((clock) => clock.kind === kind);
+          const evaluation = evaluateClock(specOf(policy, kind), history, now);
+          const row = clockRow(ticket.id, kind, policy.id, history, evaluation, now);
+          evaluated.push(row);
+          states.set(kind, evaluation.state);
+          if (!before || changed(before, row)) changedRows.push(row);
+          const types: TicketEventType[] = [];
+          // A clock that crossed its at-risk share and was paused (or resumed) before a detection pass saw
+          // it still owes its one at-risk warning.
+          const reachedAtRisk = evaluation.elapsedMinutes >= policy.atRiskRatio * row.budgetMinutes;
+          const warned = events.some((event) => event.type === "SLA_AT_RISK" && clockOf(event) === kind);
+          if (reachedAtRisk && !warned && (evaluation.state === "PAUSED" || evaluation.state === "AT_RISK")) {
+            types.push("SLA_AT_RISK");
+          }
+          const type = transitionEvent(before?.state ?? null, evaluation.state);
+          if (type && !(before === undefined && type === "SLA_RESUMED") && !types.includes(type)) types.push(type);
+          for (const eventType of types) {
+            ticketEvents.push({
+              ticketId: ticket.id,
+              unitId,
+              type: eventType,
+              at: now,
+              actorLabel: "system",
+              data: {
+                clock: kind,
+                policyCode: policy.code,
+                dueAt: row.dueAt.toISOString(),
+                ...(evaluation.breachedAt ? { breachedAt: evaluation.breachedAt.toISOString() } : {}),
+              },
+            });
+          }
         }
-        const type = transitionEvent(before?.state ?? null, evaluation.state);
-        if (type && !(before === undefined && type === "SLA_RESUMED") && !types.includes(type)) types.push(type);
-        for (const eventType of types) {
-          slaEvents.push({
-            ticketId: ticket.id,
-            unitId,
-            type: eventType,
-            at: now,
-            actorLabel: "system",
-            data: {
-              clock: kind,
-              policyCode: policy.code,
-              dueAt: row.dueAt.toISOString(),
-              ...(evaluation.breachedAt ? { breachedAt: evaluation.breachedAt.toISOString() } : {}),
-            },
-          });
-        }
+        return { evaluated, changedRows, ticketEvents, states };
+      };
+
+      let result = evaluate(timeline);
+      let status = ticket.status;
+      // UU 25/2009: a complaint whose file the citizen did not complete in time lapses. Only a ticket still
+      // waiting on the citizen lapses; once it lapsed, its clocks are evaluated with the lapse in its history.
+      if (result.states.get("FILE_LAPSE") === "BREACHED" && ticket.status === "WAITING_ON_CITIZEN") {
+        const lapse: Prisma.TicketEventCreateManyInput = {
+          ticketId: ticket.id,
+          unitId,
+          type: "COMPLAINT_LAPSED",
+          at: now,
+          actorLabel: "system",
+          data: { from: ticket.status, to: "CLOSED", clock: "FILE_LAPSE", policyCode: policy.code },
+        };
+        result = evaluate([
+          ...timeline,
+          { type: "COMPLAINT_LAPSED", at: now, unitId, data: { from: ticket.status, to: "CLOSED" } },
+        ]);
+        const lapseClock = result.ticketEvents.filter((event) => clockOf(event as TimelineEvent) === "FILE_LAPSE");
+        const others = result.ticketEvents.filter((event) => clockOf(event as TimelineEvent) !== "FILE_LAPSE");
+        result.ticketEvents = [...lapseClock, lapse, ...others];
+        lapses.push({ ticketId: ticket.id, at: now });
+        status = "CLOSED";
       }
-      moveDue(ticket, nextDueAt(evaluated, dueOnHold(ticket.status, policy.pauseStatuses)));
+      rows.push(...result.changedRows);
+      slaEvents.push(...result.ticketEvents);
+      moveDue(ticket, nextDueAt(result.evaluated, dueOnHold(status, policy.pauseStatuses)));
     }
-    return { rows, slaEvents, nextDue };
+    return { rows, slaEvents, nextDue, lapses };
   }
 }

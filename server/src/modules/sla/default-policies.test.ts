@@ -162,17 +162,50 @@ describe("every kind × channel × category against the default policies", () =>
   });
 });
 
+describe("the file stages of complaints (UU 25/2009)", () => {
+  const COMPLAINT_POLICIES = [
+    "COMPLAINT_NEEDS_EXAMINATION",
+    "LAPOR_VERIFICATION",
+    "COMPLAINT_CHAT",
+    "COMPLAINT_VOICE",
+    "COMPLAINT_WRITTEN",
+  ];
+
+  it.each(DEFAULT_POLICIES.map((p) => [p.code, p] as const))("%s", (code, policy) => {
+    const stages = policy.stages.map((s) => [s.kind, s.amount, s.unit, s.basis]);
+    if (COMPLAINT_POLICIES.includes(code)) {
+      expect(policy.matchKinds).toEqual(["COMPLAINT"]);
+      expect(stages).toEqual([
+        ["FILE_ANSWER", 14, "DAYS", "LEGAL"],
+        ["FILE_LAPSE", 30, "DAYS", "LEGAL"],
+        ["EXAMINATION", 60, "DAYS", "LEGAL"],
+      ]);
+      // The start-at-receipt target stays, labelled internal.
+      expect(policy.resolution.basis).toBe("INTERNAL");
+    } else {
+      expect(stages).toEqual([]);
+    }
+  });
+
+  it("says where an article could not be checked", () => {
+    for (const stage of DEFAULT_POLICIES.flatMap((p) => p.stages)) {
+      expect(stage.source).toMatch(/tidak diverifikasi|tidak diketahui/);
+    }
+  });
+});
+
 describe("the labels of the default targets", () => {
   const targets = DEFAULT_POLICIES.flatMap((p) => [
     { code: p.code, clock: "firstResponse", ...p.firstResponse },
     { code: p.code, clock: "resolution", ...p.resolution },
+    ...p.stages.map((stage) => ({ ...stage, code: p.code, clock: stage.kind })),
   ]);
 
   it.each(targets)("$code $clock is labelled and sourced", (target) => {
     expect(["LEGAL", "INTERNAL"]).toContain(target.basis);
     expect(target.source.length).toBeGreaterThan(20);
-    // A legal target names its article; an unverified article is said to be unverified.
-    if (target.basis === "LEGAL") expect(target.source).toMatch(/Pasal \d+/);
+    // A legal target names its article, or says the article is not known because the text was not at hand.
+    if (target.basis === "LEGAL") expect(target.source).toMatch(/Pasal \d+|pasal tidak diketahui: teks tidak tersedia/);
   });
 
   it("never counts calendar days while citing a working-day rule, nor the reverse", () => {
@@ -199,7 +232,7 @@ describe("the labels of the default targets", () => {
 
   it("summarises both targets' bases in legalSource", () => {
     for (const policy of DEFAULT_POLICIES) {
-      expect(policy.legalSource).toBe(summariseSources(policy.firstResponse, policy.resolution));
+      expect(policy.legalSource).toBe(summariseSources(policy.firstResponse, policy.resolution, policy.stages));
       expect(policy.legalSource).toContain(policy.resolution.source);
     }
   });

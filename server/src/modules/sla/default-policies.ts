@@ -7,6 +7,7 @@ import type {
   TicketKind,
   TicketStatus,
 } from "../../generated/prisma/enums.js";
+import type { StageKind, StageTarget } from "./stages.js";
 
 /**
  * One target of a policy and what it rests on: LEGAL when a statute or regulation sets it (the source names
@@ -32,7 +33,9 @@ export interface PolicyDefinition {
   extensionAmount: number | null;
   pauseStatuses: TicketStatus[];
   atRiskRatio: number;
-  /** A summary of both targets' bases, derived from them (the field third parties already read). */
+  /** Stage clocks beyond the two targets (a complaint's file stages), in the order they run. */
+  stages: StageTarget[];
+  /** A summary of the targets' bases, derived from them (the field third parties already read). */
   legalSource: string;
 }
 
@@ -63,10 +66,24 @@ const days = (amount: number, basis: Basis): TargetDefinition => ({
   ...basis,
 });
 
+const STAGE_NAMES: Record<StageKind, string> = {
+  FILE_ANSWER: "Tanggapan atas kelengkapan berkas",
+  FILE_LAPSE: "Batas melengkapi berkas",
+  EXAMINATION: "Hasil pemeriksaan",
+};
+
 /** The policy-level summary: each target with its basis, in the order the clocks run. */
-export function summariseSources(firstResponse: Basis, resolution: Basis): string {
+export function summariseSources(
+  firstResponse: Basis,
+  resolution: Basis,
+  stages: readonly (Basis & { kind: StageKind })[] = [],
+): string {
   const label = (target: Basis) => `${target.basis === "LEGAL" ? "hukum" : "internal"}: ${target.source}`;
-  return `Respons pertama (${label(firstResponse)}). Penyelesaian (${label(resolution)}).`;
+  return [
+    `Respons pertama (${label(firstResponse)}).`,
+    `Penyelesaian (${label(resolution)}).`,
+    ...stages.map((stage) => `${STAGE_NAMES[stage.kind]} (${label(stage)}).`),
+  ].join(" ");
 }
 
 // Statute texts were not at hand when these defaults were written: an article named "tidak diverifikasi"
@@ -82,7 +99,43 @@ const PERPRES_76_FROM_RECEIPT =
 const COMPLAINT_14_DAYS =
   "14 hari sejak diterima: UU 25/2009 (Pasal 50, tidak diverifikasi: teks tidak tersedia) mewajibkan " +
   "tanggapan tertulis dalam 14 hari yang menyatakan lengkap atau tidaknya berkas, bukan penyelesaiannya; " +
-  "Pantau memakai angka itu sebagai target penyelesaian";
+  "Pantau memakai angka itu sebagai target penyelesaian sejak diterima, di samping tahap-tahap berkas";
+/**
+ * UU 25/2009 for a complaint, stage by stage. Pantau records every complaint as a written ticket, so it
+ * applies the stages of a written complaint to complaints received by phone or in person too.
+ */
+const COMPLAINT_STAGES: StageTarget[] = [
+  {
+    kind: "FILE_ANSWER",
+    ...days(
+      14,
+      legal(
+        "UU 25/2009 Pasal 50 (ayat tidak diverifikasi: teks tidak tersedia): pengaduan ditanggapi secara tertulis " +
+          "paling lambat 14 hari sejak diterima, dengan menyatakan lengkap atau tidaknya berkas",
+      ),
+    ),
+  },
+  {
+    kind: "FILE_LAPSE",
+    ...days(
+      30,
+      legal(
+        "UU 25/2009 Pasal 50 (ayat tidak diverifikasi: teks tidak tersedia): pengadu melengkapi berkas paling " +
+          "lambat 30 hari sejak menerima tanggapan; lewat batas itu pengaduan dianggap dicabut",
+      ),
+    ),
+  },
+  {
+    kind: "EXAMINATION",
+    ...days(
+      60,
+      legal(
+        "UU 25/2009 dan Perpres 76/2013 (pasal tidak diketahui: teks tidak tersedia): hasil pemeriksaan " +
+          "pengaduan paling lambat 60 hari sejak berkas dinyatakan lengkap",
+      ),
+    ),
+  },
+];
 const FIRST_RESPONSE_PRACTICE = {
   chat: internal("praktik contact center: respons pertama 1 jam kerja di chat dan media sosial"),
   voice: internal("praktik contact center: respons pertama 15 menit kerja di telepon dan tatap muka"),
@@ -97,6 +150,7 @@ const base = {
   extensionAmount: null as number | null,
   pauseStatuses: WAITING,
   atRiskRatio: 0.75,
+  stages: [] as StageTarget[],
 };
 
 type DraftPolicy = Partial<typeof base> & Pick<PolicyDefinition, "code" | "name" | "firstResponse" | "resolution">;
@@ -104,7 +158,7 @@ type DraftPolicy = Partial<typeof base> & Pick<PolicyDefinition, "code" | "name"
 const policy = (draft: DraftPolicy): PolicyDefinition => ({
   ...base,
   ...draft,
-  legalSource: summariseSources(draft.firstResponse, draft.resolution),
+  legalSource: summariseSources(draft.firstResponse, draft.resolution, draft.stages ?? []),
 });
 
 /**
@@ -137,6 +191,7 @@ export const DEFAULT_POLICIES: PolicyDefinition[] = [
     // 60 calendar days, not the 60 working days of the tiered standards some units publish on SIPPN: the
     // longer count could run past the statutory limit.
     resolution: days(60, internal(PERPRES_76_FROM_RECEIPT)),
+    stages: COMPLAINT_STAGES,
   }),
   policy({
     code: "KIP_REQUEST_CHAT",
@@ -178,6 +233,7 @@ export const DEFAULT_POLICIES: PolicyDefinition[] = [
       ),
     ),
     resolution: days(60, internal(PERPRES_76_FROM_RECEIPT)),
+    stages: COMPLAINT_STAGES,
   }),
   policy({
     code: "COMPLAINT_CHAT",
@@ -186,6 +242,7 @@ export const DEFAULT_POLICIES: PolicyDefinition[] = [
     matchChannels: CHAT,
     firstResponse: minutes(60, FIRST_RESPONSE_PRACTICE.chat),
     resolution: days(14, internal(COMPLAINT_14_DAYS)),
+    stages: COMPLAINT_STAGES,
   }),
   policy({
     code: "COMPLAINT_VOICE",
@@ -194,6 +251,7 @@ export const DEFAULT_POLICIES: PolicyDefinition[] = [
     matchChannels: VOICE,
     firstResponse: minutes(15, FIRST_RESPONSE_PRACTICE.voice),
     resolution: days(14, internal(COMPLAINT_14_DAYS)),
+    stages: COMPLAINT_STAGES,
   }),
   policy({
     code: "COMPLAINT_WRITTEN",
@@ -201,6 +259,7 @@ export const DEFAULT_POLICIES: PolicyDefinition[] = [
     matchKinds: ["COMPLAINT"],
     firstResponse: workingDays(1, FIRST_RESPONSE_PRACTICE.written),
     resolution: days(14, internal(COMPLAINT_14_DAYS)),
+    stages: COMPLAINT_STAGES,
   }),
   policy({
     code: "APPRECIATION",

@@ -1,6 +1,6 @@
 import type { Database } from "../../db/database.js";
 import { NotFoundError, UnknownUnitError, ValidationError } from "../../errors.js";
-import type { Holiday, SlaPolicy } from "../../generated/prisma/client.js";
+import type { Holiday, Prisma, SlaPolicy } from "../../generated/prisma/client.js";
 import type {
   Channel,
   Counting,
@@ -15,6 +15,7 @@ import { auditActorOf, writeAudit } from "../audit/audit-log.js";
 import type { AuthenticatedViewer } from "../auth/viewer.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { CalendarError, createCalendar, type WeekInput } from "./clock/calendar.js";
+import { isStageKind, STAGE_KINDS, type StageKind, type StageTarget } from "./stages.js";
 
 export interface TargetInput {
   amount: number;
@@ -41,6 +42,8 @@ export interface PolicyInput {
   pauseStatuses: TicketStatus[];
   atRiskRatio: number;
   legalSource: string;
+  /** Stage clocks (a complaint's file stages); empty for none. */
+  stages?: { kind: string; target: TargetInput }[];
 }
 
 const FINAL_STATUSES: TicketStatus[] = ["RESOLVED", "CLOSED", "REJECTED"];
@@ -88,6 +91,34 @@ export function validatePolicy(input: PolicyInput): void {
   if (input.pauseStatuses.some((status) => FINAL_STATUSES.includes(status))) {
     throw new ValidationError("pauseStatuses: a finished ticket has no running clock to pause", "pauseStatuses");
   }
+  const stages = input.stages ?? [];
+  const seen = new Set<string>();
+  stages.forEach((stage, index) => {
+    if (!isStageKind(stage.kind) || seen.has(stage.kind)) {
+      throw new ValidationError(
+        `stages[${index}].kind: one of ${STAGE_KINDS.join(", ")}, each at most once`,
+        `stages[${index}].kind`,
+      );
+    }
+    seen.add(stage.kind);
+    checkTarget(stage.target, `stages[${index}].target`);
+  });
+  if (stages.length > 0 && !seen.has("FILE_ANSWER")) {
+    // The file is declared complete or incomplete by the answer FILE_ANSWER times; the other stages start from it.
+    throw new ValidationError("stages: the file stages start with FILE_ANSWER", "stages");
+  }
+}
+
+/** The stages as stored (`sla_policy.stages`), in the order given. */
+function storedStages(input: PolicyInput): StageTarget[] {
+  return (input.stages ?? []).map((stage) => ({
+    kind: stage.kind as StageKind,
+    amount: stage.target.amount,
+    unit: stage.target.unit,
+    counting: stage.target.counting,
+    basis: stage.target.basis ?? "INTERNAL",
+    source: stage.target.source?.trim() ?? "",
+  }));
 }
 
 /**
@@ -125,6 +156,7 @@ export async function saveSlaPolicy(db: Database, viewer: AuthenticatedViewer, i
         pauseStatuses: input.pauseStatuses,
         atRiskRatio: input.atRiskRatio,
         legalSource: input.legalSource.trim(),
+        stages: storedStages(input) as unknown as Prisma.InputJsonValue,
       },
     });
     await writeAudit(tx, {

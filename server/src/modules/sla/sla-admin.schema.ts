@@ -16,7 +16,7 @@ import { localId } from "../tickets/ticket-mutations.schema.js";
 import { decideDeadlineExtension, extendTicketDeadline, requestDeadlineExtension } from "../tickets/ticket-service.js";
 import type { WeekInput } from "./clock/calendar.js";
 import { addHoliday, removeHoliday, saveSlaPolicy, setBusinessHours } from "./sla-admin-service.js";
-import { TargetBasisEnum } from "./sla-enums.schema.js";
+import { ClockKindEnum, TargetBasisEnum } from "./sla-enums.schema.js";
 
 const viewerOf = (ctx: Context) => ctx.viewer as AuthenticatedViewer;
 
@@ -47,6 +47,18 @@ const TargetInput = builder.inputType("SlaTargetInput", {
   }),
 });
 
+const SlaStageInput = builder.inputType("SlaStageInput", {
+  description: "One stage clock of a policy.",
+  fields: (t) => ({
+    kind: t.field({
+      type: ClockKindEnum,
+      required: true,
+      description: "FILE_ANSWER, FILE_LAPSE or EXAMINATION (first response and resolution are not stages).",
+    }),
+    target: t.field({ type: TargetInput, required: true, description: "How long the stage may run." }),
+  }),
+});
+
 const SlaPolicyInput = builder.inputType("SlaPolicyInput", {
   description: "A policy's content. Saving an existing code adds a version; tickets keep the version they matched.",
   fields: (t) => ({
@@ -67,6 +79,14 @@ const SlaPolicyInput = builder.inputType("SlaPolicyInput", {
     }),
     atRiskRatio: t.float({ defaultValue: 0.75, description: "Share of the target after which a clock is at risk." }),
     legalSource: t.string({ required: true, description: "The rule the targets come from." }),
+    stages: t.field({
+      type: [SlaStageInput],
+      defaultValue: [],
+      description:
+        "Stage clocks beyond first response and resolution: FILE_ANSWER (from receipt to the answer on the file), " +
+        "FILE_LAPSE (the citizen's time to complete it; when it runs out the complaint lapses) and EXAMINATION " +
+        "(from the file declared complete). Each at most once; any stage needs FILE_ANSWER. Empty: none.",
+    }),
   }),
 });
 
@@ -107,6 +127,7 @@ builder.mutationFields((t) => ({
         extensionAmount: input.extensionAmount ?? null,
         pauseStatuses: input.pauseStatuses ?? ["WAITING_ON_CITIZEN"],
         atRiskRatio: input.atRiskRatio ?? 0.75,
+        stages: input.stages ?? [],
       });
       ctx.policiesChanged();
       return policy;

@@ -5,6 +5,8 @@ import { writeAudit } from "../audit/audit-log.js";
 import { DEFAULT_WEEK } from "./clock/calendar.js";
 import { DEFAULT_POLICIES, type PolicyDefinition } from "./default-policies.js";
 import { RETIRED_DEFAULTS_2026_11, type RetiredPolicyDefinition } from "./retired-default-policies.js";
+import { RETIRED_DEFAULTS_2026_12 } from "./retired-defaults-2026-12.js";
+import { policyStages, type StageTarget } from "./stages.js";
 
 /** Office hours of Indonesian government offices, the calendar every unit inherits unless it sets its own. */
 export const DEFAULT_OFFICE_WEEK = DEFAULT_WEEK;
@@ -72,17 +74,17 @@ export async function seedSlaReferenceData(
 const INSERT_POLICIES = `INSERT INTO sla_policy (code, version, current, name, position, match_kinds, match_channels,
      match_categories, match_priorities, first_response_amount, first_response_unit, first_response_counting,
      first_response_basis, first_response_source, resolution_amount, resolution_unit, resolution_counting,
-     resolution_basis, resolution_source, extension_amount, pause_statuses, at_risk_ratio, legal_source)
+     resolution_basis, resolution_source, extension_amount, pause_statuses, at_risk_ratio, legal_source, stages)
    SELECT p.code, p.version, true, p.name, p.position, p.match_kinds::"TicketKind"[], p.match_channels::"Channel"[],
      p.match_categories, p.match_priorities::"Priority"[], p.fr_amount, p.fr_unit::"TargetUnit",
      p.fr_counting::"Counting", p.fr_basis::"TargetBasis", p.fr_source, p.res_amount, p.res_unit::"TargetUnit",
      p.res_counting::"Counting", p.res_basis::"TargetBasis", p.res_source, p.extension_amount,
-     p.pause_statuses::"TicketStatus"[], p.at_risk_ratio, p.legal_source
+     p.pause_statuses::"TicketStatus"[], p.at_risk_ratio, p.legal_source, p.stages
    FROM json_to_recordset($1::json) AS p(code text, version int, name text, position int, match_kinds text[],
      match_channels text[], match_categories text[], match_priorities text[], fr_amount float8, fr_unit text,
      fr_counting text, fr_basis text, fr_source text, res_amount float8, res_unit text, res_counting text,
      res_basis text, res_source text, extension_amount float8, pause_statuses text[], at_risk_ratio float8,
-     legal_source text)`;
+     legal_source text, stages jsonb)`;
 
 function policiesPayload(rows: { definition: PolicyDefinition; position: number; version: number }[]): string {
   return JSON.stringify(
@@ -109,6 +111,7 @@ function policiesPayload(rows: { definition: PolicyDefinition; position: number;
       pause_statuses: p.pauseStatuses,
       at_risk_ratio: p.atRiskRatio,
       legal_source: p.legalSource,
+      stages: p.stages,
     })),
   );
 }
@@ -136,7 +139,18 @@ export interface StoredPolicyContent {
   pauseStatuses: string[];
   atRiskRatio: number;
   legalSource: string;
+  stages: unknown;
 }
+
+/** A default as an earlier release shipped it; targets without a basis were stored unlabelled. */
+interface ShippedDefinition extends Omit<RetiredPolicyDefinition, "firstResponse" | "resolution"> {
+  stages?: readonly StageTarget[];
+  firstResponse: RetiredPolicyDefinition["firstResponse"] & { basis?: string; source?: string };
+  resolution: RetiredPolicyDefinition["resolution"] & { basis?: string; source?: string };
+}
+
+/** The earlier releases' defaults, oldest first; each was shipped at positions 10, 20, … in its order. */
+const SHIPPED_BEFORE: readonly (readonly ShippedDefinition[])[] = [RETIRED_DEFAULTS_2026_11, RETIRED_DEFAULTS_2026_12];
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().every((value, index) => value === [...b].sort()[index]);
@@ -145,9 +159,9 @@ const sameList = (a: readonly string[], b: readonly string[]) =>
  * Whether a stored version is exactly a retired default as it was shipped, at its shipped position and with
  * no target labelled since: only then is it Pantau's to revise. Anything the directorate changed is theirs.
  */
-export function isUntouchedRetiredDefault(
+export function isUntouchedShippedDefault(
   row: StoredPolicyContent,
-  retired: RetiredPolicyDefinition,
+  retired: ShippedDefinition,
   position: number,
 ): boolean {
   return (
@@ -164,10 +178,11 @@ export function isUntouchedRetiredDefault(
     row.resolutionAmount === retired.resolution.amount &&
     row.resolutionUnit === retired.resolution.unit &&
     row.resolutionCounting === retired.resolution.counting &&
-    row.firstResponseBasis === "INTERNAL" &&
-    row.firstResponseSource === "" &&
-    row.resolutionBasis === "INTERNAL" &&
-    row.resolutionSource === "" &&
+    row.firstResponseBasis === (retired.firstResponse.basis ?? "INTERNAL") &&
+    row.firstResponseSource === (retired.firstResponse.source ?? "") &&
+    row.resolutionBasis === (retired.resolution.basis ?? "INTERNAL") &&
+    row.resolutionSource === (retired.resolution.source ?? "") &&
+    JSON.stringify(policyStages(row.stages)) === JSON.stringify(retired.stages ?? []) &&
     (row.extensionAmount ?? null) === retired.extensionAmount &&
     sameList(row.pauseStatuses, retired.pauseStatuses) &&
     row.atRiskRatio === retired.atRiskRatio &&
@@ -176,7 +191,7 @@ export function isUntouchedRetiredDefault(
 }
 
 /**
- * Replaces every shipped default still exactly as first shipped with a new version of the current default
+ * Replaces every shipped default still exactly as an earlier release shipped it with a new version of the current default
  * of its code (the old version stays with the tickets that matched it), each recorded in the audit log.
  * Returns the codes revised.
  */
@@ -190,17 +205,22 @@ async function reviseUntouchedDefaults(sql: Sql): Promise<string[]> {
        resolution_amount AS "resolutionAmount", resolution_unit::text AS "resolutionUnit",
        resolution_counting::text AS "resolutionCounting", resolution_basis::text AS "resolutionBasis",
        resolution_source AS "resolutionSource", extension_amount AS "extensionAmount",
-       pause_statuses::text[] AS "pauseStatuses", at_risk_ratio AS "atRiskRatio", legal_source AS "legalSource"
+       pause_statuses::text[] AS "pauseStatuses", at_risk_ratio AS "atRiskRatio", legal_source AS "legalSource",
+       stages
      FROM sla_policy WHERE current AND code = ANY($1::text[])
      FOR UPDATE`,
-    [RETIRED_DEFAULTS_2026_11.map((p) => p.code)],
+    [DEFAULT_POLICIES.map((p) => p.code)],
   );
+  const untouched = (row: StoredPolicyContent) =>
+    SHIPPED_BEFORE.some((shipped) => {
+      const shippedAt = shipped.findIndex((p) => p.code === row.code);
+      const retired = shipped[shippedAt];
+      return retired !== undefined && isUntouchedShippedDefault(row, retired, (shippedAt + 1) * 10);
+    });
   const revisions = rows.flatMap((row) => {
-    const shippedAt = RETIRED_DEFAULTS_2026_11.findIndex((p) => p.code === row.code);
-    const retired = RETIRED_DEFAULTS_2026_11[shippedAt];
     const index = DEFAULT_POLICIES.findIndex((p) => p.code === row.code);
     const definition = DEFAULT_POLICIES[index];
-    if (!retired || !definition || !isUntouchedRetiredDefault(row, retired, (shippedAt + 1) * 10)) return [];
+    if (!definition || isUntouchedShippedDefault(row, definition, (index + 1) * 10) || !untouched(row)) return [];
     return [{ row, definition, position: (index + 1) * 10, version: row.version + 1 }];
   });
   if (revisions.length === 0) return [];

@@ -1,6 +1,6 @@
 import { ValidationError } from "../../errors.js";
 import type { SlaPolicy } from "../../generated/prisma/client.js";
-import { Counting, HolidayKind, type TargetBasis, TargetUnit } from "../../generated/prisma/enums.js";
+import { type ClockKind, Counting, HolidayKind, type TargetBasis, TargetUnit } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
 import {
   ChannelEnum,
@@ -11,6 +11,7 @@ import {
 } from "../tickets/ticket.schema.js";
 import { businessMinutesBetween } from "./clock/clock-math.js";
 import { ClockKindEnum, SlaStateEnum, TargetBasisEnum } from "./sla-enums.schema.js";
+import { policyStages, type StageTarget } from "./stages.js";
 
 const TargetUnitEnum = builder.enumType(TargetUnit, {
   name: "TargetUnit",
@@ -49,6 +50,15 @@ const resolutionTarget = (p: SlaPolicy): Target => ({
   source: p.resolutionSource,
 });
 
+const targetOf = (p: SlaPolicy, kind: ClockKind): Target => {
+  if (kind === "FIRST_RESPONSE") return firstResponseTarget(p);
+  if (kind === "RESOLUTION") return resolutionTarget(p);
+  const stage = policyStages(p.stages).find((s) => s.kind === kind);
+  // A clock exists only for a stage of its policy version, which never changes.
+  if (!stage) throw new Error(`policy ${p.code} v${p.version} has no ${kind} stage`);
+  return stage;
+};
+
 const TargetRef = builder.objectRef<Target>("SlaTarget").implement({
   description: "How long a clock may run.",
   fields: (t) => ({
@@ -63,6 +73,14 @@ const TargetRef = builder.objectRef<Target>("SlaTarget").implement({
       description:
         "Where this target comes from: for a LEGAL target the rule and its article, for an INTERNAL one the reason for the number (empty for versions saved without one).",
     }),
+  }),
+});
+
+const StageRef = builder.objectRef<StageTarget>("SlaStage").implement({
+  description: "One stage clock of a policy: which clock and its target.",
+  fields: (t) => ({
+    kind: t.expose("kind", { type: ClockKindEnum, description: "The clock this stage runs." }),
+    target: t.field({ type: TargetRef, description: "How long the stage may run.", resolve: (stage) => stage }),
   }),
 });
 
@@ -106,6 +124,12 @@ builder.prismaObject("SlaPolicy", {
     legalSource: t.exposeString("legalSource", {
       description:
         "The rules the targets come from, in words; each target's own basis (legal or internal) and source are on firstResponse and resolution.",
+    }),
+    stages: t.field({
+      type: [StageRef],
+      description:
+        "The stage clocks this policy adds to first response and resolution, e.g. a complaint's answer on its file (FILE_ANSWER), the citizen's time to complete it (FILE_LAPSE) and the examination from the complete file (EXAMINATION); empty for none.",
+      resolve: (p) => policyStages(p.stages),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When this version was made." }),
   }),
@@ -164,7 +188,10 @@ builder.prismaObject("TicketClock", {
   name: "SlaClock",
   description: "One legal clock of a ticket: its target, due instant, state and the time left.",
   fields: (t) => ({
-    kind: t.expose("kind", { type: ClockKindEnum, description: "First response or resolution." }),
+    kind: t.expose("kind", {
+      type: ClockKindEnum,
+      description: "First response, resolution, or one of the policy's stage clocks.",
+    }),
     state: t.expose("state", {
       type: SlaStateEnum,
       description: "Running, paused, at risk, breached, met or rejected.",
@@ -174,12 +201,12 @@ builder.prismaObject("TicketClock", {
       type: TargetRef,
       select: { policy: true },
       description: "The target of this clock under its policy.",
-      resolve: (clock) =>
-        clock.kind === "FIRST_RESPONSE" ? firstResponseTarget(clock.policy) : resolutionTarget(clock.policy),
+      resolve: (clock) => targetOf(clock.policy, clock.kind),
     }),
     startedAt: t.expose("startedAt", {
       type: "DateTime",
-      description: "When the clock started (the ticket's receipt).",
+      description:
+        "When the clock started: the ticket's receipt, or for a stage clock its start event (FILE_LAPSE: the answer that the file is incomplete; EXAMINATION: the file declared complete).",
     }),
     dueAt: t.expose("dueAt", {
       type: "DateTime",
@@ -197,8 +224,7 @@ builder.prismaObject("TicketClock", {
       resolve: (clock, _args, ctx) => {
         if (clock.state === "MET" || clock.state === "REJECTED" || clock.state === "PAUSED")
           return clock.budgetMinutes - clock.elapsedMinutes;
-        const counting =
-          clock.kind === "FIRST_RESPONSE" ? clock.policy.firstResponseCounting : clock.policy.resolutionCounting;
+        const { counting } = targetOf(clock.policy, clock.kind);
         const now = new Date();
         if (counting === "ALL_HOURS") return (clock.dueAt.getTime() - now.getTime()) / 60_000;
         const calendar = ctx.calendars().calendarFor(clock.ticket.unitId);
@@ -224,7 +250,8 @@ builder.prismaObject("TicketClock", {
 
 builder.prismaObjectField("Ticket", "sla", (t) =>
   t.relation("clocks", {
-    description: "The ticket's legal clocks: first response and resolution.",
+    description:
+      "The ticket's clocks: first response and resolution, and the stage clocks of its policy that have started.",
     authScopes: ticketInScope,
     query: { orderBy: { kind: "asc" } },
   }),

@@ -15,7 +15,9 @@ export type TicketAction =
   | "reject"
   | "extend"
   | "rate"
-  | "citizenMessage";
+  | "citizenMessage"
+  | "fileIncomplete"
+  | "fileComplete";
 
 /** Past participles for error messages: "cannot be resolved". */
 export const ACTION_VERB: Record<TicketAction, string> = {
@@ -33,6 +35,8 @@ export const ACTION_VERB: Record<TicketAction, string> = {
   extend: "given more time",
   rate: "rated",
   citizenMessage: "written to by the citizen",
+  fileIncomplete: "answered that its file is incomplete",
+  fileComplete: "declared to have a complete file",
 };
 
 const OPEN_WORKING: TicketStatus[] = ["ASSIGNED", "IN_PROGRESS", "WAITING_ON_CITIZEN"];
@@ -82,6 +86,14 @@ const TRANSITIONS: Record<TicketAction, Partial<Record<TicketStatus, Target>>> =
   extend: { NEW: "same", TRIAGED: "same", ASSIGNED: "same", IN_PROGRESS: "same", WAITING_ON_CITIZEN: "same" },
   // The citizen's satisfaction survey follows the resolution.
   rate: { RESOLVED: "same", CLOSED: "same" },
+  // A complaint's answer on its file (UU 25/2009): incomplete, it waits on the citizen to complete it;
+  // complete, the examination starts and a ticket that waited on the citizen goes back to work.
+  fileIncomplete: {
+    ASSIGNED: "WAITING_ON_CITIZEN",
+    IN_PROGRESS: "WAITING_ON_CITIZEN",
+    WAITING_ON_CITIZEN: "same",
+  },
+  fileComplete: { ASSIGNED: "IN_PROGRESS", IN_PROGRESS: "same", WAITING_ON_CITIZEN: "IN_PROGRESS" },
   // The citizen writing again on a channel: a ticket waiting on their answer goes back to work.
   citizenMessage: {
     NEW: "same",

@@ -3,9 +3,11 @@ import type { Database } from "../../db/database.js";
 import {
   AlreadyRatedError,
   ExtensionPendingError,
+  FileAlreadyCompleteError,
   ForbiddenError,
   IdempotencyConflictError,
   InvalidTransitionError,
+  NoComplaintFileError,
   NoExtensionRequestError,
   NotFoundError,
   UnknownCategoryError,
@@ -24,6 +26,7 @@ import { type AuthenticatedViewer, actorOf, canRateTickets, canWriteTickets } fr
 import { type OutboundRouting, queueReply } from "../outbound/outbound-store.js";
 import { type ClockEngine, clockRowsInsert, clockRowsPayload } from "../sla/clock-engine.js";
 import type { TimelineEvent } from "../sla/clock-history.js";
+import { policyStages } from "../sla/stages.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { DECISION_REFUSAL_MESSAGE, decisionRefusal, EXTENSION_EVENTS, extensionOf } from "./deadline-extension.js";
 import { ACTION_VERB, type TicketAction, transition } from "./status-machine.js";
@@ -88,6 +91,8 @@ const STAFF_ONLY: ReadonlySet<TicketAction> = new Set([
   "reopen",
   "reject",
   "extend",
+  "fileIncomplete",
+  "fileComplete",
 ]);
 
 async function insertEvent(
@@ -602,6 +607,68 @@ function refuseDecision(viewer: AuthenticatedViewer, ticket: LockedTicket, reque
     requestedBy,
   );
   if (refusal) throw new ForbiddenError(DECISION_REFUSAL_MESSAGE[refusal]);
+}
+
+/** The ticket is a complaint under a policy with the file stages, and its file is not yet complete. */
+async function openComplaintFile(tx: Tx, ticketId: string, kind: string) {
+  const clock = await tx.ticketClock.findUnique({
+    where: { ticketId_kind: { ticketId, kind: "RESOLUTION" } },
+    select: { policy: { select: { stages: true } } },
+  });
+  if (kind !== "COMPLAINT" || !policyStages(clock?.policy.stages).some((stage) => stage.kind === "FILE_ANSWER")) {
+    throw new NoComplaintFileError();
+  }
+  const complete = await tx.ticketEvent.findFirst({
+    where: { ticketId, type: "FILE_COMPLETE" },
+    select: { sequence: true },
+  });
+  if (complete) throw new FileAlreadyCompleteError();
+}
+
+/**
+ * A complaint's written answer that its file is incomplete (UU 25/2009), saying what is missing: sent to
+ * the citizen, it stops the answer clock and, the first time, starts the citizen's time to complete the
+ * file (FILE_LAPSE), at the end of which the complaint lapses. The ticket waits on the citizen.
+ */
+export function declareFileIncomplete(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; missing: string },
+) {
+  const missing = parseInput(messageInput, input.missing, "missing");
+  return act(deps, viewer, input.ticketId, "fileIncomplete", async (ticket, _to, tx, now) => {
+    await openComplaintFile(tx, ticket.id, await kindOf(tx, ticket.id));
+    return {
+      data: ticket.first_responded_at ? {} : { firstRespondedAt: now },
+      event: "FILE_INCOMPLETE",
+      message: { visibility: "PUBLIC_REPLY", body: missing },
+    };
+  });
+}
+
+/**
+ * Declares a complaint's file complete, with the written answer to the citizen (UU 25/2009): it stops the
+ * answer and lapse clocks and starts the examination clock (60 days under the shipped policies). Once only.
+ */
+export function declareFileComplete(
+  deps: TicketDeps,
+  viewer: AuthenticatedViewer,
+  input: { ticketId: string; answer: string },
+) {
+  const answer = parseInput(messageInput, input.answer, "answer");
+  return act(deps, viewer, input.ticketId, "fileComplete", async (ticket, _to, tx, now) => {
+    await openComplaintFile(tx, ticket.id, await kindOf(tx, ticket.id));
+    return {
+      data: ticket.first_responded_at ? {} : { firstRespondedAt: now },
+      event: "FILE_COMPLETE",
+      message: { visibility: "PUBLIC_REPLY", body: answer },
+    };
+  });
+}
+
+async function kindOf(tx: Tx, ticketId: string): Promise<string> {
+  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { kind: true } });
+  return ticket.kind;
 }
 
 /**

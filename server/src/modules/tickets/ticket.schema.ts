@@ -62,6 +62,8 @@ const TicketActionEnum = builder.enumType("TicketAction", {
     "reject",
     "extend",
     "rate",
+    "fileIncomplete",
+    "fileComplete",
   ] as const,
 });
 
