@@ -71,4 +71,26 @@ describe("ticket action forms", () => {
   ] as const)("offers %s", (_label, allowed, types, role, expected) => {
     expect(offeredActions(allowed, types, role)).toEqual(expected);
   });
+
+  it.each([
+    [
+      "a complaint whose file is open",
+      ["FIRST_RESPONSE", "RESOLUTION", "FILE_ANSWER"],
+      [],
+      ["reply", "fileIncomplete", "fileComplete"],
+    ],
+    ["a complaint whose file is complete", ["FILE_ANSWER", "EXAMINATION"], ["FILE_COMPLETE"], ["reply"]],
+    ["a ticket without the file stages", ["FIRST_RESPONSE", "RESOLUTION"], [], ["reply"]],
+  ] as const)("offers the answers on the file to %s", (_label, kinds, types, expected) => {
+    expect(offeredActions(["reply", "fileIncomplete", "fileComplete"], types, "AGENT", kinds)).toEqual(expected);
+  });
+
+  it("sends what is missing and the answer as the mutations' fields", () => {
+    expect(actionInput("fileIncomplete", "T1", { missing: " Salinan paspor " })).toEqual({
+      ticketId: "T1",
+      missing: "Salinan paspor",
+    });
+    expect(actionInput("fileComplete", "T1", { answer: "Lengkap" })).toEqual({ ticketId: "T1", answer: "Lengkap" });
+    expect(isComplete("fileComplete", { answer: " " })).toBe(false);
+  });
 });

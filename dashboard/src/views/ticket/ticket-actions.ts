@@ -2,7 +2,15 @@ import { graphql } from "../../graphql/graphql.js";
 import { TicketDetailFields } from "./ticket-fields.js";
 
 /** What an action asks of the person taking it, besides pressing the button. */
-export type ActionField = "body" | "reason" | "optionalReason" | "resolution" | "assignee" | "unitCode";
+export type ActionField =
+  | "body"
+  | "reason"
+  | "optionalReason"
+  | "resolution"
+  | "assignee"
+  | "unitCode"
+  | "missing"
+  | "answer";
 
 const ResultFields = graphql(`
   fragment ActionError on Error { code message }
@@ -136,6 +144,24 @@ export const ACTION_MUTATIONS = {
     }`,
     [ResultFields, TicketDetailFields],
   ),
+  fileIncomplete: graphql(
+    `mutation FileIncomplete($input: DeclareFileIncompleteInput!) {
+      result: declareFileIncomplete(input: $input) {
+        __typename ...ActionError
+        ... on DeclareFileIncompleteSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
+  fileComplete: graphql(
+    `mutation FileComplete($input: DeclareFileCompleteInput!) {
+      result: declareFileComplete(input: $input) {
+        __typename ...ActionError
+        ... on DeclareFileCompleteSuccess { ticket { ...TicketDetailFields } }
+      }
+    }`,
+    [ResultFields, TicketDetailFields],
+  ),
 } as const;
 
 export type StaffAction = keyof typeof ACTION_MUTATIONS;
@@ -156,7 +182,11 @@ export const ACTION_FIELDS: Record<StaffAction, readonly ActionField[]> = {
   extend: ["reason"],
   grantExtension: ["optionalReason"],
   refuseExtension: ["reason"],
+  fileIncomplete: ["missing"],
+  fileComplete: ["answer"],
 };
+
+const FILE_ACTIONS: ReadonlySet<string> = new Set(["fileIncomplete", "fileComplete"]);
 
 /** Decisions on a request for the deadline extension: the reason typed in the form is the decision's note. */
 const DECISIONS: Partial<Record<StaffAction, boolean>> = { grantExtension: true, refuseExtension: false };
@@ -174,17 +204,21 @@ export function extensionState(eventTypes: readonly string[]): "NONE" | "PENDING
 
 /**
  * The actions a ticket's page offers: the server's allowed lifecycle actions, where `extend` becomes a
- * request for the extension while none is pending, and a supervisor's decision on one that is.
+ * request for the extension while none is pending, and a supervisor's decision on one that is. The answers
+ * on a complaint's file are offered while it has the answer-on-file clock and its file is not yet complete.
  */
 export function offeredActions(
   allowed: readonly string[],
   eventTypes: readonly string[],
   role: string | null,
+  clockKinds: readonly string[] = [],
 ): StaffAction[] {
   const state = extensionState(eventTypes);
+  const fileOpen = clockKinds.includes("FILE_ANSWER") && !eventTypes.includes("FILE_COMPLETE");
   const offered: StaffAction[] = [];
   for (const action of allowed) {
     if (!isStaffAction(action)) continue;
+    if (FILE_ACTIONS.has(action) && !fileOpen) continue;
     if (action !== "extend") offered.push(action);
     else if (state === "PENDING") {
       if (role && role !== "AGENT") offered.push("grantExtension", "refuseExtension");

@@ -219,6 +219,7 @@ function Actions({ ticket }: { ticket: Ticket }) {
     ticket.allowedActions,
     [...ticket.events.edges].map((edge) => edge.node.type),
     viewer?.role ?? null,
+    ticket.sla.map((clock) => clock.kind),
   );
   return (
     <Panel title={t("actions")}>
@@ -297,11 +298,19 @@ function ActionForm({ action, ticket, onDone }: { action: StaffAction; ticket: T
           </label>
         ) : (
           <label key={field} className="field">
-            {field === "body" ? t("body") : field === "resolution" ? t("resolution") : t("reason")}
+            {field === "body"
+              ? t("body")
+              : field === "resolution"
+                ? t("resolution")
+                : field === "missing"
+                  ? t("fileMissing")
+                  : field === "answer"
+                    ? t("fileAnswer")
+                    : t("reason")}
             <textarea
               required={field !== "optionalReason"}
               rows={3}
-              maxLength={field === "body" ? 10_000 : 2_000}
+              maxLength={field === "body" || field === "missing" || field === "answer" ? 10_000 : 2_000}
               value={values[field] ?? ""}
               onChange={(event) => set(field, event.target.value)}
             />
