@@ -108,12 +108,14 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   // Third-party keys: a few dozen partners, with revoked keys kept for the record.
   "Query.apiKeys": { listSize: 100 },
   "Query.slaPolicies": { listSize: 20 },
+  // A policy's stage clocks: at most the three stage kinds.
+  "SlaPolicy.stages": { listSize: 3 },
   "Ticket.messages": { listSize: 20 },
   // An e-mail brings at most 20 attachments (email-rules MAX_ATTACHMENTS); a ticket a few such e-mails.
   "Ticket.attachments": { listSize: 20 },
   "Message.attachments": { listSize: 20 },
-  // Two clocks per ticket: first response and resolution.
-  "Ticket.sla": { listSize: 2 },
+  // First response and resolution, and up to three stage clocks of a complaint.
+  "Ticket.sla": { listSize: 5 },
   // Counting stops at 10,000 matches; both fields read the one count.
   "Query.tickets": { counts: ["totalCount", "totalCountIsCapped"] },
   "Query.users": { counts: ["totalCount"] },
