@@ -33,8 +33,8 @@ describe("PublicLimits", () => {
   });
 
   it.each([
-    ["one address, many numbers", (i: number) => ["a", `N${i}`], 3],
-    ["many addresses, one number", (i: number) => [`a${i}`, "N"], 2],
+    ["one address, many numbers", (i: number): [string, string] => ["a", `N${i}`], 3],
+    ["many addresses, one number", (i: number): [string, string] => [`a${i}`, "N"], 2],
   ] as const)("limits look-ups: %s", async (_name, call, allowed) => {
     const limits = limitsAt({ ms: 0 });
     const outcomes: (number | null)[] = [];
