@@ -262,6 +262,8 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
     extendTicketDeadline: { ...onTicket(REASON), allowed: supervises },
     requestDeadlineExtension: onTicket(REASON),
     decideDeadlineExtension: { ...onTicket({ grant: true }), allowed: supervises },
+    declareFileIncomplete: onTicket({ missing: "Mohon kirim salinan paspor." }),
+    declareFileComplete: onTicket({ answer: "Berkas pengaduan lengkap." }),
     saveSlaPolicy: {
       allowed: isDirectorate,
       scoped: false,
