@@ -42,7 +42,10 @@ const SAVE = `mutation($input: SlaPolicyInput!) {
 
 const DAY_MS = 86_400_000;
 type Clock = { kind: string; state: string; startedAt: string; dueAt: string; metAt: string | null; target: any };
-const byKind = (sla: Clock[]) => Object.fromEntries(sla.map((clock) => [clock.kind, clock]));
+type ClockKindName = "FIRST_RESPONSE" | "RESOLUTION" | "FILE_ANSWER" | "FILE_LAPSE" | "EXAMINATION";
+// Keyed by every kind, so a test reads a clock it expects without a check; a missing one fails its assertion.
+const byKind = (sla: Clock[]) =>
+  Object.fromEntries(sla.map((clock) => [clock.kind, clock])) as Record<ClockKindName, Clock>;
 
 describe.each(await targets())("a complaint's file stages (UU 25/2009) on %s", (target) => {
   let server: TestServer;
