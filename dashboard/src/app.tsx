@@ -3,17 +3,30 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-route
 import { AuthProvider, useAuth, useViewer } from "./auth/auth.js";
 import { SignInPage } from "./auth/sign-in-page.js";
 import { Layout } from "./components/layout.js";
+import { importWithRetry } from "./components/retrying-import.js";
 import { ErrorMessage, Loading } from "./components/ui.js";
 import { I18nProvider, useI18n } from "./i18n/i18n.js";
 
 // Views load on first visit, so the sign-in page does not wait for the charts and the map.
-const NationalView = lazy(() => import("./views/national/national-view.js").then((m) => ({ default: m.NationalView })));
-const UnitPage = lazy(() => import("./views/unit-page.js").then((m) => ({ default: m.UnitPage })));
-const WallPage = lazy(() => import("./views/wall/wall-page.js").then((m) => ({ default: m.WallPage })));
-const TicketPage = lazy(() => import("./views/ticket/ticket-page.js").then((m) => ({ default: m.TicketPage })));
+const NationalView = lazy(() =>
+  importWithRetry(() => import("./views/national/national-view.js")).then((m) => ({ default: m.NationalView })),
+);
+const UnitPage = lazy(() =>
+  importWithRetry(() => import("./views/unit-page.js")).then((m) => ({ default: m.UnitPage })),
+);
+const WallPage = lazy(() =>
+  importWithRetry(() => import("./views/wall/wall-page.js")).then((m) => ({ default: m.WallPage })),
+);
+const TicketPage = lazy(() =>
+  importWithRetry(() => import("./views/ticket/ticket-page.js")).then((m) => ({ default: m.TicketPage })),
+);
 // The citizens' pages: no sign-in, and nothing of the staff views in their chunks.
-const ReportPage = lazy(() => import("./views/public/report-page.js").then((m) => ({ default: m.ReportPage })));
-const TrackPage = lazy(() => import("./views/public/track-page.js").then((m) => ({ default: m.TrackPage })));
+const ReportPage = lazy(() =>
+  importWithRetry(() => import("./views/public/report-page.js")).then((m) => ({ default: m.ReportPage })),
+);
+const TrackPage = lazy(() =>
+  importWithRetry(() => import("./views/public/track-page.js")).then((m) => ({ default: m.TrackPage })),
+);
 
 export function App() {
   return (

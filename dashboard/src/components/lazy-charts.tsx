@@ -1,9 +1,12 @@
 import { type ComponentProps, lazy, Suspense } from "react";
 import { CHART_HEIGHT, SPARKLINE_HEIGHT } from "./chart-sizes.js";
+import { retryingImport } from "./retrying-import.js";
 
 // The chart library is most of the dashboard's weight: views load it after their first paint, and a view
 // without charts (a ticket) never does. Each placeholder holds the chart's own height, so nothing shifts.
-const charts = () => import("./charts.js");
+// Loaded once for all three, and retried while the connection is down (a view opened offline gets its
+// charts when it returns instead of failing).
+const charts = retryingImport(() => import("./charts.js"));
 const LazyTrendChart = lazy(() => charts().then((m) => ({ default: m.TrendChart })));
 const LazyChannelMix = lazy(() => charts().then((m) => ({ default: m.ChannelMix })));
 const LazySparkline = lazy(() => charts().then((m) => ({ default: m.Sparkline })));
