@@ -15,7 +15,7 @@ import type { Context } from "../../graphql/context.js";
 import { fieldsAt, selectsField } from "../../graphql/selection.js";
 import { canReadTickets, canSeePersonalData, nodeUnitIds, uuidOrNone } from "../auth/viewer.js";
 import { SlaStateEnum } from "../sla/sla-enums.schema.js";
-import { UnitRef } from "../units/unit.schema.js";
+import { UnitRef, unitInScope } from "../units/unit.schema.js";
 import { unitRow } from "../units/unit-repository.js";
 import { maskEmail, maskName, maskPhone } from "./masking.js";
 import type { PersonalField } from "./personal-data-log.js";
@@ -209,8 +209,7 @@ const ReporterRef = builder.objectRef<ReporterShape>("Reporter").implement({
  * answers with a ticket outside it: what belongs to the ticket's record (its history, messages, clocks,
  * reporter and assignee) is then refused like any out-of-scope read, and only what names it stays.
  */
-export const ticketInScope = (ticket: Ticket, _args: unknown, ctx: Context) =>
-  ctx.viewer.kind !== "anonymous" && ctx.viewer.unitIds.has(ticket.unitId);
+export const ticketInScope = (ticket: Ticket, _args: unknown, ctx: Context) => unitInScope(ticket.unitId, ctx);
 
 export const TicketRef = builder.prismaNode("Ticket", {
   id: { field: "id" },
