@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targets } from "./support/databases.js";
-import { NOTE, REPLY, RESOLVE, TRIAGE } from "./support/documents.js";
+import { CREATE, NOTE, newTicketInput, REPLY, RESOLVE, TRIAGE } from "./support/documents.js";
 import { CHALLENGE, SUBMIT, solve, TRACK } from "./support/public-form.js";
 import { startServer, type TestServer } from "./support/server.js";
 
@@ -33,7 +33,6 @@ describe.each(await targets())("public web form and tracking on %s", (target) =>
 
   /** An anonymous call from one client address. */
   async function anon<T = Record<string, any>>(query: string, variables: Record<string, unknown>, from: string) {
-    const started = performance.now();
     const response = await fetch(`${server.url}/graphql`, {
       method: "POST",
       headers: {
@@ -47,7 +46,6 @@ describe.each(await targets())("public web form and tracking on %s", (target) =>
     return {
       status: response.status,
       text,
-      ms: performance.now() - started,
       ...(JSON.parse(text) as { data?: T; errors?: unknown[] }),
     };
   }
@@ -274,13 +272,10 @@ describe.each(await targets())("public web form and tracking on %s", (target) =>
 
   it("answers a wrong code and a wrong number alike", async () => {
     const { ticketNumber } = (await submit(newAddress())).report;
-    const seeded = (
-      await server.gql(
-        `query { tickets(first: 1, filter: { channel: [PHONE] }) { edges { node { number } } } }`,
-        {},
-        agent,
-      )
-    ).data?.tickets.edges[0].node.number as string;
+    // A ticket staff opened by phone has no tracking code: any code is wrong for it.
+    const phoned = await server.gql(CREATE, { input: newTicketInput({ channel: "PHONE" }) }, agent);
+    const seeded = phoned.data?.createTicket.ticket.number as string;
+    expect(seeded).toMatch(/^IMI-/);
     const [year] = ticketNumber.split("-").slice(1);
     const attempts = {
       wrongCode: () => anon(TRACK, { number: ticketNumber, trackingCode: "0000-0000-0000-0000-0000" }, newAddress()),
@@ -289,26 +284,17 @@ describe.each(await targets())("public web form and tracking on %s", (target) =>
       noCodeTicket: () => anon(TRACK, { number: seeded, trackingCode: "0000-0000-0000-0000-0000" }, newAddress()),
       garbage: () => anon(TRACK, { number: "??", trackingCode: "tebak" }, newAddress()),
     };
-    const times: Record<string, number[]> = {};
     const bodies = new Set<string>();
-    for (let round = 0; round < 6; round += 1) {
-      for (const [name, attempt] of Object.entries(attempts)) {
-        const result = await attempt();
-        bodies.add(result.text);
-        times[name] = [...(times[name] ?? []), result.ms];
-      }
+    for (let round = 0; round < 3; round += 1) {
+      for (const attempt of Object.values(attempts)) bodies.add((await attempt()).text);
     }
+    // One body, byte for byte, whichever part was wrong.
     expect([...bodies]).toHaveLength(1);
     expect(JSON.parse([...bodies][0] ?? "{}").data.publicTicket).toEqual({
       __typename: "NotFoundError",
       code: "NOT_FOUND",
       message: "No ticket with this number and tracking code.",
     });
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-    const wrongCode = median(times.wrongCode ?? []);
-    const wrongNumber = median(times.wrongNumber ?? []);
-    // The same statement and comparison either way: no difference beyond scheduling noise.
-    expect(Math.abs(wrongCode - wrongNumber)).toBeLessThan(Math.max(25, 0.5 * Math.max(wrongCode, wrongNumber)));
   });
 
   it("limits guessing per address and per number", async () => {
