@@ -20,6 +20,9 @@ const WallPage = lazy(() =>
 const TicketPage = lazy(() =>
   importWithRetry(() => import("./views/ticket/ticket-page.js")).then((m) => ({ default: m.TicketPage })),
 );
+const NewTicketPage = lazy(() =>
+  importWithRetry(() => import("./views/intake/new-ticket-page.js")).then((m) => ({ default: m.NewTicketPage })),
+);
 // The citizens' pages: no sign-in, and nothing of the staff views in their chunks.
 const ReportPage = lazy(() =>
   importWithRetry(() => import("./views/public/report-page.js")).then((m) => ({ default: m.ReportPage })),
@@ -73,6 +76,14 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <UnitPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="tickets/new"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <NewTicketPage />
                   </Suspense>
                 }
               />

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Link, Outlet } from "react-router";
 import { useAuth, useViewer } from "../auth/auth.js";
 import { useI18n } from "../i18n/i18n.js";
+import { FlashNotice } from "./flash.js";
 import { usePageTitle } from "./page-title.js";
 
 export function Layout() {
@@ -26,6 +27,11 @@ export function Layout() {
             <span className="live-dot" aria-hidden="true" />
             {liveStatus === "connected" ? t("live") : liveStatus === "reconnecting" ? t("offline") : t("loading")}
           </span>
+          {viewer?.kind === "USER" ? (
+            <Link to="/tickets/new" className="button-link" data-testid="new-ticket-link">
+              {t("newTicket")}
+            </Link>
+          ) : null}
           {viewer ? (
             <span className="viewer" title={`${t("signedInAs")} ${viewer.name}`}>
               {viewer.name}
@@ -52,6 +58,7 @@ export function Layout() {
           {t("reconnecting")}
         </div>
       ) : null}
+      <FlashNotice />
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>

@@ -9,6 +9,8 @@ interface I18n {
   language: Language;
   setLanguage(language: Language): void;
   t(key: MessageKey): string;
+  /** A message with its `{name}` placeholders filled in. */
+  tf(key: MessageKey, values: Record<string, string | number>): string;
   /** The label of an API enum value, or the value itself when it has none. */
   label(value: string): string;
   number(value: number | null | undefined, fractionDigits?: number): string;
@@ -41,6 +43,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       language,
       setLanguage,
       t: (key) => MESSAGES[language][key],
+      tf: (key, values) => fillPlaceholders(MESSAGES[language][key], values),
       label: (value) => labels[value] ?? value,
       number: (value, digits) => format.formatNumber(value, language, digits),
       percent: (value) => format.formatPercent(value, language),
@@ -57,4 +60,8 @@ export function useI18n(): I18n {
   const value = useContext(I18nContext);
   if (!value) throw new Error("useI18n outside I18nProvider");
   return value;
+}
+
+export function fillPlaceholders(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { ExportButton } from "../components/export-button.js";
 import { type Crumb, PageHeader } from "../components/layout.js";
 import type { usePeriod } from "./period.js";
@@ -9,10 +10,12 @@ export function UnitHeader({
   unit,
   crumbs,
   period,
+  extra,
 }: {
   unit: UnitInfo;
   crumbs: Crumb[];
   period: ReturnType<typeof usePeriod>;
+  extra?: ReactNode;
 }) {
   const { days, from, to, setDays } = period;
   return (
@@ -21,6 +24,7 @@ export function UnitHeader({
       title={unit.name}
       actions={
         <>
+          {extra}
           <PeriodPicker days={days} onChange={setDays} />
           <ExportButton path="/export/unit-metrics.csv" params={{ code: unit.code, from, to, granularity: "DAY" }} />
         </>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { Link } from "react-router";
 import { useQuery } from "urql";
 import { useAuth, useViewer } from "../../auth/auth.js";
 import type { Crumb } from "../../components/layout.js";
@@ -56,7 +57,22 @@ export function OfficeView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
     viewer?.role === "UNIT_SUPERVISOR" || viewer?.role === "REGIONAL_HEAD" || viewer?.role === "DIRECTORATE";
   return (
     <>
-      <UnitHeader unit={unit} crumbs={crumbs} period={period} />
+      <UnitHeader
+        unit={unit}
+        crumbs={crumbs}
+        period={period}
+        extra={
+          viewer?.kind === "USER" ? (
+            <Link
+              to={`/tickets/new?unit=${encodeURIComponent(unit.code)}`}
+              className="button-link"
+              data-testid="office-new-ticket"
+            >
+              {t("newTicket")}
+            </Link>
+          ) : null
+        }
+      />
       <div className="grid-queue">
         <QueueBoard unitCode={unit.code} timeZone={unit.timeZone} />
         <Panel title={t("workloadTitle")} className="workload-panel">
