@@ -13,6 +13,10 @@ await build({
   entryPoints: { main: "src/main.ts", admin: "src/admin.ts" },
   outdir: "dist",
   bundle: true,
+  // Chunks shared by the entry points: main.js imports the rest of the server only after it has started
+  // the embedded database, so that PGlite opens while the server's modules load.
+  splitting: true,
+  chunkNames: "[name]-[hash]",
   packages: "external",
   platform: "node",
   format: "esm",

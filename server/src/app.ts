@@ -3,11 +3,11 @@ import type { AddressInfo } from "node:net";
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Config } from "./config/env.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { migrate, pendingMigrations } from "./db/migrator.js";
-import { fillFromTemplate } from "./db/pglite-template.js";
+import { type StartedPglite, startPglite } from "./db/pglite-start.js";
 import { isStatementTimeout } from "./db/statement-timeout.js";
 import { databaseUnavailableError, isDatabaseUnavailable } from "./db/unavailable.js";
 import { DomainError } from "./errors.js";
@@ -54,7 +54,7 @@ import { Presence } from "./modules/realtime/presence.js";
 import { Realtime } from "./modules/realtime/realtime.js";
 import { type SharingCounters, useSharedSubscriptionResults } from "./modules/realtime/shared-results.js";
 import { streamId } from "./modules/realtime/stream-store.js";
-import { seedDemo, seedReferenceData } from "./modules/seed/seed.js";
+import { demoPasswordHash, seedDemo, seedReferenceData } from "./modules/seed/seed.js";
 import { startSimulator } from "./modules/simulator/simulator.js";
 import { type CalendarDirectory, calendarStamp, loadCalendarDirectory } from "./modules/sla/calendar-directory.js";
 import { ClockEngine } from "./modules/sla/clock-engine.js";
@@ -115,17 +115,26 @@ export interface App {
 }
 
 /** Wires the database, the GraphQL API and the HTTP server. Nothing runs until `start()`. */
-export async function buildApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
+export async function buildApp(
+  config: Config,
+  options: {
+    logger?: Logger;
+    /** The embedded database, already being opened by the entry point (see startPglite). */
+    embedded?: Promise<StartedPglite>;
+  } = {},
+): Promise<App> {
   // The demo's password is printed in the open, so no account may choose it.
   const staffSettings = { publicUrl: config.publicUrl, knownPasswords: [config.demoPassword] };
   const logger = options.logger ?? createLogger(config.logLevel);
   const tracing = await startTracing(config.tracing, logger);
   const opening = performance.now();
-  const fromTemplate =
-    "dataDir" in config.database && config.database.templateDir
-      ? await fillFromTemplate(config.database.dataDir, config.database.templateDir)
-      : false;
-  const db = await openDatabase(config.database);
+  const embedded =
+    "dataDir" in config.database
+      ? (options.embedded ?? startPglite(config.database.dataDir, config.database.templateDir))
+      : undefined;
+  const db = await openDatabase(config.database, embedded);
+  const fromTemplate = embedded ? (await embedded).fromTemplate : false;
+  // With the entry point's early start, only what was left to wait for once the server's modules were loaded.
   const openMs = Math.round(performance.now() - opening);
   // API operations get connections of their own whose statements PostgreSQL cancels after the statement
   // timeout; background work (SLA detection, the relay, seeding, migrations) keeps `db`, which has none, so
@@ -396,12 +405,20 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         throw new Error(`Pending migrations and PANTAU_MIGRATE_ON_START=false: ${pending.join(", ")}`);
     }
     timings.mark("migrations");
+    // scrypt works on libuv's threads while the reference data is written.
+    const demoHash = config.demo ? demoPasswordHash(db, config.demoPassword) : undefined;
+    demoHash?.catch(() => {});
+    // Prisma's query compiler is instantiated by the first query, a few hundred milliseconds on this thread:
+    // let that happen while the database writes the reference data rather than after.
+    const compilerReady = db.prisma.unit.findFirst({ select: { id: true } }).catch(() => null);
     await seedReferenceData(db);
     await seedSlaReferenceData(db);
+    timings.mark("reference");
+    await compilerReady;
     units = await loadUnitTree(db);
     seenCalendarStamp = await calendarStamp(db);
     calendars = await loadCalendarDirectory(db, units);
-    timings.mark("reference");
+    timings.mark("units and calendars");
     if (config.production && !(await hasActiveDirectorate(db))) logger.warn(FIRST_ADMINISTRATOR_HINT);
     const known = new Set([...units.all()].map((unit) => unitEnvSuffix(unit.code)));
     for (const [suffix, account] of smtp.units) {
@@ -419,7 +436,12 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       else logger.info({ phoneNumberId, unitCode }, "WhatsApp number of a unit");
     }
     if (config.demo) {
-      const seeded = await seedDemo(db, { password: config.demoPassword, ...config.seed, now: new Date() });
+      const seeded = await seedDemo(db, {
+        password: config.demoPassword,
+        ...config.seed,
+        now: new Date(),
+        passwordHash: demoHash,
+      });
       demo = { accounts: seeded.accounts, password: config.demoPassword, apiKey: seeded.apiKey };
       if (seeded.ticketsInserted) {
         logger.info(
@@ -564,7 +586,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         ? await createRedisBus(config.redisUrl, await streamId(db), logger)
         : createInProcessBus(logger);
       if (config.redisUrl) {
-        throttleRedis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+        const { Redis: RedisClient } = await import("ioredis");
+        throttleRedis = new RedisClient(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
         throttleRedis.on("error", (error: unknown) => logger.warn({ err: error }, "login throttle: Redis error"));
       }
       // Instances on one database share one namespace, so their counts add up.

@@ -1,5 +1,5 @@
-import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config/env.js";
+import { startPglite } from "./db/pglite-start.js";
 import { createLogger } from "./logger.js";
 
 let config: ReturnType<typeof loadConfig>;
@@ -15,7 +15,12 @@ try {
 
 const logger = createLogger(config.logLevel);
 const startedAt = performance.now();
-const app = await buildApp(config, { logger });
+// PGlite opens on its own thread while this one loads the server's modules: the two take about as long.
+const embedded =
+  "dataDir" in config.database ? startPglite(config.database.dataDir, config.database.templateDir) : undefined;
+embedded?.catch(() => {});
+const { buildApp } = await import("./app.js");
+const app = await buildApp(config, { logger, ...(embedded ? { embedded } : {}) });
 const { url } = await app.start();
 logger.info({ url, ms: Math.round(performance.now() - startedAt) }, "Pantau is listening");
 

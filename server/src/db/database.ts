@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { rmSync } from "node:fs";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { traceStatement } from "../modules/observability/tracing.js";
+import { type StartedPglite, startPglite, workerMessage } from "./pglite-start.js";
 
 /** Plain SQL access for what Prisma cannot say well: migrations, bulk seeding, locking reads. */
 export interface Sql {
@@ -64,10 +62,15 @@ export type DatabaseOptions =
     }
   | { dataDir: string; templateDir?: string | null };
 
-export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return "databaseUrl" in options
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs ?? 0)
-    : openPglite(options.dataDir);
+/**
+ * `started`: PGlite already being opened for `options.dataDir` (see startPglite); without it, a PGlite
+ * database is opened here, from the template when `templateDir` is given.
+ */
+export async function openDatabase(options: DatabaseOptions, started?: Promise<StartedPglite>): Promise<Database> {
+  if ("databaseUrl" in options) {
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs ?? 0);
+  }
+  return openPglite(await (started ?? startPglite(options.dataDir, options.templateDir ?? null)));
 }
 
 async function openPostgres(connectionString: string, max: number, statementTimeoutMs: number): Promise<Database> {
@@ -211,19 +214,8 @@ function postgresSql(queryable: pg.Pool | pg.PoolClient): Sql {
  * the pool keeps one connection, and a transaction holds it, as PGlite's own lock did in process.
  * NOTIFY reaches that same session, so listeners hear it on the pool's connection.
  */
-async function openPglite(dataDir: string): Promise<Database> {
-  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
-  const socketDir = mkdtempSync(join(tmpdir(), "pantau-pglite-"));
-  const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), {
-    workerData: { dataDir, socketPath: join(socketDir, ".s.PGSQL.5432") },
-  });
-  try {
-    await workerMessage(worker, "ready");
-  } catch (error) {
-    await worker.terminate();
-    rmSync(socketDir, { recursive: true, force: true });
-    throw error;
-  }
+async function openPglite(started: StartedPglite): Promise<Database> {
+  const { worker, socketDir } = started;
   const listeners = new Map<string, Set<() => void>>();
   const statements = new Set<StatementListener>();
   const pool = new pg.Pool({
@@ -271,23 +263,6 @@ async function openPglite(dataDir: string): Promise<Database> {
       rmSync(socketDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Resolves on the worker's `{ [key]: true }`, fails on its `{ error }` or its exit. */
-function workerMessage(worker: Worker, key: "ready" | "closed"): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: Record<string, unknown>) => {
-      if (message[key]) done(resolve);
-      else if (typeof message.error === "string") done(() => reject(new Error(`PGlite: ${message.error}`)));
-    };
-    const onError = (error: Error) => done(() => reject(error));
-    const onExit = (code: number) => done(() => reject(new Error(`PGlite worker exited (${code})`)));
-    const done = (settle: () => void) => {
-      worker.off("message", onMessage).off("error", onError).off("exit", onExit);
-      settle();
-    };
-    worker.on("message", onMessage).on("error", onError).on("exit", onExit);
-  });
 }
 
 /**

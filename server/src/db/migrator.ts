@@ -52,6 +52,7 @@ export async function migrate(db: Database, migrations = readMigrations()): Prom
     "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
     "applied_steps_count" INTEGER NOT NULL DEFAULT 0
   )`);
+  if (await allApplied(db, migrations)) return [];
   const appliedNow: string[] = [];
   for (const migration of migrations) {
     const applied = await db.transaction(async (sql) => {
@@ -82,6 +83,22 @@ export async function migrate(db: Database, migrations = readMigrations()): Prom
     if (applied) appliedNow.push(migration.name);
   }
   return appliedNow;
+}
+
+/**
+ * One read instead of a locked transaction per migration: on an up-to-date database (every start but the
+ * first after a release) that is all there is to do. Anything not yet applied goes the locked way, which
+ * also settles two instances starting at once.
+ */
+async function allApplied(db: Database, migrations: readonly Migration[]): Promise<boolean> {
+  const rows = await db.sql.query<AppliedRow>(
+    `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
+  );
+  const applied = new Map(rows.map((row) => [row.migration_name, row]));
+  return migrations.every((migration) => {
+    const row = applied.get(migration.name);
+    return row?.finished_at && row.checksum === migration.checksum;
+  });
 }
 
 export async function pendingMigrations(db: Database, migrations = readMigrations()): Promise<string[]> {

@@ -12,7 +12,6 @@ import {
 } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { openDatabase } from "./database.js";
 import { type Migration, migrate, readMigrations } from "./migrator.js";
 
 /**
@@ -74,6 +73,8 @@ async function buildTemplate(template: string, migrations: readonly Migration[])
   mkdirSync(dirname(template), { recursive: true });
   const building = mkdtempSync(`${template}.building-`);
   try {
+    // Loaded here: filling a folder from the template needs none of the database client.
+    const { openDatabase } = await import("./database.js");
     const db = await openDatabase({ dataDir: building });
     try {
       await migrate(db, [...migrations]);

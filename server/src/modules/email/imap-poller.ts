@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { ImapFlow } from "imapflow";
-import { simpleParser } from "mailparser";
+import type { ImapFlow as ImapClient } from "imapflow";
 import type { Database } from "../../db/database.js";
 import type { Logger } from "../../logger.js";
 import { type InboundRow, storeInbound } from "../inbound/inbound-store.js";
@@ -80,6 +79,7 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
     let messageId: string | null = null;
     let sentAt: Date | null = null;
     try {
+      const { simpleParser } = await import("mailparser");
       const parsed = await simpleParser(headers, { skipHtmlToText: true, skipTextToHtml: true });
       from = parsed.from?.value[0]?.address?.trim().toLowerCase().slice(0, 320) || null;
       messageId = normalMessageId(parsed.messageId);
@@ -131,7 +131,9 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
   /** One pass over one mailbox; resolves with how many messages were newly stored. */
   async function poll(mailbox: ImapMailbox): Promise<number> {
     const unitId = options.unitId(mailbox.unitSuffix);
-    const client = new ImapFlow({
+    // Loaded with the first mailbox polled: an installation without e-mail intake never needs them.
+    const { ImapFlow } = await import("imapflow");
+    const client: ImapClient = new ImapFlow({
       host: mailbox.host,
       port: mailbox.port,
       secure: mailbox.secure,

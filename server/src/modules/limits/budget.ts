@@ -1,4 +1,4 @@
-import { Redis, type Result } from "ioredis";
+import type { Result } from "ioredis";
 import type { Logger } from "../../logger.js";
 
 /** A budget that holds at most `capacity` points and refills continuously at `refillPerSecond`. */
@@ -118,6 +118,8 @@ declare module "ioredis" {
  */
 export async function createRedisBudgetStore(url: string, namespace: string, logger: Logger): Promise<BudgetStore> {
   // Fail fast while Redis is away: the request falls back to this instance's own budget instead of waiting.
+  // Loaded only with Redis configured: the embedded default never needs the client.
+  const { Redis } = await import("ioredis");
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
   redis.on("error", (error: Error) => logger.debug({ err: error }, "budget store: redis error"));
   redis.defineCommand("pantauSpendBudget", { numberOfKeys: 1, lua: SPEND_SCRIPT });

@@ -8,19 +8,7 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { registerInstrumentations } from "@opentelemetry/instrumentation";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  BatchSpanProcessor,
-  type ReadableSpan,
-  type Span as SdkSpan,
-  type SpanProcessor,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
-import { PrismaInstrumentation } from "@prisma/instrumentation";
+import type { ReadableSpan, Span as SdkSpan, SpanProcessor } from "@opentelemetry/sdk-trace";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../../logger.js";
 import { SERVER_VERSION } from "../../version.js";
@@ -117,6 +105,26 @@ export function traceStatement<T>(text: string, run: () => Promise<T>): Promise<
 /** Starts tracing if an endpoint is configured: the SDK, the context across awaits, Prisma's spans. */
 export async function startTracing(config: TracingConfig, logger: Logger): Promise<Tracing | null> {
   if (!config.endpoint) return null;
+  // The SDK is loaded only when tracing is on: a server that does not trace never spends its start-up on it.
+  const [
+    { AsyncLocalStorageContextManager },
+    { W3CTraceContextPropagator },
+    { OTLPTraceExporter },
+    { registerInstrumentations },
+    { resourceFromAttributes },
+    { BatchSpanProcessor, TracerProvider },
+    { PrismaInstrumentation },
+    { useOpenTelemetry },
+  ] = await Promise.all([
+    import("@opentelemetry/context-async-hooks"),
+    import("@opentelemetry/core"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/instrumentation"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace"),
+    import("@prisma/instrumentation"),
+    import("@envelop/opentelemetry"),
+  ]);
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": config.serviceName, "service.version": SERVER_VERSION }),
     spanProcessors: [
@@ -135,8 +143,6 @@ export async function startTracing(config: TracingConfig, logger: Logger): Promi
   });
   const tracer = provider.getTracer("pantau", SERVER_VERSION);
   statementTracer = tracer;
-  // Loaded only when tracing is on: the plugin brings an SDK of its own that the server otherwise never needs.
-  const { useOpenTelemetry } = await import("@envelop/opentelemetry");
   const plugin = useOpenTelemetry(
     { resolvers: true, defaultResolvers: false, variables: false, result: false, document: true },
     provider,

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Logger } from "../../logger.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import type { ChannelDriver, OutboundItem } from "./driver.js";
@@ -44,7 +44,7 @@ export class SmtpDriver implements ChannelDriver {
     const account = this.accountFor(item.unitId);
     if (!account) throw new Error("no SMTP account is configured for the ticket's unit any more");
     const payload = item.payload as EmailPayload;
-    await this.transport(account).sendMail({
+    await (await this.transport(account)).sendMail({
       from: account.from,
       to: item.recipient,
       subject: payload.subject,
@@ -57,9 +57,13 @@ export class SmtpDriver implements ChannelDriver {
     return undefined;
   }
 
-  private transport(account: SmtpAccount): Transporter {
+  private async transport(account: SmtpAccount): Promise<Transporter> {
     let transport = this.transports.get(account);
     if (!transport) {
+      // Loaded with the first e-mail sent: an installation that sends none never needs it.
+      const { default: nodemailer } = await import("nodemailer");
+      const opened = this.transports.get(account);
+      if (opened) return opened;
       // maxRequeues 0: a message whose connection dropped fails its attempt, so every retry is the worker's,
       // counted, spaced by its back-off and visible in Message.delivery.
       transport = nodemailer.createTransport({

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import superjson from "superjson";
 import type { Logger } from "../../logger.js";
 
@@ -72,6 +71,7 @@ export async function createRedisBus(url: string, namespace: string, logger: Log
     lazyConnect: true,
     retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
   };
+  const { Redis } = await import("ioredis");
   const publisher = new Redis(url, { ...options, connectionName: "pantau-pub" });
   // The subscriber must queue its SUBSCRIBE until connected.
   const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, connectionName: "pantau-sub" });

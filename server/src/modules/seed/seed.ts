@@ -3,7 +3,7 @@ import type { Database, Sql } from "../../db/database.js";
 import type { OfficeClass, Role, UnitType } from "../../generated/prisma/enums.js";
 import { referenceDataFile } from "../../paths.js";
 import { Timings } from "../../timings.js";
-import { hashPassword, verifyPassword } from "../auth/password.js";
+import { hashPassword, needsRehash, verifyPassword } from "../auth/password.js";
 import { newApiKey } from "../auth/tokens.js";
 import { streamAsHistory } from "../realtime/stream-store.js";
 import { loadCalendarDirectory } from "../sla/calendar-directory.js";
@@ -36,6 +36,11 @@ export interface SeedDemoOptions {
   days: number;
   ticketsPerDay: number;
   now: Date;
+  /**
+   * The hash the demo accounts carry, from `demoPasswordHash` when the caller started it earlier; scrypt runs
+   * off the main thread, so a start-up can let it work while it writes the reference data.
+   */
+  passwordHash?: Promise<string>;
 }
 
 export interface SeedDemoResult {
@@ -150,8 +155,7 @@ export async function seedDemo(db: Database, options: SeedDemoOptions): Promise<
       throw new Error(`Unit ${account.unitCode} is missing; run seedReferenceData first`);
     }
   }
-  // scrypt is deliberately slow: hash once and share the hash among all demo accounts.
-  const passwordHash = await hashPassword(options.password);
+  const passwordHash = await (options.passwordHash ?? demoPasswordHash(db, options.password));
   await ensureAccounts(db, [...DEMO_ACCOUNTS, ...generatedAgents(units, options.seed)], passwordHash);
   await refreshPasswords(db, options.password, passwordHash);
   const apiKey = await renewApiKey(db);
@@ -191,6 +195,20 @@ async function ensureAccounts(db: Database, accounts: readonly (DemoAccount & { 
     accounts,
     [hash],
   );
+}
+
+/**
+ * The hash all demo accounts share. scrypt is deliberately slow: a restart keeps the stored hash when the
+ * configured password still verifies against it (one scrypt), and hashes anew only when it does not.
+ */
+export async function demoPasswordHash(db: Database, password: string): Promise<string> {
+  const stored = await db.sql.query<{ hash: string }>(
+    `SELECT password_hash AS hash FROM app_user WHERE email = $1 AND password_hash IS NOT NULL`,
+    [DEMO_ACCOUNTS[0]?.email],
+  );
+  const current = stored[0]?.hash;
+  if (current && !needsRehash(current) && (await verifyPassword(password, current))) return current;
+  return hashPassword(password);
 }
 
 /** Demo accounts whose stored hash does not match the configured password get the new hash. */
