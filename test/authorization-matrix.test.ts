@@ -121,6 +121,12 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
     publicUnits: { allowed: anyone, scoped: false, args: () => ({}) },
     publicCategories: { allowed: anyone, scoped: false, args: () => ({}) },
     publicReportChallenge: { allowed: anyone, scoped: false, args: () => ({}) },
+    // Aggregates anyone may read, small counts withheld; any unit of the public directory.
+    publicStatistics: {
+      allowed: anyone,
+      scoped: false,
+      args: () => ({ month: new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7) }),
+    },
     // Without its tracking code a ticket stays hidden from every caller, staff included (NOT_FOUND).
     publicTicket: {
       allowed: () => false,

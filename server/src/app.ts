@@ -19,6 +19,7 @@ import { useBodyLimit } from "./http/body-limit.js";
 import { CSRF_HEADER, useCsrfPrevention } from "./http/csrf.js";
 import { csvExports } from "./http/csv-export.js";
 import { ServerMetrics, serveMetrics } from "./http/metrics.js";
+import { openData } from "./http/open-data.js";
 import {
   noteOperation,
   REQUEST_ID_HEADER,
@@ -392,6 +393,7 @@ export async function buildApp(
 
   const serveDashboard = staticFiles(config.dashboardDir, { serveSourceMaps: !config.production });
   const serveExports = csvExports(yoga);
+  const serveOpenData = openData(yoga);
 
   async function prepare() {
     const t0 = performance.now();
@@ -568,6 +570,7 @@ export async function buildApp(
           return;
         }
         if (path?.startsWith("/export/") && serveExports(req, res)) return;
+        if (path?.startsWith("/open-data/") && serveOpenData(req, res, path)) return;
         if (!serveDashboard(req, res)) {
           res
             .writeHead(404, { "content-type": "application/json", ...API_HEADERS })

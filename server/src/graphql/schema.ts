@@ -18,6 +18,7 @@ import "../modules/metrics/metrics.schema.js";
 import "../modules/audit/audit.schema.js";
 import "../modules/staff/staff.schema.js";
 import "../modules/public-intake/public-intake.schema.js";
+import "../modules/public-stats/public-stats.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -145,7 +145,7 @@ const STATUS_BY_CODE: Record<string, number> = {
 };
 
 // A spreadsheet would run a cell starting with one of these as a formula.
-const neutralise = (value: unknown) =>
+export const neutralise = (value: unknown) =>
   typeof value === "string" && /^[=+\-@\t\r]/.test(value) && Number.isNaN(Number(value)) ? `'${value}` : value;
 
 /**

@@ -105,6 +105,11 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   "Query.publicUnits": { listSize: 200 },
   "Query.publicCategories": { listSize: 30 },
   "PublicTicket.replies": { listSize: 20 },
+  // A month of one unit and its children from the rollups, computed in one piece and cached for every
+  // caller: priced like a small metrics read, its lists coming with it.
+  "Query.publicStatistics": { base: 10 },
+  "PublicStatistics.subunits": { listSize: 1 },
+  "PublicStatistics.channels": { listSize: 1 },
   // Third-party keys: a few dozen partners, with revoked keys kept for the record.
   "Query.apiKeys": { listSize: 100 },
   "Query.slaPolicies": { listSize: 20 },

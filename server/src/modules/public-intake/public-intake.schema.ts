@@ -31,7 +31,7 @@ import {
 // missing scope; docs/permissions.md lists them. No type here reaches staff names, notes or contact data.
 const PUBLIC = { public: true } as const;
 
-const PublicUnitRef = builder.objectRef<Unit>("PublicUnit").implement({
+export const PublicUnitRef = builder.objectRef<Unit>("PublicUnit").implement({
   description: "A unit as the public directory shows it: where a citizen can address a report.",
   authScopes: PUBLIC,
   fields: (t) => ({
