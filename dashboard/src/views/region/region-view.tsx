@@ -118,7 +118,7 @@ export function RegionView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
           <EmptyState />
         ) : (
           <div className="table-wrap">
-            <table className="data-table" data-testid="offices">
+            <table className="data-table card-table office-table" data-testid="offices">
               <thead>
                 <tr>
                   {COLUMNS.map((column) => (
@@ -143,16 +143,31 @@ export function RegionView({ unit, crumbs }: { unit: UnitInfo; crumbs: Crumb[] }
                     <td className="name-cell">
                       <Link to={`/units/${row.unit.code}`}>{row.unit.name}</Link>
                     </td>
-                    <td className="num">{number(row.totals.created)}</td>
-                    <td className="num">{number(row.totals.resolved)}</td>
-                    <td className="num">{number(row.totals.backlog.open)}</td>
-                    <td className={`num tone-${complianceTone(row.totals.slaCompliancePercent) ?? "muted"}`}>
+                    <td className="num" data-label={t("kpiCreated")}>
+                      {number(row.totals.created)}
+                    </td>
+                    <td className="num" data-label={t("kpiResolved")}>
+                      {number(row.totals.resolved)}
+                    </td>
+                    <td className="num" data-label={t("kpiBacklog")}>
+                      {number(row.totals.backlog.open)}
+                    </td>
+                    <td
+                      className={`num tone-${complianceTone(row.totals.slaCompliancePercent) ?? "muted"}`}
+                      data-label={t("kpiSla")}
+                    >
                       {percent(row.totals.slaCompliancePercent)}
                     </td>
-                    <td className="num">{number(row.totals.breaches)}</td>
-                    <td className="num">{number(row.totals.satisfaction.averageRating, 2)}</td>
-                    <td className="num">{minutes(row.totals.firstResponse.wall.median)}</td>
-                    <td className="spark-cell">
+                    <td className="num" data-label={t("kpiBreaches")}>
+                      {number(row.totals.breaches)}
+                    </td>
+                    <td className="num" data-label={t("kpiCsat")}>
+                      {number(row.totals.satisfaction.averageRating, 2)}
+                    </td>
+                    <td className="num" data-label={t("kpiFirstResponse")}>
+                      {minutes(row.totals.firstResponse.wall.median)}
+                    </td>
+                    <td className="spark-cell" data-label={t("trend")}>
                       <Sparkline
                         values={row.buckets.map((bucket) => bucket.figures.created)}
                         label={`${t("trend")}: ${row.unit.name}`}

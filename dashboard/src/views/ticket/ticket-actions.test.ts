@@ -13,6 +13,12 @@ describe("ticket action forms", () => {
     ["waitOnCitizen", { optionalReason: "" }, { ticketId: "T" }],
     ["waitOnCitizen", { optionalReason: "dokumen" }, { ticketId: "T", reason: "dokumen" }],
     ["close", {}, { ticketId: "T" }],
+    [
+      "triage",
+      { kind: "COMPLAINT", category: "PASSPORT_LOST", priority: "HIGH" },
+      { ticketId: "T", kind: "COMPLAINT", category: "PASSPORT_LOST", priority: "HIGH" },
+    ],
+    ["triage", { kind: "", category: "", priority: "NORMAL" }, { ticketId: "T", priority: "NORMAL" }],
     ["extend", { reason: "perlu data Ditjen" }, { ticketId: "T", reason: "perlu data Ditjen" }],
     ["grantExtension", { optionalReason: "" }, { ticketId: "T", grant: true }],
     ["grantExtension", { optionalReason: "disetujui" }, { ticketId: "T", grant: true, note: "disetujui" }],

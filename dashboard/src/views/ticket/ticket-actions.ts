@@ -10,10 +10,13 @@ export type ActionField =
   | "assignee"
   | "unitCode"
   | "missing"
-  | "answer";
+  | "answer"
+  | "kind"
+  | "category"
+  | "priority";
 
 const ResultFields = graphql(`
-  fragment ActionError on Error { code message }
+  fragment ActionError on Error { code message ... on ValidationError { field } }
 `);
 
 export const ACTION_MUTATIONS = {
@@ -39,7 +42,7 @@ export const ACTION_MUTATIONS = {
     `mutation Transfer($input: TransferTicketInput!) {
       result: transferTicket(input: $input) {
         __typename ...ActionError
-        ... on TransferTicketSuccess { ticket { id status unit { id code name } } }
+        ... on TransferTicketSuccess { ticket { id number status inScope unit { id code name } } }
       }
     }`,
     [ResultFields],
@@ -166,9 +169,12 @@ export const ACTION_MUTATIONS = {
 
 export type StaffAction = keyof typeof ACTION_MUTATIONS;
 
+/** Fields a form may leave empty: the action keeps what the ticket has. */
+const OPTIONAL: ReadonlySet<ActionField> = new Set(["optionalReason", "kind", "category", "priority"]);
+
 /** The inputs each action's form shows; the order is the order of the fields on screen. */
 export const ACTION_FIELDS: Record<StaffAction, readonly ActionField[]> = {
-  triage: [],
+  triage: ["kind", "category", "priority"],
   assign: ["assignee"],
   transfer: ["unitCode", "reason"],
   reply: ["body"],
@@ -247,6 +253,8 @@ export function actionInput(
     } else if (field === "assignee") input.assigneeId = value;
     else if (field === "optionalReason") {
       if (value) input.reason = value;
+    } else if (OPTIONAL.has(field)) {
+      if (value) input[field] = value;
     } else input[field] = value;
   }
   return input;
@@ -254,5 +262,5 @@ export function actionInput(
 
 /** A form can be sent when every required field has something in it. */
 export function isComplete(action: StaffAction, values: Partial<Record<ActionField, string>>): boolean {
-  return ACTION_FIELDS[action].every((field) => field === "optionalReason" || Boolean(values[field]?.trim()));
+  return ACTION_FIELDS[action].every((field) => OPTIONAL.has(field) || Boolean(values[field]?.trim()));
 }

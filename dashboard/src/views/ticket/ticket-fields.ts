@@ -40,7 +40,7 @@ export const TicketDetailFields = graphql(`
     messages { id body visibility createdAt author { id name } delivery { status attempts lastError deliveredAt } }
     events(last: 100) {
       edges {
-        node { id sequence type at data actorLabel actor { id name } unit { id code name } }
+        node { id sequence type at data actorLabel actor { id name } assignee { id name } unit { id code name } }
       }
     }
   }

@@ -1,15 +1,18 @@
-import { useState } from "react";
-import { useParams } from "react-router";
+import { useMemo, useState } from "react";
+import { useNavigate, useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { useViewer } from "../../auth/auth.js";
 import { Countdown } from "../../components/countdown.js";
+import { flashState } from "../../components/flash.js";
 import { PageHeader } from "../../components/layout.js";
 import { ErrorMessage, Loading, Panel } from "../../components/ui.js";
 import { graphql, type ResultOf, readFragment } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import { useLiveSubscription } from "../../live/use-live-subscription.js";
 import { crumbsOf, UnitQuery } from "../unit-query.js";
+import { CategoryOptions } from "./category-options.js";
 import { DeliveryBadge } from "./delivery-badge.js";
+import { failureOf } from "./error-words.js";
 import {
   ACTION_FIELDS,
   ACTION_MUTATIONS,
@@ -20,6 +23,7 @@ import {
   type StaffAction,
 } from "./ticket-actions.js";
 import { TicketDetailFields } from "./ticket-fields.js";
+import { actorWords, eventDetails, transferRegions } from "./ticket-words.js";
 
 const TicketQuery = graphql(
   `
@@ -45,7 +49,31 @@ const StaffOfUnitQuery = graphql(`
   }
 `);
 
+const CategoriesQuery = graphql(`
+  query TicketCategories {
+    categories { code name nameEn children { code name nameEn } }
+  }
+`);
+
+// Any unit may receive a transfer, also outside the sender's scope: the directory of every active unit.
+const TransferTargetsQuery = graphql(`
+  query TransferTargets {
+    publicUnits { code name type provinceName }
+  }
+`);
+
 type Ticket = ResultOf<typeof TicketDetailFields>;
+type Categories = ResultOf<typeof CategoriesQuery>["categories"];
+
+const KINDS = [
+  "COMPLAINT",
+  "INFORMATION_REQUEST",
+  "ASPIRATION",
+  "APPRECIATION",
+  "VIOLATION_REPORT",
+  "WHISTLEBLOWING",
+] as const;
+const PRIORITIES = ["LOW", "NORMAL", "HIGH", "URGENT"] as const;
 
 /** A ticket with its clocks, history and messages, kept live, and the actions the viewer may take. */
 export function TicketPage() {
@@ -61,6 +89,8 @@ export function TicketPage() {
     variables: { code: ticket?.unit.code ?? "" },
     pause: !ticket,
   });
+  const [categoriesResult] = useQuery({ query: CategoriesQuery, pause: !ticket });
+  const categories = categoriesResult.data?.categories ?? [];
   if (error && !data)
     return <ErrorMessage error={error} onRetry={() => reexecute({ requestPolicy: "network-only" })} />;
   if (fetching && !data) return <Loading />;
@@ -70,15 +100,22 @@ export function TicketPage() {
   return (
     <>
       <PageHeader crumbs={crumbs} title={`${ticket.number} · ${ticket.subject}`} />
+      {/* One column on a phone reads in source order: what the ticket is, its clocks and actions, then its history. */}
       <div className="grid-ticket">
-        <div className="stack">
+        <div className="ticket-facts-area">
           <TicketFacts ticket={ticket} />
-          <Messages ticket={ticket} />
-          <Timeline ticket={ticket} />
         </div>
-        <div className="stack">
+        <div className="stack ticket-side">
           <Clocks ticket={ticket} />
-          <Actions ticket={ticket} />
+          <Actions
+            ticket={ticket}
+            categories={categories}
+            refresh={() => reexecute({ requestPolicy: "network-only" })}
+          />
+        </div>
+        <div className="stack ticket-history">
+          <Messages ticket={ticket} />
+          <Timeline ticket={ticket} categories={categories} />
         </div>
       </div>
     </>
@@ -190,9 +227,19 @@ function Messages({ ticket }: { ticket: Ticket }) {
   );
 }
 
-function Timeline({ ticket }: { ticket: Ticket }) {
-  const { t, label, dateTime } = useI18n();
+function Timeline({ ticket, categories }: { ticket: Ticket; categories: Categories }) {
+  const i18n = useI18n();
+  const { t, label, dateTime, language } = i18n;
   const events = [...ticket.events.edges].reverse();
+  const names = useMemo(() => {
+    const byCode = new Map<string, string>();
+    for (const category of categories) {
+      for (const node of [category, ...category.children]) {
+        byCode.set(node.code, language === "en" ? node.nameEn : node.name);
+      }
+    }
+    return byCode;
+  }, [categories, language]);
   return (
     <Panel title={t("timeline")}>
       <ol className="timeline" data-testid="timeline">
@@ -200,10 +247,12 @@ function Timeline({ ticket }: { ticket: Ticket }) {
           <li key={node.id} data-event={node.type}>
             <time dateTime={node.at}>{dateTime(node.at, ticket.unit.timeZone)}</time>
             <span className="timeline-type">{label(node.type)}</span>
-            <span className="muted">
-              {node.actor?.name ?? node.actorLabel ?? t("system")}
-              {node.type === "TRANSFERRED" ? ` → ${node.unit.name}` : ""}
-            </span>
+            <span className="muted">{node.actor?.name ?? actorWords(node.actorLabel, i18n)}</span>
+            {eventDetails(node, i18n, (code) => names.get(code) ?? code).map((detail) => (
+              <span key={detail} className="timeline-detail">
+                {detail}
+              </span>
+            ))}
           </li>
         ))}
       </ol>
@@ -211,9 +260,10 @@ function Timeline({ ticket }: { ticket: Ticket }) {
   );
 }
 
-function Actions({ ticket }: { ticket: Ticket }) {
+function Actions({ ticket, categories, refresh }: { ticket: Ticket; categories: Categories; refresh(): void }) {
   const { t, label } = useI18n();
   const [open, setOpen] = useState<StaffAction | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const { viewer } = useViewer();
   const actions = offeredActions(
     ticket.allowedActions,
@@ -231,21 +281,59 @@ function Actions({ ticket }: { ticket: Ticket }) {
             type="button"
             className={open === action ? "" : "secondary"}
             aria-expanded={open === action}
-            onClick={() => setOpen(open === action ? null : action)}
+            onClick={() => {
+              setNotice(null);
+              setOpen(open === action ? null : action);
+            }}
             data-action={action}
           >
             {label(action)}
           </button>
         ))}
       </div>
-      {open ? <ActionForm key={open} action={open} ticket={ticket} onDone={() => setOpen(null)} /> : null}
+      <p className="action-notice" role="status" data-testid="action-notice">
+        {notice}
+      </p>
+      {open ? (
+        <ActionForm
+          key={open}
+          action={open}
+          ticket={ticket}
+          categories={categories}
+          refresh={refresh}
+          onCancel={() => setOpen(null)}
+          onDone={(text) => {
+            setOpen(null);
+            setNotice(text);
+          }}
+        />
+      ) : null}
     </Panel>
   );
 }
 
-function ActionForm({ action, ticket, onDone }: { action: StaffAction; ticket: Ticket; onDone(): void }) {
-  const { t, label } = useI18n();
-  const [values, setValues] = useState<Partial<Record<ActionField, string>>>({});
+function ActionForm({
+  action,
+  ticket,
+  categories,
+  refresh,
+  onCancel,
+  onDone,
+}: {
+  action: StaffAction;
+  ticket: Ticket;
+  categories: Categories;
+  refresh(): void;
+  onCancel(): void;
+  onDone(notice: string): void;
+}) {
+  const i18n = useI18n();
+  const { t, tf, label } = i18n;
+  const navigate = useNavigate();
+  // Triage starts from what the ticket has, so pressing send keeps anything not changed.
+  const [values, setValues] = useState<Partial<Record<ActionField, string>>>(
+    action === "triage" ? { kind: ticket.kind, priority: ticket.priority, category: ticket.category?.code ?? "" } : {},
+  );
   const [failure, setFailure] = useState<string | null>(null);
   const [state, execute] = useMutation(ACTION_MUTATIONS[action]);
   const needsStaff = ACTION_FIELDS[action].includes("assignee");
@@ -256,14 +344,37 @@ function ActionForm({ action, ticket, onDone }: { action: StaffAction; ticket: T
     // Each action's document has its own input type; actionInput builds the one this action needs, which
     // TypeScript cannot follow through the lookup by action name.
     const result = await execute({ input: actionInput(action, ticket.id, values) } as never);
-    const payload = (result.data as { result?: { __typename: string; message?: string } } | undefined)?.result;
-    if (result.error) setFailure(result.error.message);
-    else if (payload && !payload.__typename.endsWith("Success")) setFailure(payload.message ?? payload.__typename);
-    else onDone();
+    const failed = failureOf(result, i18n);
+    if (failed) {
+      setFailure(failed);
+      const code = (result.data as { result?: { code?: string } } | undefined)?.result?.code;
+      // The ticket changed under the form (someone else acted, or it moved away): show it as it is now.
+      if (code === "INVALID_TRANSITION" || code === "NOT_FOUND") refresh();
+      return;
+    }
+    if (action === "transfer") {
+      const moved = (result.data as { result?: { ticket?: { inScope: boolean; unit: { name: string } } } } | undefined)
+        ?.result?.ticket;
+      if (moved && !moved.inScope) {
+        navigate(`/units/${ticket.unit.code}`, {
+          state: flashState({ kind: "transferredAway", number: ticket.number, unitName: moved.unit.name }),
+        });
+        return;
+      }
+      onDone(tf("transferredTo", { unit: moved?.unit.name ?? "–" }));
+      return;
+    }
+    if (action === "assign") {
+      const member = staff.data?.unit?.staff.find((s) => s.id === values.assignee);
+      onDone(`${tf("assignedToName", { name: member?.name ?? "–" })}.`);
+      return;
+    }
+    onDone(tf("actionDone", { action: label(action) }));
   };
   return (
     <form
       className="action-form"
+      aria-label={label(action)}
       onSubmit={(event) => {
         event.preventDefault();
         void submit();
@@ -286,15 +397,30 @@ function ActionForm({ action, ticket, onDone }: { action: StaffAction; ticket: T
             </select>
           </label>
         ) : field === "unitCode" ? (
+          <TransferTarget
+            key={field}
+            currentCode={ticket.unit.code}
+            value={values.unitCode ?? ""}
+            onChange={(code) => set("unitCode", code)}
+          />
+        ) : field === "kind" || field === "priority" ? (
           <label key={field} className="field">
-            {t("transferTo")}
-            <input
-              required
-              value={values.unitCode ?? ""}
-              onChange={(event) => set("unitCode", event.target.value.toUpperCase())}
-              placeholder="KANIM-…"
-              maxLength={64}
-            />
+            {t(field)}
+            <select value={values[field] ?? ""} onChange={(event) => set(field, event.target.value)}>
+              {(field === "kind" ? KINDS : PRIORITIES).map((value) => (
+                <option key={value} value={value}>
+                  {label(value)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : field === "category" ? (
+          <label key={field} className="field">
+            {t("category")}
+            <select value={values.category ?? ""} onChange={(event) => set("category", event.target.value)}>
+              <option value="">{t("categoryNone")}</option>
+              <CategoryOptions categories={categories} />
+            </select>
           </label>
         ) : (
           <label key={field} className="field">
@@ -318,7 +444,7 @@ function ActionForm({ action, ticket, onDone }: { action: StaffAction; ticket: T
         ),
       )}
       {failure ? (
-        <p role="alert" className="tone-critical">
+        <p role="alert" className="tone-critical" data-testid="action-failure">
           {t("actionFailed")}: {failure}
         </p>
       ) : null}
@@ -326,10 +452,61 @@ function ActionForm({ action, ticket, onDone }: { action: StaffAction; ticket: T
         <button type="submit" disabled={state.fetching || !isComplete(action, values)}>
           {t("submit")}
         </button>
-        <button type="button" className="secondary" onClick={onDone}>
+        <button type="button" className="secondary" onClick={onCancel}>
           {t("cancel")}
         </button>
       </div>
     </form>
+  );
+}
+
+/** The receiving unit, chosen from the tree: first the province's region, then the unit in it. */
+function TransferTarget({
+  currentCode,
+  value,
+  onChange,
+}: {
+  currentCode: string;
+  value: string;
+  onChange(code: string): void;
+}) {
+  const { t } = useI18n();
+  const [{ data, error }] = useQuery({ query: TransferTargetsQuery });
+  const regions = useMemo(() => transferRegions(data?.publicUnits ?? [], currentCode), [data, currentCode]);
+  const [province, setProvince] = useState("");
+  const units = regions.find((region) => region.province === province)?.units ?? [];
+  if (error && !data) return <ErrorMessage error={error} />;
+  return (
+    <div className="transfer-target">
+      <label className="field">
+        {t("regionOrCentre")}
+        <select
+          required
+          value={province}
+          onChange={(event) => {
+            setProvince(event.target.value);
+            onChange("");
+          }}
+        >
+          <option value="">{t("chooseRegion")}</option>
+          {regions.map((region) => (
+            <option key={region.province} value={region.province}>
+              {region.province}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        {t("transferTo")}
+        <select required disabled={!province} value={value} onChange={(event) => onChange(event.target.value)}>
+          <option value="">{t("chooseUnit")}</option>
+          {units.map((unit) => (
+            <option key={unit.code} value={unit.code}>
+              {unit.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
   );
 }

@@ -253,7 +253,7 @@ export function TicketList({
         {notice}
       </p>
       <div className="table-wrap">
-        <table className="data-table ticket-table" data-testid="tickets">
+        <table className="data-table ticket-table card-table" data-testid="tickets">
           {/* Fixed column widths: the header does not move when the rows arrive and widen a column. */}
           <colgroup>
             <col className="col-number" />
@@ -428,20 +428,24 @@ function TicketRowView({
   };
   return (
     <tr data-ticket={ticket.number} data-priority={ticket.priority} className={`priority-${ticket.priority}`}>
-      <td>
+      <td data-label={t("number")}>
         <Link to={`/tickets/${ticket.number}`}>{ticket.number}</Link>
       </td>
-      <td className="subject">{ticket.subject}</td>
-      <td>
+      <td className="subject" data-label={t("subject")}>
+        {ticket.subject}
+      </td>
+      <td data-label={t("priority")}>
         <span className={`priority-badge priority-badge-${ticket.priority}`}>{label(ticket.priority)}</span>
       </td>
-      <td>
+      <td data-label={t("status")}>
         <span className={`status status-${ticket.status}`}>{label(ticket.status)}</span>
       </td>
-      <td>{label(ticket.channel)}</td>
-      <td>{dateTime(ticket.createdAt, ticket.unit.timeZone)}</td>
-      <td data-due={ticket.nextDueAt ?? ""}>{clock ? <Countdown clock={clock} /> : "–"}</td>
-      <td className="assignee-cell">
+      <td data-label={t("channel")}>{label(ticket.channel)}</td>
+      <td data-label={t("received")}>{dateTime(ticket.createdAt, ticket.unit.timeZone)}</td>
+      <td data-due={ticket.nextDueAt ?? ""} data-label={t("nextDeadline")}>
+        {clock ? <Countdown clock={clock} /> : "–"}
+      </td>
+      <td className="assignee-cell" data-label={t("assignee")}>
         {mayAssign ? (
           <select
             aria-label={`${t("assignTo")} ${ticket.number}`}

@@ -354,6 +354,19 @@ export const TicketEventRef = builder.prismaNode("TicketEvent", {
     type: t.expose("type", { type: TicketEventTypeEnum, description: "What happened." }),
     at: t.expose("at", { type: "DateTime", description: "When it happened." }),
     actor: t.relation("actor", { nullable: true, description: "The staff member who acted, if a person did." }),
+    assignee: t.prismaField({
+      type: "User",
+      nullable: true,
+      description: "For an assignment (ASSIGNED), the staff member the ticket was given to; null for other events.",
+      // Named like `actor`: whoever the ticket was given to, also after it left their unit. Prisma batches the
+      // findUnique calls of one tick, so a timeline of assignments is one query.
+      resolve: (query, event, _args, ctx) => {
+        const id = event.type === "ASSIGNED" ? (event.data as { assigneeId?: unknown } | null)?.assigneeId : null;
+        return typeof id === "string" && id === uuidOrNone(id)
+          ? ctx.db.prisma.user.findUnique({ ...query, where: { id } })
+          : null;
+      },
+    }),
     actorLabel: t.exposeString("actorLabel", {
       nullable: true,
       description: "Who acted when it was not a person: system, simulator or an API key.",
