@@ -55,6 +55,8 @@ interface Fixture {
   apiKeys: Record<Side, string>;
   unitIds: Record<Side, string>;
   eventIds: Record<Side, string>;
+  /** The webhook key's own subscription. */
+  webhookSubscriptionId: string;
   principals: Record<string, Principal>;
 }
 
@@ -65,6 +67,7 @@ const regionalOrAbove = (p: Principal) => p.role === "DIRECTORATE" || p.role ===
 const readsTickets = (p: Principal) => isUser(p) || (p.scopes ?? []).includes("tickets:read");
 const readsMetrics = (p: Principal) => isUser(p) || (p.scopes ?? []).includes("metrics:read");
 const authenticated = (p: Principal) => p.kind !== "anonymous";
+const managesWebhooks = (p: Principal) => (p.scopes ?? []).includes("webhooks:manage");
 const anyone = () => true;
 
 interface Policy {
@@ -157,6 +160,8 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
     eventStreamHead: { allowed: readsTickets, scoped: false, args: () => ({}) },
     apiKeys: { allowed: isDirectorate, scoped: false, args: () => ({ includeInactive: true }) },
     personalDataAccesses: { allowed: isDirectorate, scoped: false, args: () => ({ first: 5 }) },
+    // A key's own endpoints: no one else's, whoever asks.
+    webhookSubscriptions: { allowed: managesWebhooks, scoped: false, args: () => ({ includeRemoved: true }) },
     auditLog: {
       allowed: (p) => isDirectorate(p) || p.role === "REGIONAL_HEAD",
       scoped: true,
@@ -237,6 +242,17 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       }),
     },
     revokeApiKey: { allowed: isDirectorate, scoped: true, args: (fx, side) => ({ id: fx.apiKeys[side] }) },
+    createWebhookSubscription: {
+      allowed: managesWebhooks,
+      scoped: false,
+      args: () => ({ input: { url: "https://hooks.ombudsman.go.id/matriks", eventTypes: ["RESOLVED"] } }),
+    },
+    // Removing a removed subscription answers it again, so both sides see it.
+    removeWebhookSubscription: {
+      allowed: managesWebhooks,
+      scoped: false,
+      args: (fx) => ({ id: fx.webhookSubscriptionId }),
+    },
     createTicket: {
       allowed: isUser,
       scoped: true,
@@ -420,6 +436,7 @@ describe.each(await targets())("authorization matrix on %s", (target) => {
                 (SELECT max(updated_at) FROM ticket) AS ticket_change,
                 (SELECT count(*)::int FROM api_key) AS keys,
                 (SELECT count(*)::int FROM api_key WHERE revoked_at IS NOT NULL) AS revoked_keys,
+                (SELECT count(*)::int FROM webhook_subscription WHERE removed_at IS NULL) AS webhooks,
                 (SELECT count(*)::int FROM session WHERE revoked_at IS NOT NULL) AS revoked_sessions,
                 (SELECT count(*)::int FROM holiday) AS holidays,
                 (SELECT count(*)::int FROM sla_policy) AS policies,
@@ -512,13 +529,21 @@ describe.each(await targets())("authorization matrix on %s", (target) => {
       );
       return response.data?.createTicket.ticket as { id: string; number: string };
     };
-    const [readKey, metricsKey, noScopeKey, keyIn, keyOut] = await Promise.all([
+    const [readKey, metricsKey, noScopeKey, keyIn, keyOut, hookKey] = await Promise.all([
       createKey(["TICKETS_READ", "METRICS_READ"], INSIDE.region),
       createKey(["METRICS_READ"], INSIDE.region),
       createKey([], INSIDE.region),
       createKey(["TICKETS_READ"], INSIDE.office),
       createKey(["TICKETS_READ"], OUTSIDE.office),
+      createKey(["WEBHOOKS_MANAGE"], INSIDE.region),
     ]);
+    const hooked = await server.gql(
+      `mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) {
+        ... on CreateWebhookSubscriptionSuccess { subscription { id } } } }`,
+      { input: { url: "https://hooks.ombudsman.go.id/matriks", eventTypes: ["RESOLVED"] } },
+      hookKey.key,
+    );
+    const webhookSubscriptionId = hooked.data?.createWebhookSubscription.subscription.id as string;
     const tickets = { in: await createTicket("in"), out: await createTicket("out") };
     // Triaged, so that probes of assignTicket reach the assignee instead of stopping at the status.
     for (const ticket of Object.values(tickets)) {
@@ -557,6 +582,7 @@ describe.each(await targets())("authorization matrix on %s", (target) => {
       readKey: { name: "readKey", kind: "apiKey", scopes: ["tickets:read", "metrics:read"], token: readKey.key },
       metricsKey: { name: "metricsKey", kind: "apiKey", scopes: ["metrics:read"], token: metricsKey.key },
       noScopeKey: { name: "noScopeKey", kind: "apiKey", scopes: [], token: noScopeKey.key },
+      hookKey: { name: "hookKey", kind: "apiKey", scopes: ["webhooks:manage"], token: hookKey.key },
       anonymous: { name: "anonymous", kind: "anonymous" },
     };
     fx = {
@@ -580,6 +606,7 @@ describe.each(await targets())("authorization matrix on %s", (target) => {
       apiKeys: { in: keyIn.apiKey.id, out: keyOut.apiKey.id },
       unitIds: { in: gid("Unit", byTag("malang").unit_id), out: gid("Unit", byTag("denpasar").unit_id) },
       eventIds: { in: await firstEvent(tickets.in.id), out: await firstEvent(tickets.out.id) },
+      webhookSubscriptionId,
       principals,
     };
     const introspection = await server.gql<IntrospectionQuery>(getIntrospectionQuery(), {}, directorate);

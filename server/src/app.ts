@@ -47,6 +47,7 @@ import { startTracing } from "./modules/observability/tracing.js";
 import type { OutboundRouting } from "./modules/outbound/outbound-store.js";
 import { describeSmtp, unitEnvSuffix } from "./modules/outbound/smtp-config.js";
 import { SmtpDriver } from "./modules/outbound/smtp-driver.js";
+import { type StreamConsumer, startStreamConsumer } from "./modules/outbound/stream-consumer.js";
 import { type OutboundWorker, startOutboundWorker } from "./modules/outbound/worker.js";
 import { intakeKey, type PublicIntakeDeps } from "./modules/public-intake/public-intake-service.js";
 import { PublicLimits } from "./modules/public-intake/public-limits.js";
@@ -67,6 +68,8 @@ import { PersonalDataReads, personalDataAccessLog } from "./modules/tickets/pers
 import type { TicketDeps } from "./modules/tickets/ticket-service.js";
 import { loadUnitTree } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
+import { hasActiveSubscriptions, WEBHOOK_CONSUMER, webhookDispatch } from "./modules/webhooks/dispatcher.js";
+import { WebhookDriver } from "./modules/webhooks/webhook-driver.js";
 import { whatsAppIntake } from "./modules/whatsapp/intake.js";
 import { WEBHOOK_PATH, whatsAppWebhook } from "./modules/whatsapp/webhook.js";
 import { WhatsAppDriver } from "./modules/whatsapp/whatsapp-driver.js";
@@ -84,6 +87,12 @@ const SHUTTING_DOWN = {
 const READY_CHECK_MS = 2_000;
 
 const CALENDAR_WATCH_MS = 10_000;
+/**
+ * The sweep of the event stream's background readers (webhooks); they are woken as soon as the relay
+ * publishes, so the sweep only covers a lost wake-up. A sweep with no subscription is one locking read
+ * and one update of the cursor.
+ */
+const STREAM_CONSUMER_POLL_MS = 5_000;
 
 const API_HEADERS = { "x-content-type-options": "nosniff", "cache-control": "no-store" } as const;
 
@@ -174,12 +183,15 @@ export async function buildApp(
   // Off, and no worker at all, when no channel is configured: replies are then only recorded.
   const smtpDriver = smtp.global || smtp.units.size ? new SmtpDriver(smtp, loadedUnits, logger) : null;
   const whatsAppDriver = config.whatsapp ? new WhatsAppDriver(config.whatsapp, loadedUnits, db) : null;
-  const drivers = [smtpDriver, whatsAppDriver].filter((driver) => driver !== null);
+  const replyDrivers = [smtpDriver, whatsAppDriver].filter((driver) => driver !== null);
+  const drivers = [...replyDrivers, new WebhookDriver(db, config.webhooks)];
   let outboundWorker: OutboundWorker | null = null;
+  let webhookConsumer: StreamConsumer | null = null;
+  let stopWakingConsumers: (() => void) | null = null;
   let inboundProcessor: InboundProcessor | null = null;
   let imapPoller: ImapPoller | null = null;
   let emailHandler: ReturnType<typeof emailIntake> | null = null;
-  const outbound: OutboundRouting | undefined = drivers.length
+  const outbound: OutboundRouting | undefined = replyDrivers.length
     ? {
         emailDomain: (unitId) => smtpDriver?.accountFor(unitId)?.domain ?? null,
         whatsApp: () => whatsAppDriver?.configuredFor() ?? false,
@@ -376,6 +388,7 @@ export async function buildApp(
         calendarsChanged,
         policiesChanged: () => clocks.invalidatePolicies(),
         staff: staffSettings,
+        webhooks: { allowLoopbackHttp: config.webhooks.allowLoopbackHttp },
       };
     },
   });
@@ -672,6 +685,16 @@ export async function buildApp(
           settled: (ticketId) => realtime?.announceDelivery(ticketId),
         });
       }
+      webhookConsumer = startStreamConsumer({
+        db,
+        name: WEBHOOK_CONSUMER,
+        logger,
+        consume: webhookDispatch(loadedUnits),
+        active: hasActiveSubscriptions,
+        queued: () => outboundWorker?.wake(),
+        pollMs: STREAM_CONSUMER_POLL_MS,
+      });
+      stopWakingConsumers = bus.subscribe("stream", () => webhookConsumer?.wake());
       const inboundHandlers: InboundHandler[] = [];
       if (config.whatsapp) inboundHandlers.push(whatsAppIntake(config.whatsapp, ticketDeps));
       if (config.imap.mailboxes.length) {
@@ -739,6 +762,8 @@ export async function buildApp(
       await imapPoller?.stop();
       await inboundProcessor?.stop();
       await emailHandler?.close();
+      stopWakingConsumers?.();
+      await webhookConsumer?.stop();
       await outboundWorker?.stop();
       await recomputing;
       // Live streams end first: SSE responses finish, WebSocket clients get 1001 and reconnect elsewhere.

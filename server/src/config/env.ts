@@ -136,6 +136,8 @@ const schema = z.object({
   PANTAU_OUTBOUND_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
   PANTAU_OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   PANTAU_OUTBOUND_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
+  PANTAU_WEBHOOKS_ALLOW_LOOPBACK: z.enum(["1", "0", "true", "false", "on", "off", "yes", "no"]).optional(),
+  PANTAU_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   PANTAU_INBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   PANTAU_INBOUND_RETRY_BASE_MS: z.coerce.number().int().min(10).max(86_400_000).default(5_000),
   PANTAU_INBOUND_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
@@ -237,6 +239,13 @@ export interface Config {
     /** E-mail is off when no account is configured. */
     smtp: SmtpSettings;
   };
+  /** Third parties' endpoints (README, "Outbound webhooks"). */
+  readonly webhooks: {
+    /** Loopback http(s) endpoints are accepted: tests and local development only, refused in production. */
+    allowLoopbackHttp: boolean;
+    /** One call's limit. */
+    timeoutMs: number;
+  };
   /** Intake of items arriving on channels (README, "WhatsApp"). */
   readonly inbound: {
     /** Attempts per item before it is kept as failed. */
@@ -275,6 +284,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...whatsapp.issues,
     ...imap.issues,
   ];
+  if (
+    parsed.success &&
+    parsed.data.NODE_ENV === "production" &&
+    truthy(parsed.data.PANTAU_WEBHOOKS_ALLOW_LOOPBACK, false)
+  ) {
+    issues.push(
+      "PANTAU_WEBHOOKS_ALLOW_LOOPBACK: loopback endpoints are for tests and local development, not production",
+    );
+  }
   if (!parsed.success || issues.length) throw new ConfigError(issues);
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
@@ -366,6 +384,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.PANTAU_OUTBOUND_CONCURRENCY,
       pollMs: e.PANTAU_OUTBOUND_POLL_MS,
       smtp: smtp.settings,
+    },
+    webhooks: {
+      allowLoopbackHttp: truthy(e.PANTAU_WEBHOOKS_ALLOW_LOOPBACK, false),
+      timeoutMs: e.PANTAU_WEBHOOK_TIMEOUT_MS,
     },
     inbound: {
       maxAttempts: e.PANTAU_INBOUND_MAX_ATTEMPTS,

@@ -8,6 +8,7 @@ import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
 import {
+  canManageWebhooks,
   canRateTickets,
   canReadAuditLog,
   canReadMetrics,
@@ -43,6 +44,8 @@ export interface Types {
     regional: boolean;
     /** The directorate and regional heads: the audit log of their scope. */
     readAuditLog: boolean;
+    /** A third party's key with webhooks:manage: its own endpoints and their delivery log. */
+    manageWebhooks: boolean;
     /** People whose role administers some staff (docs/permissions.md); the table decides whom. */
     administerStaff: boolean;
   };
@@ -76,6 +79,7 @@ export const builder = new SchemaBuilder<Types>({
         ctx.viewer.kind === "user" && (ctx.viewer.role === "DIRECTORATE" || ctx.viewer.role === "REGIONAL_HEAD"),
       readAuditLog: canReadAuditLog(ctx.viewer),
       administerStaff: ctx.viewer.kind === "user" && administersStaff(ctx.viewer.role),
+      manageWebhooks: canManageWebhooks(ctx.viewer),
     }),
     treatErrorsAsUnauthorized: true,
     // A stream is refused when it is opened, not on its first item: a caller without the scope must not

@@ -38,4 +38,6 @@ export interface Context {
   readonly policiesChanged: () => void;
   /** For staff administration: the base of password links, and passwords no account may choose. */
   readonly staff: { readonly publicUrl: string; readonly knownPasswords: readonly string[] };
+  /** Third parties' endpoints: whether loopback http is allowed (tests and local development only). */
+  readonly webhooks: { readonly allowLoopbackHttp: boolean };
 }

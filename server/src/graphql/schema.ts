@@ -19,6 +19,7 @@ import "../modules/audit/audit.schema.js";
 import "../modules/staff/staff.schema.js";
 import "../modules/public-intake/public-intake.schema.js";
 import "../modules/public-stats/public-stats.schema.js";
+import "../modules/webhooks/webhook.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: false });
 

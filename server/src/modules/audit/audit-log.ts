@@ -12,7 +12,8 @@ export type AuditEntityType =
   | "SlaPolicy"
   | "Holiday"
   | "BusinessCalendar"
-  | "RateTier";
+  | "RateTier"
+  | "WebhookSubscription";
 
 /** Who made a change. `system` is an operator's command on the server (e.g. creating the first administrator). */
 export type AuditActor =

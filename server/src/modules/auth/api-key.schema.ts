@@ -27,6 +27,12 @@ export const ApiKeyScopeEnum = builder.enumType("ApiKeyScope", {
       description:
         "Record citizens' satisfaction ratings from an integrated survey channel, one per ticket (ratings:write).",
     },
+    WEBHOOKS_MANAGE: {
+      value: ApiKeyScope.WEBHOOKS_MANAGE,
+      description:
+        "Register HTTPS endpoints that receive signed calls for the ticket events of the key's unit scope, and read " +
+        "their delivery log (webhooks:manage). The calls carry no personal data.",
+    },
   } as const,
 });
 

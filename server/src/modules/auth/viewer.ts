@@ -8,6 +8,7 @@ export const ApiKeyScope = {
   METRICS_READ: "metrics:read",
   PERSONAL_DATA_READ: "personal-data:read",
   RATINGS_WRITE: "ratings:write",
+  WEBHOOKS_MANAGE: "webhooks:manage",
 } as const;
 export type ApiKeyScope = (typeof ApiKeyScope)[keyof typeof ApiKeyScope];
 
@@ -85,6 +86,11 @@ export function canRateTickets(viewer: Viewer): viewer is AuthenticatedViewer {
 export function canSeePersonalData(viewer: Viewer): boolean {
   if (viewer.kind === "user") return viewer.role === "AGENT" || viewer.role === "UNIT_SUPERVISOR";
   return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.PERSONAL_DATA_READ);
+}
+
+/** A third party's key that registers endpoints for the ticket events of its scope. */
+export function canManageWebhooks(viewer: Viewer): viewer is ApiKeyViewer {
+  return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.WEBHOOKS_MANAGE);
 }
 
 /** Who watches the administrators: the directorate for the country, regional heads for their region. */

@@ -112,6 +112,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   "PublicStatistics.channels": { listSize: 1 },
   // Third-party keys: a few dozen partners, with revoked keys kept for the record.
   "Query.apiKeys": { listSize: 100 },
+  // A key has at most 10 active subscriptions (webhook-service.ts); removed ones are listed on request.
+  "Query.webhookSubscriptions": { listSize: 10 },
   "Query.slaPolicies": { listSize: 20 },
   // A policy's stage clocks: at most the three stage kinds.
   "SlaPolicy.stages": { listSize: 3 },

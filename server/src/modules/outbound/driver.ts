@@ -18,15 +18,20 @@ export interface Accepted {
   externalId: string;
 }
 
+/** What an HTTP peer answered when it took the message at once (webhooks, SP4N-LAPOR!): kept on the row. */
+export interface Answered {
+  responseCode: number;
+}
+
 /**
  * A failed attempt with what the receiving side said about retrying: `permanent` failures (a refused
  * recipient, a malformed request) are dead-lettered at once; `retryAfterMs` (a 429's Retry-After) is the
- * least the next attempt waits.
+ * least the next attempt waits; `responseCode` is the peer's HTTP status, kept on the row.
  */
 export class DeliveryError extends Error {
   constructor(
     message: string,
-    readonly options: { permanent?: boolean; retryAfterMs?: number } = {},
+    readonly options: { permanent?: boolean; retryAfterMs?: number; responseCode?: number } = {},
   ) {
     super(message);
     this.name = "DeliveryError";
@@ -44,6 +49,6 @@ export interface ChannelDriver {
   readonly channel: OutboundChannel;
   /** Whether this unit's messages can be sent (its configuration or an ancestor's or the global one). */
   configuredFor(unitId: number): boolean;
-  deliver(item: OutboundItem): Promise<Accepted | undefined>;
+  deliver(item: OutboundItem): Promise<Accepted | Answered | undefined>;
   close(): Promise<void>;
 }

@@ -41,7 +41,7 @@ export async function enqueueOutbound(tx: Prisma.TransactionClient, row: Outboun
   const inserted = await tx.$executeRaw`
     INSERT INTO outbound_message (id, channel, ticket_id, message_id, unit_id, recipient, payload, idempotency_key,
       next_attempt_at, created_at, updated_at)
-    VALUES (${row.id ?? randomUUID()}::uuid, ${row.channel}::text::"Channel", ${row.ticketId}::uuid,
+    VALUES (${row.id ?? randomUUID()}::uuid, ${row.channel}::text::"OutboundChannel", ${row.ticketId}::uuid,
       ${row.messageId}::uuid, ${row.unitId}, ${row.recipient}, ${JSON.stringify(row.payload)}::jsonb,
       ${row.idempotencyKey}, ${now}, ${now}, ${now})
     ON CONFLICT (idempotency_key) DO NOTHING`;
@@ -172,10 +172,10 @@ export async function settle(
   item: OutboundItem,
   owner: string,
   outcome:
-    | { status: "DELIVERED"; at: Date }
+    | { status: "DELIVERED"; at: Date; responseCode?: number | null }
     | { status: "SENT"; at: Date; externalId: string }
-    | { status: "FAILED"; at: Date; nextAttemptAt: Date; error: string }
-    | { status: "DEAD"; at: Date; error: string },
+    | { status: "FAILED"; at: Date; nextAttemptAt: Date; error: string; responseCode?: number | null }
+    | { status: "DEAD"; at: Date; error: string; responseCode?: number | null },
 ): Promise<boolean> {
   const rows = await sql.prepared<{ id: string }>(
     "outbound_settle",
@@ -184,7 +184,7 @@ export async function settle(
        delivered_at = CASE WHEN $4 = 'DELIVERED' THEN $5 ELSE delivered_at END,
        next_attempt_at = COALESCE($6, next_attempt_at),
        last_error = CASE WHEN $4 IN ('DELIVERED', 'SENT') THEN NULL ELSE $7 END,
-       external_id = COALESCE($8, external_id)
+       external_id = COALESCE($8, external_id), response_code = $9
      WHERE id = $1::uuid AND lease_owner = $2 AND attempts = $3 AND status = 'SENDING'
      RETURNING id`,
     [
@@ -196,6 +196,7 @@ export async function settle(
       outcome.status === "FAILED" ? outcome.nextAttemptAt : null,
       outcome.status === "DELIVERED" || outcome.status === "SENT" ? null : outcome.error,
       outcome.status === "SENT" ? outcome.externalId : null,
+      outcome.status === "SENT" ? null : (outcome.responseCode ?? null),
     ],
   );
   return rows.length === 1;

@@ -2,7 +2,7 @@ import { OutboundStatus } from "../../generated/prisma/enums.js";
 import { builder } from "../../graphql/builder.js";
 import { ChannelEnum } from "../tickets/ticket.schema.js";
 
-const OutboundStatusEnum = builder.enumType(OutboundStatus, {
+export const OutboundStatusEnum = builder.enumType(OutboundStatus, {
   name: "DeliveryStatus",
   description: "Where a message to the citizen is on its way.",
   values: {
@@ -32,7 +32,12 @@ builder.prismaObject("OutboundMessage", {
     "How a public reply travels to the citizen on the ticket's channel. Written in the same transaction as the " +
     "reply, retried with back-off and dead-lettered after the configured number of attempts.",
   fields: (t) => ({
-    channel: t.expose("channel", { type: ChannelEnum, description: "The channel it is sent on (EMAIL or WHATSAPP)." }),
+    channel: t.field({
+      type: ChannelEnum,
+      description: "The channel it is sent on (EMAIL or WHATSAPP).",
+      // A reply's row is always on a citizen's channel; webhook calls and status syncs are no MessageDelivery.
+      resolve: (row) => (row.channel === "WHATSAPP" ? "WHATSAPP" : "EMAIL"),
+    }),
     status: t.expose("status", { type: OutboundStatusEnum, description: "Where it is on its way." }),
     attempts: t.exposeInt("attempts", { description: "Attempts made so far, the one under way included." }),
     lastError: t.exposeString("lastError", {

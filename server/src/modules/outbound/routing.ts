@@ -1,10 +1,11 @@
-import type { Channel } from "../../generated/prisma/enums.js";
+import type { Channel, OutboundChannel } from "../../generated/prisma/enums.js";
 
-/** The channels Pantau itself can deliver on. Others are added with their drivers. */
-export type OutboundChannel = Extract<Channel, "EMAIL" | "WHATSAPP">;
+export type { OutboundChannel };
+/** The channels a public reply can go out on. */
+export type ReplyChannel = Extract<OutboundChannel, "EMAIL" | "WHATSAPP">;
 
 export interface ReplyRoute {
-  channel: OutboundChannel;
+  channel: ReplyChannel;
   recipient: string;
 }
 
@@ -23,7 +24,7 @@ export interface TicketContact {
  * not sent, and `Message.delivery` stays null. WhatsApp tickets are answered on WhatsApp, at the
  * reporter's number (their WhatsApp id).
  */
-const REPLY_CHANNEL: Record<Channel, OutboundChannel | null> = {
+const REPLY_CHANNEL: Record<Channel, ReplyChannel | null> = {
   EMAIL: "EMAIL",
   WEB_FORM: "EMAIL",
   WHATSAPP: "WHATSAPP",

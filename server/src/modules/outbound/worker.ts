@@ -4,7 +4,7 @@ import type { Database } from "../../db/database.js";
 import type { Logger } from "../../logger.js";
 import { SerialRuns } from "../../serial-runs.js";
 import { afterFailure, type RetryPolicy } from "./backoff.js";
-import { type Accepted, type ChannelDriver, DeliveryError, type OutboundItem } from "./driver.js";
+import { type Accepted, type Answered, type ChannelDriver, DeliveryError, type OutboundItem } from "./driver.js";
 import { redactedError } from "./email-message.js";
 import { claimDue, settle } from "./outbound-store.js";
 
@@ -79,13 +79,15 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       if (kept) told(item);
       return;
     }
-    let accepted: Accepted | undefined;
+    let accepted: Accepted | Answered | undefined;
     try {
       if (!driver) throw new Error(`no driver for ${item.channel}`);
       accepted = await driver.deliver(item);
     } catch (error) {
       const message = errorText(error, item.recipient);
       const said = error instanceof DeliveryError ? error.options : {};
+      const smtpCode = (error as { responseCode?: unknown }).responseCode;
+      const responseCode = said.responseCode ?? (typeof smtpCode === "number" ? smtpCode : null);
       const backoff = afterFailure(retry, item.attempt, random());
       const next =
         said.permanent || !backoff.retry
@@ -97,8 +99,8 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
         item,
         owner,
         next.retry
-          ? { status: "FAILED", at, nextAttemptAt: new Date(at.getTime() + next.delayMs), error: message }
-          : { status: "DEAD", at, error: message },
+          ? { status: "FAILED", at, nextAttemptAt: new Date(at.getTime() + next.delayMs), error: message, responseCode }
+          : { status: "DEAD", at, error: message, responseCode },
       );
       if (kept) told(item);
       const context = { outboundId: item.id, channel: item.channel, attempt: item.attempt, error: message };
@@ -111,7 +113,9 @@ export function startOutboundWorker(options: OutboundWorkerOptions): OutboundWor
       db.sql,
       item,
       owner,
-      accepted ? { status: "SENT", at: now(), externalId: accepted.externalId } : { status: "DELIVERED", at: now() },
+      accepted && "externalId" in accepted
+        ? { status: "SENT", at: now(), externalId: accepted.externalId }
+        : { status: "DELIVERED", at: now(), responseCode: accepted?.responseCode ?? null },
     );
     if (kept) told(item);
     if (!kept) logger.warn({ outboundId: item.id }, "outbound message delivered after its lease ran out");
