@@ -103,4 +103,43 @@ describe.skipIf(unavailable !== null).each(await targets())("the citizens' pages
     await page.getByRole("heading", { name: "Track a report" }).waitFor(UI_WAIT);
     await page.getByRole("link", { name: "Submit a report" }).waitFor();
   });
+
+  it("shows anyone the month's figures, drills from the regions to a region's offices, and fits a phone", async () => {
+    const month = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7);
+    const api = await server.gql(
+      `query($month: String!) { publicStatistics(month: $month) {
+        ... on PublicStatisticsSuccess { statistics { figures { received } subunits { unit { code } } } } } }`,
+      { month },
+    );
+    const national = api.data?.publicStatistics.statistics;
+    await page.goto(`${server.url}/statistik`);
+    await page.getByRole("heading", { name: "Statistik layanan" }).waitFor(UI_WAIT);
+    await page.getByTestId("public-statistics").waitFor(UI_WAIT);
+    const received = national.figures.received as number;
+    expect(await page.getByTestId("stats-received").locator("dd").textContent()).toBe(
+      new Intl.NumberFormat("id-ID").format(received),
+    );
+    const regions = page.getByTestId("stats-subunits").locator("tbody tr");
+    expect(await regions.count()).toBe(national.subunits.length);
+    await page.getByTestId("stats-suppression").waitFor();
+    await screenshot(page, "public-statistics");
+
+    await page.getByRole("button", { name: "Kanwil Jawa Timur" }).click();
+    await page.getByRole("heading", { name: /Jawa Timur/ }).waitFor(UI_WAIT);
+    expect(page.url()).toContain("unit=KANWIL-JI");
+    await page.getByTestId("stats-subunits").getByText("Kantor Imigrasi Kelas I TPI Malang").waitFor(UI_WAIT);
+    const csvHref = await page.getByRole("link", { name: "CSV" }).getAttribute("href");
+    const csv = await fetch(`${server.url}${csvHref}`);
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toContain("KANIM-MALANG");
+
+    await page.getByTestId("language-switch").click();
+    await page.getByRole("heading", { name: "Service statistics" }).waitFor(UI_WAIT);
+    await page.getByRole("button", { name: "Back to national" }).click();
+    await page.getByRole("heading", { name: /Direktorat Jenderal Imigrasi/ }).waitFor(UI_WAIT);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(overflow).toBeLessThanOrEqual(390);
+  });
 });

@@ -30,6 +30,9 @@ const ReportPage = lazy(() =>
 const TrackPage = lazy(() =>
   importWithRetry(() => import("./views/public/track-page.js")).then((m) => ({ default: m.TrackPage })),
 );
+const StatisticsPage = lazy(() =>
+  importWithRetry(() => import("./views/public/statistics-page.js")).then((m) => ({ default: m.StatisticsPage })),
+);
 
 export function App() {
   return (
@@ -51,6 +54,14 @@ export function App() {
               element={
                 <Suspense fallback={<Loading />}>
                   <TrackPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/statistik"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <StatisticsPage />
                 </Suspense>
               }
             />

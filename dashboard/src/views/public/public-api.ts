@@ -63,3 +63,24 @@ export const TrackQuery = graphql(`
 
 export type Directory = ResultOf<typeof DirectoryQuery>;
 export type PublicUnit = Directory["publicUnits"][number];
+
+export const StatisticsQuery = graphql(`
+  query PublicStatistics($month: String!, $unitCode: String) {
+    publicStatistics(month: $month, unitCode: $unitCode) {
+      __typename
+      ... on PublicStatisticsSuccess {
+        statistics {
+          month complete smallCountThreshold computedAt
+          unit { code name type timeZone }
+          figures { received resolved withinDeadlinePercent medianFirstResponseMinutes medianResolutionMinutes suppressed }
+          channels { channel received }
+          subunits {
+            unit { code name type city }
+            figures { received resolved withinDeadlinePercent medianFirstResponseMinutes medianResolutionMinutes suppressed }
+          }
+        }
+      }
+      ... on Error { code message }
+    }
+  }
+`);

@@ -4,7 +4,7 @@ import { usePageTitle } from "../../components/page-title.js";
 import { usePublicText } from "./public-messages.js";
 import "./public.css";
 
-/** The frame of the citizens' pages: no sign-in, a language switch, and the two things a citizen does. */
+/** The frame of the citizens' pages: no sign-in, a language switch, and what a citizen does and the public figures. */
 export function PublicShell({ title, children }: { title: string; children: ReactNode }) {
   const { t, text, language, setLanguage } = usePublicText();
   usePageTitle(title);
@@ -21,6 +21,7 @@ export function PublicShell({ title, children }: { title: string; children: Reac
         <nav className="public-nav" aria-label={text("portalName")}>
           <NavLink to="/lapor">{text("navReport")}</NavLink>
           <NavLink to="/lacak">{text("navTrack")}</NavLink>
+          <NavLink to="/statistik">{text("navStatistics")}</NavLink>
           <button
             type="button"
             className="secondary"
