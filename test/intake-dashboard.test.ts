@@ -254,7 +254,7 @@ describe.skipIf(unavailable !== null)("the staff intake form (Tiket baru) in Chr
       await submit();
       await failure().waitFor(UI_WAIT);
       expect(await failure().textContent()).toBe(
-        "Tidak tersambung ke server. Periksa koneksi, lalu kirim lagi; tiket tidak akan tercatat dua kali.",
+        "Tidak tersambung ke server. Periksa koneksi, lalu coba lagi. Mengirim lagi formulir ini tidak mencatat tiket dua kali.",
       );
       expect((await found(subject)).totalCount).toBe(1);
 

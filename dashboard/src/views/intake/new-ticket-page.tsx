@@ -137,7 +137,9 @@ function IntakeForm({
         return;
       }
       const code = created && "code" in created ? created.code : null;
-      setFailure({ text: failureOf(result, i18n) ?? t("errNETWORK"), code });
+      const text = failureOf(result, i18n) ?? t("errNETWORK");
+      // Whether or not the lost request was recorded, the same key makes a resend safe: say so.
+      setFailure({ text: code ? text : `${text} ${t("intakeResendSafe")}`, code });
     } finally {
       inFlight.current = false;
     }

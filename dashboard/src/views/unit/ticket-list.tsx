@@ -9,6 +9,7 @@ import { graphql, type ResultOf } from "../../graphql/graphql.js";
 import { useI18n } from "../../i18n/i18n.js";
 import type { MessageKey } from "../../i18n/messages.js";
 import { useFreshness } from "../freshness.js";
+import { describeRequestError, describeResultError } from "../ticket/error-words.js";
 import {
   CHANNELS,
   isExactly,
@@ -70,6 +71,7 @@ export const AssignMutation = graphql(`
       __typename
       ... on AssignTicketSuccess { ticket { id status assignee { id name } allowedActions } }
       ... on Error { code message }
+      ... on ValidationError { field }
     }
   }
 `);
@@ -406,7 +408,8 @@ function TicketRowView({
   canAssign: boolean;
   onAssigned(notice: string): void;
 }) {
-  const { t, label, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, label, dateTime } = i18n;
   const [assigning, assign] = useMutation(AssignMutation);
   const [failure, setFailure] = useState<string | null>(null);
   // The person picked in the row's select, not yet sent: an assignment waits for its confirmation, so a
@@ -418,9 +421,9 @@ function TicketRowView({
     setFailure(null);
     const result = await assign({ input: { ticketId: ticket.id, assigneeId: member.id } });
     const payload = result.data?.assignTicket;
-    if (result.error) setFailure(result.error.message);
-    else if (payload && payload.__typename !== "AssignTicketSuccess" && "message" in payload) {
-      setFailure(payload.message);
+    if (result.error) setFailure(describeRequestError(result.error, i18n));
+    else if (payload && payload.__typename !== "AssignTicketSuccess" && "code" in payload) {
+      setFailure(describeResultError(payload, i18n));
     } else {
       setPending(null);
       onAssigned(`${ticket.number}: ${t("assignedTo")} ${member.name}.`);
