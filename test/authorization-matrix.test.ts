@@ -98,6 +98,7 @@ const week = { MON: [{ start: "08:00", end: "16:00" }], TUE: [{ start: "08:00", 
 let holidayDay = 0;
 let userSerial = 0;
 let categorySerial = 0;
+let unitSerial = 0;
 const nextHolidayDate = () => {
   holidayDay += 1;
   return new Date(Date.UTC(2027, 0, 1) + holidayDay * 86_400_000).toISOString().slice(0, 10);
@@ -329,6 +330,32 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       args: () => ({ input: { code: "MATRIX_NONE", name: "x" } }),
     },
     retireCategory: { allowed: isDirectorate, scoped: false, args: () => ({ code: "MATRIX_NONE" }) },
+    createUnit: {
+      allowed: isDirectorate,
+      scoped: false,
+      args: () => {
+        unitSerial += 1;
+        return {
+          input: {
+            code: `KANIM-MATRIX-${unitSerial}`,
+            name: `Kantor Imigrasi Uji Matriks ${unitSerial}`,
+            type: "IMMIGRATION_OFFICE",
+            parentCode: INSIDE.region,
+          },
+        };
+      },
+    },
+    updateUnit: {
+      allowed: isDirectorate,
+      scoped: false,
+      args: () => ({ input: { code: INSIDE.office, uncertainty: "Uji matriks" } }),
+    },
+    // A move to where the office already is: the directorate gets VALIDATION_FAILED (past the checks).
+    moveUnit: {
+      allowed: isDirectorate,
+      scoped: false,
+      args: () => ({ input: { code: INSIDE.office, parentCode: INSIDE.region } }),
+    },
     removeHoliday: {
       allowed: regionalOrAbove,
       scoped: true,

@@ -66,7 +66,7 @@ import { seedSlaReferenceData } from "./modules/sla/sla-reference-data.js";
 import { FIRST_ADMINISTRATOR_HINT, hasActiveDirectorate } from "./modules/staff/first-administrator.js";
 import { PersonalDataReads, personalDataAccessLog } from "./modules/tickets/personal-data-log.js";
 import type { TicketDeps } from "./modules/tickets/ticket-service.js";
-import { loadUnitTree } from "./modules/units/unit-repository.js";
+import { loadUnitTree, unitStamp } from "./modules/units/unit-repository.js";
 import type { UnitTree } from "./modules/units/unit-tree.js";
 import { hasActiveSubscriptions, WEBHOOK_CONSUMER, webhookDispatch } from "./modules/webhooks/dispatcher.js";
 import { WebhookDriver } from "./modules/webhooks/webhook-driver.js";
@@ -216,6 +216,24 @@ export async function buildApp(
     recomputing = recomputing
       .then(() => recomputeOpenClocks({ db, engine: clocks, logger, ...(unitIds ? { unitIds } : {}) }))
       .catch((error: unknown) => logger.error({ err: error }, "recomputing SLA clocks failed"));
+  };
+
+  // The tree is reference data held in memory; an edit anywhere replaces it here at once, and on the
+  // other instances at their next watch.
+  let seenUnitStamp = "";
+  const reloadUnits = async () => {
+    seenUnitStamp = await unitStamp(db);
+    units = await loadUnitTree(db);
+    calendars = await loadCalendarDirectory(db, units);
+    credentials.clear();
+  };
+  const unitsChanged = async (recompute?: readonly number[]) => {
+    await reloadUnits();
+    if (recompute?.length) {
+      recomputing = recomputing
+        .then(() => recomputeOpenClocks({ db, engine: clocks, logger, unitIds: recompute }))
+        .catch((error: unknown) => logger.error({ err: error }, "recomputing SLA clocks failed"));
+    }
   };
 
   let loginThrottle: LoginThrottle | null = null;
@@ -386,6 +404,7 @@ export async function buildApp(
         logger,
         calendars: loadedCalendars,
         calendarsChanged,
+        unitsChanged,
         policiesChanged: () => clocks.invalidatePolicies(),
         staff: staffSettings,
         webhooks: { allowLoopbackHttp: config.webhooks.allowLoopbackHttp },
@@ -430,6 +449,7 @@ export async function buildApp(
     await seedSlaReferenceData(db);
     timings.mark("reference");
     await compilerReady;
+    seenUnitStamp = await unitStamp(db);
     units = await loadUnitTree(db);
     seenCalendarStamp = await calendarStamp(db);
     calendars = await loadCalendarDirectory(db, units);
@@ -733,6 +753,11 @@ export async function buildApp(
       }
       // Edits made through another instance reach this one within one interval.
       calendarWatch = setInterval(() => {
+        unitStamp(db)
+          .then(async (stamp) => {
+            if (stamp !== seenUnitStamp) await reloadUnits();
+          })
+          .catch((error: unknown) => logger.warn({ err: error }, "checking the unit tree failed"));
         calendarStamp(db)
           .then(async (stamp) => {
             if (stamp === seenCalendarStamp) return;

@@ -29,6 +29,7 @@ export const ErrorCode = {
   PUBLIC_LIMIT_REACHED: "PUBLIC_LIMIT_REACHED",
   NO_COMPLAINT_FILE: "NO_COMPLAINT_FILE",
   FILE_ALREADY_COMPLETE: "FILE_ALREADY_COMPLETE",
+  UNIT_CYCLE: "UNIT_CYCLE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -55,6 +56,17 @@ export class UnknownUnitError extends DomainError {
   readonly code = ErrorCode.UNKNOWN_UNIT;
   constructor(readonly unitCode: string) {
     super(`No unit with code "${unitCode}" in your scope.`);
+  }
+}
+
+/** A unit cannot be placed below itself or one of its own descendants. */
+export class UnitCycleError extends DomainError {
+  readonly code = ErrorCode.UNIT_CYCLE;
+  constructor(
+    readonly unitCode: string,
+    readonly parentCode: string,
+  ) {
+    super(`${parentCode} is ${unitCode} itself or lies below it: the move would make a cycle.`);
   }
 }
 

@@ -34,6 +34,11 @@ export interface Context {
   readonly calendars: () => CalendarDirectory;
   /** After a calendar or holiday change: reload calendars and recompute open clocks in the background. */
   readonly calendarsChanged: (unitIds?: readonly number[]) => Promise<void>;
+  /**
+   * After a unit was added, changed or moved: reload the tree (scopes, figures' groups) and the calendars;
+   * with `recompute`, recompute the open clocks of those units (a new time zone moves their deadlines).
+   */
+  readonly unitsChanged: (recompute?: readonly number[]) => Promise<void>;
   /** After a policy change: new tickets match the new version at once. */
   readonly policiesChanged: () => void;
   /** For staff administration: the base of password links, and passwords no account may choose. */

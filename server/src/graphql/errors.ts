@@ -21,6 +21,7 @@ import {
   SetupLinkError,
   SubmissionRefusedError,
   TooManyAttemptsError,
+  UnitCycleError,
   UnknownCategoryError,
   UnknownUnitError,
   ValidationError,
@@ -94,6 +95,16 @@ builder.objectType(UnknownUnitError, {
   description: "No unit with that code exists in your scope.",
   interfaces: [ErrorInterface],
   fields: (t) => ({ unitCode: t.exposeString("unitCode", { description: "The code that was given." }) }),
+});
+
+builder.objectType(UnitCycleError, {
+  name: "UnitCycleError",
+  description: "The new parent is the unit itself or lies below it; nothing was changed.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    unitCode: t.exposeString("unitCode", { description: "The unit that was to move." }),
+    parentCode: t.exposeString("parentCode", { description: "The parent that was given." }),
+  }),
 });
 
 builder.objectType(UnknownCategoryError, {

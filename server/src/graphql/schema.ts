@@ -5,6 +5,7 @@ import "../modules/auth/auth.schema.js";
 import "../modules/auth/api-key.schema.js";
 import "../modules/units/unit.schema.js";
 import "../modules/units/staff.schema.js";
+import "../modules/units/unit-admin.schema.js";
 import "../modules/tickets/ticket.schema.js";
 import "../modules/outbound/outbound.schema.js";
 import "../modules/tickets/ticket-mutations.schema.js";

@@ -6,10 +6,22 @@ import type { UnitNode, UnitTree } from "../units/unit-tree.js";
 import { type Bucket, DAY_MS, wholeRollupDays, wholeWeeks } from "./buckets.js";
 import { binValue, DurationSketch } from "./duration-sketch.js";
 
+/** A unit that counts in a group only for a while (it moved in or out), with the tickets open at each bound. */
+export interface GroupWindow {
+  readonly unitId: number;
+  readonly from: Date | null;
+  readonly to: Date | null;
+  readonly openAtFrom: number;
+  readonly openAtTo: number;
+}
+
 /** Units whose figures are added together: a unit and its subtree, or a regional office and its UPTs. */
 export interface MetricsGroup {
   readonly groupId: number;
+  /** Units that count in the group for all time. */
   readonly unitIds: readonly number[];
+  /** Units that count in it only within their window, because they moved. */
+  readonly windows?: readonly GroupWindow[];
   /**
    * Set when the group is exactly the subtree of the unit `groupId`, to that unit's time zone: its
    * durations are then read from the subtree's daily sketches where the buckets allow.
@@ -17,9 +29,19 @@ export interface MetricsGroup {
   readonly subtreeTimeZone?: string;
 }
 
-/** A unit with all its descendants, as one group. */
+/**
+ * A unit with all its descendants, as one group: a unit that moved in or out counts only for the time it
+ * was below the unit, so the subtree's history stays what it was.
+ */
 export function subtreeGroup(tree: UnitTree, unit: UnitNode): MetricsGroup {
-  return { groupId: unit.id, unitIds: [...tree.subtree(unit.id)], subtreeTimeZone: unit.timeZone };
+  const periods = tree.periodsUnder(unit.id);
+  const windowed = new Set(periods.map((period) => period.unitId));
+  return {
+    groupId: unit.id,
+    unitIds: [...tree.subtree(unit.id)].filter((id) => !windowed.has(id)),
+    windows: periods.map(({ unitId, from, to, openAtFrom, openAtTo }) => ({ unitId, from, to, openAtFrom, openAtTo })),
+    subtreeTimeZone: unit.timeZone,
+  };
 }
 
 export interface Quantiles {
@@ -99,12 +121,22 @@ export function emptyFigures(): Figures {
 }
 
 // Shared parameter layout: $1 unit ids, $2 their group ids, $3 the bucket boundaries (n + 1 instants,
-// ascending), $4 the instant each bucket's backlog is read at (its end, or now for one still running).
+// ascending), $4 the instant each bucket's backlog is read at (its end, or now for one still running);
+// each query's last two parameters are when each unit of $1 counts in its group ([from, to)).
 // width_bucket() places an instant with a binary search, and GROUPING SETS adds each group's total
 // (idx NULL) in the same pass, so medians of the whole period are computed, not averaged.
-const SETS = `
-  g AS (SELECT * FROM unnest($1::int[], $2::int[]) AS g(unit_id, group_id)),
+const members = (windows: number) => `
+  g AS (SELECT * FROM unnest($1::int[], $2::int[], $${windows}::timestamptz[], $${windows + 1}::timestamptz[])
+        AS g(unit_id, group_id, valid_from, valid_to))`;
+const sets = (windows: number) => `${members(windows)},
   b AS (SELECT * FROM unnest($4::timestamptz[]) WITH ORDINALITY AS b(as_of, idx))`;
+/** Whether an event at `at` lies in the window of the membership `alias`. */
+const within = (alias: string, at: string) => `${at} >= ${alias}.valid_from AND ${at} < ${alias}.valid_to`;
+/**
+ * Whether a backlog read at `at` counts the membership `alias`: a reading at the end of the last day before
+ * a move still counts the unit where it was, and the tickets it hands over leave just after.
+ */
+const heldAt = (alias: string, at: string) => `${at} > ${alias}.valid_from AND ${at} <= ${alias}.valid_to`;
 const FIRST = "($3::timestamptz[])[1]";
 const LAST = "($3::timestamptz[])[array_length($3::timestamptz[], 1)]";
 const bucketOf = (column: string) => `width_bucket(${column}, $3::timestamptz[])`;
@@ -141,7 +173,7 @@ const combineFlows = (other: string) => `
  * rating: older logs hold tickets rated more than once, and the rollups count only the first too.
  */
 const FLOWS_RAW = `
-  WITH ${SETS},
+  WITH ${sets(5)},
   e AS (
     SELECT e.unit_id, e.type, e.at, e.data,
            e.type = 'SLA_MET' AND e.data->>'clock' = 'RESOLUTION' AND sla_met_by_rejection(e.ticket_id, e.at) AS legacy_rejection,
@@ -160,7 +192,7 @@ const FLOWS_RAW = `
       count(*) FILTER (WHERE e.type = 'REJECTED')::int AS rejected,
       count(*) FILTER (WHERE e.type = 'REOPENED')::int AS reopened,
       count(*) FILTER (WHERE e.type = 'TRANSFERRED' AND NOT EXISTS (
-        SELECT 1 FROM unit fu JOIN g gf ON gf.unit_id = fu.id
+        SELECT 1 FROM unit fu JOIN g gf ON gf.unit_id = fu.id AND ${within("gf", "e.at")}
         WHERE fu.code = e.data->>'fromUnitCode' AND gf.group_id = g.group_id))::int AS transfers_in,
       count(*) FILTER (WHERE e.type = 'SLA_MET' AND e.data->>'clock' = 'FIRST_RESPONSE')::int AS first_response_met,
       count(*) FILTER (WHERE e.type = 'SLA_BREACHED' AND e.data->>'clock' = 'FIRST_RESPONSE')::int AS first_response_breached,
@@ -170,16 +202,17 @@ const FLOWS_RAW = `
       count(*) FILTER (WHERE e.counted_rating)::int AS ratings,
       coalesce(sum((e.data->>'rating')::int) FILTER (WHERE e.counted_rating), 0)::int AS rating_sum,
       count(*) FILTER (WHERE e.counted_rating AND (e.data->>'rating')::int >= 4)::int AS ratings_satisfied
-    FROM e JOIN g ON g.unit_id = e.unit_id
+    FROM e JOIN g ON g.unit_id = e.unit_id AND ${within("g", "e.at")}
     GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("e.at")}), (g.group_id))
   ),
   left_group AS (
     SELECT gf.group_id, ${bucketOf("e.at")} AS idx, count(*)::int AS transfers_out
     FROM e
     JOIN unit fu ON fu.code = e.data->>'fromUnitCode'
-    JOIN g gf ON gf.unit_id = fu.id
+    JOIN g gf ON gf.unit_id = fu.id AND ${within("gf", "e.at")}
     WHERE e.type = 'TRANSFERRED'
-      AND NOT EXISTS (SELECT 1 FROM g gt WHERE gt.unit_id = e.unit_id AND gt.group_id = gf.group_id)
+      AND NOT EXISTS (SELECT 1 FROM g gt
+                      WHERE gt.unit_id = e.unit_id AND gt.group_id = gf.group_id AND ${within("gt", "e.at")})
     GROUP BY GROUPING SETS ((gf.group_id, ${bucketOf("e.at")}), (gf.group_id))
   )
   ${combineFlows("left_group")}`;
@@ -207,7 +240,7 @@ const rollupRows = (hourly: string, daily: string, columns: string, filter: stri
  * WIB days where wholeRollupDays says so). $5 as for rollupRows.
  */
 const FLOWS_ROLLUP = `
-  WITH ${SETS},
+  WITH ${sets(6)},
   m AS (${rollupRows("metric_hourly", "metric_daily", `r.unit_id, ${ROLLUP_COLUMNS}`, "r.unit_id = ANY($1::int[])")}),
   own AS (
     SELECT g.group_id, ${bucketOf("m.at")} AS idx,
@@ -219,7 +252,7 @@ const FLOWS_ROLLUP = `
            sum(m.resolution_rejected)::int AS resolution_rejected,
            sum(m.ratings)::int AS ratings, sum(m.rating_sum)::int AS rating_sum,
            sum(m.ratings_satisfied)::int AS ratings_satisfied
-    FROM m JOIN g ON g.unit_id = m.unit_id
+    FROM m JOIN g ON g.unit_id = m.unit_id AND ${within("g", "m.at")}
     GROUP BY GROUPING SETS ((g.group_id, ${bucketOf("m.at")}), (g.group_id))
   ),
   x AS (${rollupRows("metric_transfer_hourly", "metric_transfer_daily", "r.from_unit_id, r.to_unit_id, r.transfers", "(r.from_unit_id = ANY($1::int[]) OR r.to_unit_id = ANY($1::int[]))")}),
@@ -228,12 +261,14 @@ const FLOWS_ROLLUP = `
            sum(y.transfers_in)::int AS transfers_in, sum(y.transfers_out)::int AS transfers_out
     FROM (
       SELECT gt.group_id, x.at, x.transfers AS transfers_in, 0 AS transfers_out
-      FROM x JOIN g gt ON gt.unit_id = x.to_unit_id
-      WHERE NOT EXISTS (SELECT 1 FROM g gf WHERE gf.unit_id = x.from_unit_id AND gf.group_id = gt.group_id)
+      FROM x JOIN g gt ON gt.unit_id = x.to_unit_id AND ${within("gt", "x.at")}
+      WHERE NOT EXISTS (SELECT 1 FROM g gf
+                        WHERE gf.unit_id = x.from_unit_id AND gf.group_id = gt.group_id AND ${within("gf", "x.at")})
       UNION ALL
       SELECT gf.group_id, x.at, 0, x.transfers
-      FROM x JOIN g gf ON gf.unit_id = x.from_unit_id
-      WHERE NOT EXISTS (SELECT 1 FROM g gt WHERE gt.unit_id = x.to_unit_id AND gt.group_id = gf.group_id)
+      FROM x JOIN g gf ON gf.unit_id = x.from_unit_id AND ${within("gf", "x.at")}
+      WHERE NOT EXISTS (SELECT 1 FROM g gt
+                        WHERE gt.unit_id = x.to_unit_id AND gt.group_id = gf.group_id AND ${within("gt", "x.at")})
     ) y
     GROUP BY GROUPING SETS ((y.group_id, ${bucketOf("y.at")}), (y.group_id))
   )
@@ -263,7 +298,7 @@ const binned = (durations: string) => `
 
 const DURATION_BINS_RAW = binned(`
   SELECT g.group_id, d.at, d.kind, d.wall_minutes, d.clock_minutes
-  FROM (${DURATIONS_RAW}) d JOIN g ON g.unit_id = d.unit_id`);
+  FROM (${DURATIONS_RAW}) d JOIN g ON g.unit_id = d.unit_id AND ${within("g", "d.at")}`);
 
 /**
  * The durations a group's sketches do not cover, binned on the fly: before and after its run of whole
@@ -277,10 +312,10 @@ const DURATION_BINS_EDGES = binned(`
   -- Laterally, so both ends of each edge bound the index range (joined plainly, one was a filter).
   CROSS JOIN LATERAL (
     SELECT d.at, d.kind::text AS kind, d.wall_minutes, d.clock_minutes FROM metric_duration d
-    WHERE d.unit_id = g.unit_id AND d.at >= ${FIRST} AND d.at < r.day_from
+    WHERE d.unit_id = g.unit_id AND d.at >= ${FIRST} AND d.at < r.day_from AND ${within("g", "d.at")}
     UNION ALL
     SELECT d.at, d.kind::text, d.wall_minutes, d.clock_minutes FROM metric_duration d
-    WHERE d.unit_id = g.unit_id AND d.at >= r.day_to AND d.at < ${LAST}
+    WHERE d.unit_id = g.unit_id AND d.at >= r.day_to AND d.at < ${LAST} AND ${within("g", "d.at")}
   ) d`);
 
 /**
@@ -290,8 +325,8 @@ const DURATION_BINS_EDGES = binned(`
  * durations outside the runs come from `edges`. Buckets that are one sketch day are not
  * pieces: they are read as DURATION_DAYS.
  */
-const durationBins = (edges: string) => `
-  WITH ${SETS},
+const durationBins = (edges: string, windows: number) => `
+  WITH ${sets(windows)},
   pieces AS (SELECT * FROM unnest($5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::boolean[])
              AS p(group_id, grain, day_from, day_to, whole_period)),
   edges AS MATERIALIZED (${edges}),
@@ -313,7 +348,7 @@ const durationBins = (edges: string) => `
   SELECT d.group_id, d.idx, d.kind, d.bin, sum(d.wall)::int AS wall, sum(d.business)::int AS business
   FROM d GROUP BY d.group_id, d.idx, d.kind, d.bin`;
 
-const DURATION_BINS_ROLLUP = durationBins(DURATION_BINS_EDGES);
+const DURATION_BINS_ROLLUP = durationBins(DURATION_BINS_EDGES, 13);
 
 /** The quantile bins of the buckets that are one day of a group's sketches ($2 groups, $3 bucket numbers). */
 const DURATION_DAYS = `
@@ -327,7 +362,7 @@ const DURATION_DAYS = `
  * TRANSFERRED or REOPENED event until its next state event (transfer, resolution, rejection, closing).
  */
 const BACKLOG = `
-  WITH ${SETS},
+  WITH ${sets(5)},
   -- A ticket open at a reading instant is either still open, or changed state (and so was updated)
   -- after it: the others need not be looked at.
   relevant AS (
@@ -351,14 +386,14 @@ const BACKLOG = `
   FROM seg
   JOIN g ON g.unit_id = seg.unit_id
   JOIN ticket t ON t.id = seg.ticket_id
-  JOIN b ON seg.at <= b.as_of AND (seg.until IS NULL OR seg.until > b.as_of)
+  JOIN b ON seg.at <= b.as_of AND (seg.until IS NULL OR seg.until > b.as_of) AND ${heldAt("g", "b.as_of")}
   WHERE seg.type IN ('CREATED', 'TRANSFERRED', 'REOPENED')
   GROUP BY g.group_id, b.idx`;
 
-/** Tickets open in each group now, from the rollups. */
+/** Tickets open in each group now ($5), from the rollups. */
 const OPEN_NOW = `
-  WITH g AS (SELECT * FROM unnest($1::int[], $2::int[]) AS g(unit_id, group_id))
-  SELECT g.group_id, coalesce(sum(o.open), 0)::int AS open
+  WITH ${members(3)}
+  SELECT g.group_id, coalesce(sum(o.open) FILTER (WHERE ${heldAt("g", "$5::timestamptz")}), 0)::int AS open
   FROM g LEFT JOIN metric_open o ON o.unit_id = g.unit_id
   GROUP BY g.group_id`;
 
@@ -371,10 +406,10 @@ const netFlow = (row: Record<string, number>) =>
   (row.transfers_out ?? 0);
 
 const BREAKDOWN = `
-  WITH ${SETS}
+  WITH ${sets(5)}
   SELECT g.group_id, dim, key, count(*)::int AS created
   FROM ticket_event e
-  JOIN g ON g.unit_id = e.unit_id
+  JOIN g ON g.unit_id = e.unit_id AND ${within("g", "e.at")}
   JOIN ticket t ON t.id = e.ticket_id
   LEFT JOIN category cat ON cat.id = t.category_id
   CROSS JOIN LATERAL (VALUES ('CHANNEL', t.channel::text), ('KIND', t.kind::text), ('PRIORITY', t.priority::text),
@@ -393,23 +428,53 @@ interface Params {
   want?: { durations?: boolean; ageBands?: boolean };
 }
 
-function parameters({ groups, buckets, now = new Date() }: Params): unknown[] {
+/** The groups' members as ($1, $2) and their windows (the last two parameters of each query). */
+function membership(groups: readonly MetricsGroup[]) {
   const unitIds: number[] = [];
   const groupIds: number[] = [];
+  const from: string[] = [];
+  const to: string[] = [];
   for (const group of groups) {
     for (const unitId of group.unitIds) {
       unitIds.push(unitId);
       groupIds.push(group.groupId);
+      from.push("-infinity");
+      to.push("infinity");
+    }
+    for (const window of group.windows ?? []) {
+      unitIds.push(window.unitId);
+      groupIds.push(group.groupId);
+      from.push(window.from?.toISOString() ?? "-infinity");
+      to.push(window.to?.toISOString() ?? "infinity");
     }
   }
+  return { units: [unitIds, groupIds], windows: [from, to] };
+}
+
+function parameters({ groups, buckets, now = new Date() }: Params): unknown[] {
+  const { units } = membership(groups);
   const last = buckets[buckets.length - 1];
   if (!last) throw new Error("no buckets");
   return [
-    unitIds,
-    groupIds,
+    ...units,
     [...buckets.map((bucket) => bucket.start), last.end],
     buckets.map((bucket) => (bucket.end.getTime() > now.getTime() ? now : bucket.end)),
   ];
+}
+
+/**
+ * What a group's backlog gains (a unit moved in) or loses (moved out) at each bound of a window in
+ * [after, until): the tickets open in the unit then, which count on the new side just after the bound.
+ */
+function handedOver(group: MetricsGroup, after: number, until: number): number {
+  let change = 0;
+  for (const window of group.windows ?? []) {
+    const from = window.from?.getTime();
+    const to = window.to?.getTime();
+    if (from !== undefined && from >= after && from < until) change += window.openAtFrom;
+    if (to !== undefined && to >= after && to < until) change -= window.openAtTo;
+  }
+  return change;
 }
 
 /** $5 of FLOWS_ROLLUP: the whole WIB days read from the daily rollups, or null. */
@@ -577,6 +642,7 @@ const judged = (met: number, breached: number, rejected = 0) => ({ met, breached
  */
 export async function computeFigures(db: Database, params: Params): Promise<Map<number, Figures[]>> {
   const values = parameters(params);
+  const { windows } = membership(params.groups);
   const result = new Map<number, Figures[]>();
   for (const group of params.groups) {
     result.set(group.groupId, [emptyFigures(), ...params.buckets.map(() => emptyFigures())]);
@@ -593,27 +659,35 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
   const sketches = sketchPlan(raw ? [] : params.groups, params.buckets, values[2] as Date[], now);
   const [flows, spans, spanDays, backlog, openNow, after] = await Promise.all([
     raw
-      ? db.sql.query<Record<string, number>>(FLOWS_RAW, values)
+      ? db.sql.query<Record<string, number>>(FLOWS_RAW, [...values, ...windows])
       : db.sql.prepared<Record<string, number>>("metrics_flows", FLOWS_ROLLUP, [
           ...values,
           dayRun(values[2] as Date[], now),
+          ...windows,
         ]),
     !wantDurations
       ? Promise.resolve([])
       : raw
-        ? db.sql.query<DurationBinRow>(durationBins(DURATION_BINS_RAW), [...values, ...sketches.pieces])
+        ? db.sql.query<DurationBinRow>(durationBins(DURATION_BINS_RAW, 10), [...values, ...sketches.pieces, ...windows])
         : db.sql.prepared<DurationBinRow>("metrics_duration_bins", DURATION_BINS_ROLLUP, [
             ...values,
             ...sketches.pieces,
             ...sketches.runs,
+            ...windows,
           ]),
     wantDurations && !raw && (sketches.days[0] as number[]).length
       ? db.sql.prepared<DurationDayRow>("metrics_duration_days", DURATION_DAYS, [values[2], ...sketches.days])
       : Promise.resolve([]),
-    readBacklog ? db.sql.prepared<Record<string, number>>("metrics_backlog", BACKLOG, values) : Promise.resolve([]),
+    readBacklog
+      ? db.sql.prepared<Record<string, number>>("metrics_backlog", BACKLOG, [...values, ...windows])
+      : Promise.resolve([]),
     raw
       ? Promise.resolve([])
-      : db.sql.prepared<{ group_id: number; open: number }>("metrics_open_now", OPEN_NOW, values.slice(0, 2)),
+      : db.sql.prepared<{ group_id: number; open: number }>("metrics_open_now", OPEN_NOW, [
+          ...values.slice(0, 2),
+          ...windows,
+          now,
+        ]),
     // What changed after the period, to read the backlog back from now.
     raw || lastEnd.getTime() >= now.getTime()
       ? Promise.resolve([])
@@ -623,6 +697,7 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
           [lastEnd, "infinity"],
           [lastEnd],
           dayRun([lastEnd, null], now),
+          ...windows,
         ]),
   ]);
   for (const row of flows) {
@@ -661,14 +736,22 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
   }
   if (!raw) {
     // Backlog at the end of bucket k = open now − what opened minus closed after it.
+    // A unit that moved in or out carried its open tickets across a window bound: not a flow, a hand-over.
     const afterByGroup = new Map(after.filter((row) => row.idx === 0).map((row) => [row.group_id, netFlow(row)]));
+    const groupsById = new Map(params.groups.map((group) => [group.groupId, group]));
     for (const { group_id, open } of openNow) {
       const figures = result.get(Number(group_id));
-      if (!figures) continue;
-      let level = open - (afterByGroup.get(group_id) ?? 0);
+      const group = groupsById.get(Number(group_id));
+      if (!figures || !group) continue;
+      let level =
+        open -
+        (afterByGroup.get(group_id) ?? 0) -
+        handedOver(group, lastEnd.getTime(), Math.max(now.getTime(), lastEnd.getTime()));
       for (let k = figures.length - 1; k >= 1; k--) {
         const f = figures[k] as Figures;
         f.backlog.open = level;
+        const bucket = params.buckets[k - 1] as Bucket;
+        level -= handedOver(group, bucket.start.getTime(), bucket.end.getTime());
         level -= netFlow({
           created: f.created,
           reopened: f.reopened,

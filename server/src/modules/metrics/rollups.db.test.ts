@@ -5,6 +5,7 @@ import { orderPending } from "../realtime/stream-store.js";
 import { seedDemo, seedReferenceData } from "../seed/seed.js";
 import { seedSlaReferenceData } from "../sla/sla-reference-data.js";
 import { loadUnitTree } from "../units/unit-repository.js";
+import { moveUnit } from "../units/unit-service.js";
 import type { UnitTree } from "../units/unit-tree.js";
 import { type Bucket, bucketsFor, type Granularity } from "./buckets.js";
 import { binOf, RELATIVE_ACCURACY } from "./duration-sketch.js";
@@ -285,5 +286,108 @@ describe("metrics rollups", () => {
     // Counting again changes nothing.
     await db.sql.query("SELECT metric_ratings_recount()");
     expect(await figures("rollup")).toEqual(recounted);
+  });
+});
+
+describe("metrics rollups after an office moves to another region", () => {
+  const MOVED_ON = new Date("2026-03-05T10:00:00Z");
+  const EFFECTIVE = new Date("2026-03-05T00:00:00+07:00");
+  const regions = () =>
+    [...tree.subtree(tree.byCode("IMI")?.id ?? -1)]
+      .map((id) => tree.get(id))
+      .filter((unit) => unit?.type === "REGIONAL_OFFICE")
+      .map((unit) => groupOf(unit?.code as string));
+  const period = () =>
+    bucketsFor(new Date("2026-02-20T00:00:00+07:00"), new Date("2026-03-21T00:00:00+07:00"), "DAY", "Asia/Jakarta");
+
+  it("keep each region's history, count the office's future in its new region, and equal a count from scratch", async () => {
+    const [director] = await db.sql.query<{ id: string; email: string; unit_id: number }>(
+      `SELECT id, email, unit_id FROM app_user WHERE role = 'DIRECTORATE' LIMIT 1`,
+    );
+    if (!director) throw new Error("no directorate account");
+    const before = await computeFigures(db, { groups: regions(), buckets: period(), now: NOW });
+    const malang = tree.byCode("KANIM-MALANG");
+    const [jatim, jateng] = [groupOf("KANWIL-JI").groupId, groupOf("KANWIL-JT").groupId];
+    const own = await computeFigures(db, {
+      groups: [groupOf("KANIM-MALANG")],
+      buckets: period(),
+      now: NOW,
+    });
+    const { effectiveAt } = await moveUnit(
+      db,
+      tree,
+      {
+        kind: "user",
+        userId: director.id,
+        email: director.email,
+        name: director.email,
+        role: "DIRECTORATE",
+        sessionId: "test",
+        unitId: director.unit_id,
+        unitIds: new Set([...tree.all()].map((unit) => unit.id)),
+      },
+      { code: "KANIM-MALANG", parentCode: "KANWIL-JT" },
+      { now: MOVED_ON },
+    );
+    expect(effectiveAt).toEqual(EFFECTIVE);
+    tree = await loadUnitTree(db);
+    expect(tree.get(malang?.id ?? -1)?.parentId).toBe(jateng);
+
+    // Rollups and the log agree on every region, the move's day and the hand-over of its backlog included.
+    const after = await compareBuckets(regions(), period());
+    await compare(
+      [groupOf("KANWIL-JI"), groupOf("KANWIL-JT")],
+      "2026-03-02T00:00:00+07:00",
+      "2026-03-09T00:00:00+07:00",
+      "HOUR",
+    );
+    await compare(
+      [groupOf("KANWIL-JI"), groupOf("KANWIL-JT")],
+      "2026-02-01T00:00:00+07:00",
+      "2026-04-01T00:00:00+07:00",
+      "WEEK",
+    );
+
+    const buckets = period();
+    const moveIndex = buckets.findIndex((bucket) => bucket.start.getTime() === EFFECTIVE.getTime()) + 1;
+    expect(moveIndex).toBeGreaterThan(1);
+    const ownFigures = own.get(malang?.id ?? -1) ?? [];
+    for (const [groupId, sign] of [
+      [jatim, -1],
+      [jateng, 1],
+    ] as const) {
+      const was = before.get(groupId) ?? [];
+      const is = after.get(groupId) ?? [];
+      for (let k = 1; k < is.length; k++) {
+        const shift = k >= moveIndex ? sign * (ownFigures[k]?.created ?? 0) : 0;
+        expect(is[k]?.created, `bucket ${k}`).toBe((was[k]?.created ?? 0) + shift);
+        if (k < moveIndex) {
+          // Before the move nothing changed: backlog, durations and judged clocks read as they did.
+          expect(is[k]).toEqual(was[k]);
+        }
+      }
+    }
+    const moved = ownFigures.slice(moveIndex).reduce((sum, f) => sum + f.created, 0);
+    expect(moved).toBeGreaterThan(0);
+    // The other regions did not notice.
+    for (const [groupId, figures] of before) {
+      if (groupId !== jatim && groupId !== jateng) expect(after.get(groupId)).toEqual(figures);
+    }
+  });
+
+  it("keep each subtree's sketches equal to its durations binned by where their unit was at the time", async () => {
+    const differences = await db.sql.query(
+      `WITH scratch AS (
+         SELECT r.root_id AS unit_id, date_trunc('day', d.at, r.root_time_zone) AS day, d.kind, v.bin,
+                sum(v.wall)::int AS wall, sum(v.business)::int AS business
+         FROM metric_duration d
+         JOIN unit_root_periods() r ON r.unit_id = d.unit_id AND d.at >= r.valid_from AND d.at < r.valid_to
+         CROSS JOIN LATERAL (VALUES (metric_duration_bin(d.wall_minutes), 1, 0),
+                                    (metric_duration_bin(d.clock_minutes), 0, 1)) AS v(bin, wall, business)
+         WHERE v.bin IS NOT NULL GROUP BY 1, 2, 3, 4)
+       SELECT * FROM scratch FULL JOIN metric_duration_sketch s USING (unit_id, day, kind, bin)
+       WHERE scratch.wall IS DISTINCT FROM s.wall OR scratch.business IS DISTINCT FROM s.business`,
+    );
+    expect(differences).toEqual([]);
   });
 });

@@ -146,17 +146,19 @@ describe("office classes", () => {
     ["Kantor Imigrasi Kelas II TPI Jember", "KELAS_II_TPI"],
     ["Kantor Imigrasi Kelas II Non TPI Kediri", "KELAS_II_NON_TPI"],
     ["Kantor Imigrasi Kelas III Non TPI Ponorogo", "KELAS_III_NON_TPI"],
-    ["Kantor Imigrasi Kelas I Khusus Non TPI Jakarta Selatan", null],
+    ["Kantor Imigrasi Kelas I Khusus Non TPI Jakarta Selatan", "KELAS_I_KHUSUS_NON_TPI"],
+    ["Kantor Imigrasi Kelas I Khusus Non TPI Jakarta Barat", "KELAS_I_KHUSUS_NON_TPI"],
+    ["Kantor Imigrasi Kelas III TPI Banyuwangi", "KELAS_III_TPI"],
+    ["Kantor Imigrasi Kelas III TPI Tanjung Redeb", "KELAS_III_TPI"],
     ["Kantor Imigrasi Pasuruan", null],
     ["Rumah Detensi Imigrasi Surabaya", null],
   ])("%s → %s", (name, officeClass) => {
     expect(byName(name).officeClass).toBe(officeClass);
   });
 
-  it("keeps what is uncertain, including classes the enum cannot express", () => {
-    expect(byName("Kantor Imigrasi Kelas I Khusus Non TPI Jakarta Selatan").uncertainty).toMatch(
-      /Kelas I Khusus Non TPI/,
-    );
+  it("keeps what is uncertain, and no longer flags a class the enum now expresses", () => {
+    expect(byName("Kantor Imigrasi Kelas I Khusus Non TPI Jakarta Selatan").uncertainty).toBeNull();
+    expect(byName("Kantor Imigrasi Kelas III TPI Banyuwangi").uncertainty).not.toMatch(/OfficeClass/);
     expect(byName("Kantor Imigrasi Pasuruan").uncertainty).toMatch(/class not found/);
     expect(byName("Kantor Imigrasi Kelas I TPI Balikpapan").uncertainty).toMatch(/Kelas I Khusus/);
     expect(byName("Kantor Imigrasi Kelas I TPI Malang").uncertainty).toBeNull();

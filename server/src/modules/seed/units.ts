@@ -43,15 +43,16 @@ const UNIT_TYPES: readonly UnitType[] = ["DIRECTORATE", "REGIONAL_OFFICE", "IMMI
 
 const OFFICE_CLASSES: Record<string, OfficeClass> = {
   "Kelas I Khusus TPI": "KELAS_I_KHUSUS_TPI",
+  "Kelas I Khusus Non TPI": "KELAS_I_KHUSUS_NON_TPI",
   "Kelas I TPI": "KELAS_I_TPI",
   "Kelas I Non TPI": "KELAS_I_NON_TPI",
   "Kelas II TPI": "KELAS_II_TPI",
   "Kelas II Non TPI": "KELAS_II_NON_TPI",
+  "Kelas III TPI": "KELAS_III_TPI",
   "Kelas III Non TPI": "KELAS_III_NON_TPI",
 };
 
-// Matches the class written in an office name, including classes the enum does not know
-// ("Kelas I Khusus Non TPI", "Kelas III TPI"), so that the slug never contains the class.
+// Matches the class written in an office name, so that the slug never contains the class.
 const CLASS_IN_NAME = /^Kelas (?:I|II|III)(?: Khusus)?(?: Non)? TPI /;
 
 const DIRECTORY_URL = referenceDataFile("units.json");
@@ -174,10 +175,12 @@ function slug(text: string): string {
 
 const CLASS_WEIGHT: Record<OfficeClass, number> = {
   KELAS_I_KHUSUS_TPI: 5,
+  KELAS_I_KHUSUS_NON_TPI: 4.5,
   KELAS_I_TPI: 3,
   KELAS_I_NON_TPI: 2.5,
   KELAS_II_TPI: 1.3,
   KELAS_II_NON_TPI: 1.1,
+  KELAS_III_TPI: 0.6,
   KELAS_III_NON_TPI: 0.6,
 };
 
@@ -186,19 +189,13 @@ const LARGE_CITIES = /Bandung|Makassar|Semarang|Yogyakarta|Tangerang|Malang|Beka
 
 /**
  * Relative ticket volume of a unit: driven by office class (a proxy for passport throughput) and by
- * the size of the city served. Classes the enum lacks are read from the name.
+ * the size of the city served.
  */
 export function unitWeight(unit: Pick<UnitSeed, "type" | "officeClass" | "name" | "city">): number {
   if (unit.type === "DIRECTORATE") return 1.5;
   if (unit.type === "REGIONAL_OFFICE") return 0.3;
   if (unit.type === "DETENTION_CENTER") return 0.25;
-  const base = unit.officeClass
-    ? CLASS_WEIGHT[unit.officeClass]
-    : /Kelas I Khusus/.test(unit.name)
-      ? 4.5
-      : /Kelas III/.test(unit.name)
-        ? 0.6
-        : 0.8;
+  const base = unit.officeClass ? CLASS_WEIGHT[unit.officeClass] : 0.8;
   const place = `${unit.name} ${unit.city ?? ""}`;
   return base * (BIG_CITIES.test(place) ? 1.6 : LARGE_CITIES.test(place) ? 1.2 : 1);
 }

@@ -10,6 +10,20 @@ export interface UnitNode {
 }
 
 /**
+ * A time-bounded membership of a unit in the subtree of `rootId`, from a move: before `from` or from `to`
+ * on the unit counted elsewhere. Null bounds are open. Memberships that hold for all time are not listed.
+ */
+export interface MembershipPeriod {
+  unitId: number;
+  rootId: number;
+  from: Date | null;
+  to: Date | null;
+  /** Tickets open in the unit at `from` and at `to` (0 for an open bound). */
+  openAtFrom: number;
+  openAtTo: number;
+}
+
+/**
  * The organisation held in memory: about two hundred units that change a few times a year. Scope
  * checks and subtree filters are set lookups here instead of recursive queries on every request.
  */
@@ -18,8 +32,14 @@ export class UnitTree<N extends UnitNode = UnitNode> {
   private readonly byCodeMap = new Map<string, N>();
   private readonly childrenOf = new Map<number, number[]>();
   private readonly subtreeCache = new Map<number, ReadonlySet<number>>();
+  private readonly periodsByRoot = new Map<number, MembershipPeriod[]>();
 
-  constructor(units: readonly N[]) {
+  constructor(units: readonly N[], periods: readonly MembershipPeriod[] = []) {
+    for (const period of periods) {
+      const list = this.periodsByRoot.get(period.rootId) ?? [];
+      list.push(period);
+      this.periodsByRoot.set(period.rootId, list);
+    }
     for (const unit of units) {
       this.byId.set(unit.id, unit);
       this.byCodeMap.set(unit.code, unit);
@@ -65,6 +85,14 @@ export class UnitTree<N extends UnitNode = UnitNode> {
     }
     this.subtreeCache.set(rootId, ids);
     return ids;
+  }
+
+  /**
+   * The units whose figures count in the subtree of `rootId` only for a while, because they moved into or
+   * out of it; the rest of the subtree counts for all time.
+   */
+  periodsUnder(rootId: number): readonly MembershipPeriod[] {
+    return this.periodsByRoot.get(rootId) ?? [];
   }
 
   isWithin(unitId: number, rootId: number): boolean {
