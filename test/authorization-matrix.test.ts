@@ -138,6 +138,7 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       args: (fx, side) => ({ number: fx.tickets[side].number, trackingCode: "0000-0000-0000-0000-0000" }),
     },
     holidays: { allowed: authenticated, scoped: false, args: () => ({ year: 2026 }) },
+    holidayCoverage: { allowed: isDirectorate, scoped: false, args: () => ({}) },
     slaPolicies: { allowed: authenticated, scoped: false, args: () => ({}) },
     unitMetrics: {
       allowed: readsMetrics,
@@ -330,6 +331,19 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       args: () => ({ input: { code: "MATRIX_NONE", name: "x" } }),
     },
     retireCategory: { allowed: isDirectorate, scoped: false, args: () => ({ code: "MATRIX_NONE" }) },
+    // A list with a day of another year: the directorate gets VALIDATION_FAILED (past the checks), nothing is written.
+    importHolidays: {
+      allowed: isDirectorate,
+      scoped: false,
+      args: () => ({
+        input: {
+          year: 2031,
+          decree: "SKB uji matriks",
+          format: "CSV",
+          content: "date,name,kind\n2030-01-01,Tahun Baru,NATIONAL\n",
+        },
+      }),
+    },
     createUnit: {
       allowed: isDirectorate,
       scoped: false,

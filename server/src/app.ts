@@ -61,6 +61,7 @@ import { startSimulator } from "./modules/simulator/simulator.js";
 import { type CalendarDirectory, calendarStamp, loadCalendarDirectory } from "./modules/sla/calendar-directory.js";
 import { ClockEngine } from "./modules/sla/clock-engine.js";
 import { startDetector } from "./modules/sla/detector.js";
+import { coverageWarning, holidayCoverage } from "./modules/sla/holiday-coverage.js";
 import { recomputeOpenClocks } from "./modules/sla/recompute.js";
 import { seedSlaReferenceData } from "./modules/sla/sla-reference-data.js";
 import { FIRST_ADMINISTRATOR_HINT, hasActiveDirectorate } from "./modules/staff/first-administrator.js";
@@ -131,8 +132,11 @@ export async function buildApp(
     logger?: Logger;
     /** The embedded database, already being opened by the entry point (see startPglite). */
     embedded?: Promise<StartedPglite>;
+    /** The wall clock, for tests that need a given date; the system clock otherwise. */
+    now?: () => Date;
   } = {},
 ): Promise<App> {
+  const now = options.now ?? (() => new Date());
   // The demo's password is printed in the open, so no account may choose it.
   const staffSettings = { publicUrl: config.publicUrl, knownPasswords: [config.demoPassword] };
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -405,6 +409,7 @@ export async function buildApp(
         calendars: loadedCalendars,
         calendarsChanged,
         unitsChanged,
+        now,
         policiesChanged: () => clocks.invalidatePolicies(),
         staff: staffSettings,
         webhooks: { allowLoopbackHttp: config.webhooks.allowLoopbackHttp },
@@ -455,6 +460,8 @@ export async function buildApp(
     calendars = await loadCalendarDirectory(db, units);
     timings.mark("units and calendars");
     if (config.production && !(await hasActiveDirectorate(db))) logger.warn(FIRST_ADMINISTRATOR_HINT);
+    const coverage = await holidayCoverage(db, now());
+    if (coverage.missing) logger.warn({ year: coverage.year }, coverageWarning(coverage));
     const known = new Set([...units.all()].map((unit) => unitEnvSuffix(unit.code)));
     for (const [suffix, account] of smtp.units) {
       if (!known.has(suffix)) logger.warn({ variable: `PANTAU_SMTP_URL__${suffix}` }, "SMTP account for no known unit");

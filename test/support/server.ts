@@ -37,6 +37,8 @@ export interface StartOptions {
   /** Receives every line the server logs, parsed, at `logLevel` (default info) instead of TEST_LOG_LEVEL. */
   onLog?: (line: Record<string, any>) => void;
   logLevel?: string;
+  /** The server's wall clock, e.g. to be on 1 October. */
+  now?: () => Date;
 }
 
 /** Boots the real server on port 0 against a fresh database of the given kind. */
@@ -72,7 +74,7 @@ export async function startServer(target: Target, options: StartOptions = {}): P
   const logger = onLog
     ? createLogger(options.logLevel ?? "info", { write: (line: string) => onLog(JSON.parse(line)) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
-  const app = await buildApp(config, { logger });
+  const app = await buildApp(config, { logger, ...(options.now ? { now: options.now } : {}) });
   const { url } = await app.start();
 
   const gql: TestServer["gql"] = async (query, variables, token) => {

@@ -22,6 +22,8 @@ const id = {
   offline: "Tidak tersambung",
   national: "Nasional",
   nationalTitle: "Gambaran nasional",
+  holidayNotice:
+    "Hari libur nasional {year} belum dimuat: tenggat yang melewati 1 Januari akan menghitung hari liburnya sebagai hari kerja. Impor SKB {year} (importHolidays atau pnpm admin import-holidays).",
   period: "Periode",
   last7: "7 hari",
   last30: "30 hari",
@@ -238,6 +240,8 @@ const en: Record<MessageKey, string> = {
   offline: "Offline",
   national: "National",
   nationalTitle: "National overview",
+  holidayNotice:
+    "The national holidays of {year} are not loaded: deadlines that cross 1 January will count its holidays as working days. Import the {year} SKB (importHolidays or pnpm admin import-holidays).",
   period: "Period",
   last7: "7 days",
   last30: "30 days",

@@ -39,6 +39,8 @@ export interface Context {
    * with `recompute`, recompute the open clocks of those units (a new time zone moves their deadlines).
    */
   readonly unitsChanged: (recompute?: readonly number[]) => Promise<void>;
+  /** The wall clock: replaced in tests that need a given date (e.g. 1 October for the holiday notice). */
+  readonly now: () => Date;
   /** After a policy change: new tickets match the new version at once. */
   readonly policiesChanged: () => void;
   /** For staff administration: the base of password links, and passwords no account may choose. */

@@ -13,6 +13,7 @@ import { usePeriod } from "../period.js";
 import { PeriodPicker } from "../period-picker.js";
 import { UnitTrend } from "../unit-trend.js";
 import { EventFeed, isNotable } from "./event-feed.js";
+import { HolidayNotice } from "./holiday-notice.js";
 import { MAP_KPIS, type MapKpi, parseKpi } from "./map-kpi.js";
 import { RegionMap } from "./region-map.js";
 
@@ -80,6 +81,7 @@ export function NationalView({ rootCode }: { rootCode: string }) {
           </>
         }
       />
+      <HolidayNotice />
       <UnitTrend code={rootCode} from={from} to={to} refreshKey={freshness} />
       <div className="grid-map">
         <Panel

@@ -10,11 +10,15 @@ import { Counting, HolidayKind, TargetUnit } from "../../generated/prisma/enums.
 import { builder } from "../../graphql/builder.js";
 import type { Context } from "../../graphql/context.js";
 import { TICKET_ACTION_ERRORS } from "../../graphql/errors.js";
+import { auditActorOf } from "../audit/audit-log.js";
 import type { AuthenticatedViewer } from "../auth/viewer.js";
 import { ChannelEnum, PriorityEnum, TicketKindEnum, TicketRef, TicketStatusEnum } from "../tickets/ticket.schema.js";
 import { localId } from "../tickets/ticket-mutations.schema.js";
 import { decideDeadlineExtension, extendTicketDeadline, requestDeadlineExtension } from "../tickets/ticket-service.js";
 import type { WeekInput } from "./clock/calendar.js";
+import { type HolidayCoverage, holidayCoverage } from "./holiday-coverage.js";
+import { type HolidayImportResult, importHolidays } from "./holiday-import.js";
+import { HolidayRef } from "./sla.schema.js";
 import { addHoliday, removeHoliday, saveSlaPolicy, setBusinessHours } from "./sla-admin-service.js";
 import { ClockKindEnum, TargetBasisEnum } from "./sla-enums.schema.js";
 
@@ -110,7 +114,107 @@ const WeekInputType = builder.inputType("OfficeWeekInput", {
 
 const HolidayKindInput = builder.enumType(HolidayKind, { name: "HolidayKindInput" });
 
+const HolidayListFormatEnum = builder.enumType("HolidayListFormat", {
+  description: "How a holiday list is written.",
+  values: {
+    JSON: {
+      description:
+        "A JSON array of { date, name, kind }, or an object with such a holidays array (the shape of the shipped holidays.json).",
+    },
+    CSV: { description: "CSV with a header row naming the columns date, name and kind (RFC 4180 quoting)." },
+  } as const,
+});
+
+const HolidayImportRef = builder.objectRef<HolidayImportResult>("HolidayImport").implement({
+  description: "A year's national holidays and cuti bersama as they stand after an import of its SKB.",
+  fields: (t) => ({
+    year: t.exposeInt("year", { description: "The decree's year." }),
+    decree: t.exposeString("decree", { description: "The SKB's number and title, as given." }),
+    source: t.exposeString("source", { nullable: true, description: "Where the list was taken from." }),
+    added: t.exposeInt("added", { description: "Days the list added." }),
+    updated: t.exposeInt("updated", { description: "Days already listed whose name, kind or decree changed." }),
+    removed: t.exposeInt("removed", { description: "National days of the year the list no longer holds." }),
+    holidays: t.field({
+      type: [HolidayRef],
+      description: "The year's national holidays and cuti bersama now, by date.",
+      resolve: (result) => result.holidays,
+    }),
+  }),
+});
+
+const HolidayCoverageRef = builder.objectRef<HolidayCoverage>("HolidayCoverage").implement({
+  description:
+    "Whether next year's national holidays are known. Until they are, a deadline that crosses 1 January counts New " +
+    "Year's Day and every later holiday of that year as a working day.",
+  fields: (t) => ({
+    year: t.exposeInt("year", { description: "The year checked: next year, in WIB." }),
+    nationalHolidays: t.exposeInt("nationalHolidays", { description: "National holidays listed for that year." }),
+    cutiBersama: t.exposeInt("cutiBersama", { description: "Cuti bersama days listed for that year." }),
+    decree: t.exposeString("decree", {
+      nullable: true,
+      description: "The SKB the year was imported from; null for days from the shipped directory, or none.",
+    }),
+    noticeFrom: t.expose("noticeFrom", {
+      type: "DateTime",
+      description: "1 October of this year, 00:00 WIB: from then on a missing list is reported.",
+    }),
+    missing: t.exposeBoolean("missing", {
+      description:
+        "True from noticeFrom while the year has no national holiday: import its SKB (importHolidays, or " +
+        "`pnpm admin import-holidays`). The server's start-up log says the same.",
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  holidayCoverage: t.field({
+    type: HolidayCoverageRef,
+    description:
+      "Whether next year's national holidays are loaded (directorate only): from 1 October on, `missing` says when " +
+      "they are not, and the directorate's dashboard shows a notice.",
+    authScopes: { directorate: true },
+    resolve: (_root, _args, ctx) => holidayCoverage(ctx.db, ctx.now()),
+  }),
+}));
+
 builder.mutationFields((t) => ({
+  importHolidays: t.field({
+    type: HolidayImportRef,
+    description:
+      "Makes a year's national holidays and cuti bersama those of its SKB (directorate only), in one transaction: " +
+      "new days are added, renamed days renamed, days the list no longer holds (a revision dropped them) removed; " +
+      "regional days stay. A bad date, a day listed twice or a day of another year refuses the whole list. Open " +
+      "clocks are recomputed in the background. Recorded in the audit log.",
+    authScopes: { directorate: true },
+    errors: { types: [ValidationError], dataField: { name: "import" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("ImportHolidaysInput", {
+          description: "A year's list from its decree.",
+          fields: (f) => ({
+            year: f.int({ required: true, description: "The decree's year; every day must fall in it." }),
+            decree: f.string({
+              required: true,
+              description: 'The SKB\'s number and title, e.g. "SKB 3 Menteri Nomor 1497/2/5 Tahun 2025".',
+            }),
+            source: f.string({ description: "Where the list was taken from (URLs of the decree or its publication)." }),
+            format: f.field({ type: HolidayListFormatEnum, required: true, description: "JSON or CSV." }),
+            content: f.string({
+              required: true,
+              description: "The list (at most 200,000 characters, 100 days); kind is NATIONAL or CUTI_BERSAMA.",
+            }),
+          }),
+        }),
+        required: true,
+        description: "The list.",
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      const result = await importHolidays(ctx.db, auditActorOf(viewerOf(ctx)), input);
+      await ctx.calendarsChanged();
+      return result;
+    },
+  }),
   saveSlaPolicy: t.prismaField({
     type: "SlaPolicy",
     description: "Adds a policy or a new version of one (directorate only). Never retroactive.",

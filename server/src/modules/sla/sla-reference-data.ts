@@ -26,7 +26,8 @@ export function loadHolidayDirectory(): HolidayEntry[] {
 
 /**
  * National holidays and cuti bersama from the decrees, the default office week at the directorate and
- * the default policies. Only what is missing is added, so edits made in the running system survive.
+ * the default policies. Only what is missing is added, so edits made in the running system survive, and
+ * nothing is added to a year imported from its decree (importHolidays), whose list is the decree's.
  */
 export async function seedSlaReferenceData(
   db: Database,
@@ -38,6 +39,7 @@ export async function seedSlaReferenceData(
        SELECT h.date::date, h.name, h.kind::"HolidayKind", h.source
        FROM json_to_recordset($1::json) AS h(date text, name text, kind text, source text)
        WHERE NOT EXISTS (SELECT 1 FROM holiday x WHERE x.date = h.date::date AND x.unit_id IS NULL)
+         AND NOT EXISTS (SELECT 1 FROM holiday_import i WHERE i.year = extract(year FROM h.date::date))
        RETURNING id`,
       [
         JSON.stringify(

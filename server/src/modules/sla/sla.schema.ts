@@ -135,7 +135,7 @@ builder.prismaObject("SlaPolicy", {
   }),
 });
 
-builder.prismaObject("Holiday", {
+export const HolidayRef = builder.prismaObject("Holiday", {
   description: "A day that is not a working day.",
   fields: (t) => ({
     id: t.exposeInt("id", { description: "Identifies the day for removeHoliday." }),
