@@ -772,7 +772,7 @@ export async function computeFigures(db: Database, params: Params): Promise<Map<
 export async function computeBreakdown(db: Database, params: Params): Promise<Map<number, BreakdownRow[]>> {
   const rows = await db.sql.query<{ group_id: number; dim: BreakdownRow["dimension"]; key: string; created: number }>(
     BREAKDOWN,
-    parameters(params),
+    [...parameters(params), ...membership(params.groups).windows],
   );
   const result = new Map<number, BreakdownRow[]>();
   for (const row of rows) {
