@@ -159,6 +159,21 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
       visible: (p) => p.role !== "UNIT_SUPERVISOR" && p.role !== "AGENT",
       args: (fx, side) => ({ ...unitArg("code", "region")(fx, side), ...PERIOD, granularity: "WEEK" }),
     },
+    // Figures per person: for those who supervise, within their scope; never for an API key.
+    teamFigures: {
+      allowed: supervises,
+      scoped: true,
+      args: (fx, side) => ({ ...unitArg("code")(fx, side), ...PERIOD }),
+    },
+    subunitTeamFigures: {
+      allowed: supervises,
+      scoped: true,
+      // The offices of a region: a supervisor's scope is one office, which cannot name the region.
+      visible: (p) => p.role !== "UNIT_SUPERVISOR",
+      args: (fx, side) => ({ ...unitArg("code", "region")(fx, side), ...PERIOD }),
+    },
+    // One's own figures: every person, no key.
+    myFigures: { allowed: isUser, scoped: false, args: () => PERIOD },
     eventStreamHead: { allowed: readsTickets, scoped: false, args: () => ({}) },
     apiKeys: { allowed: isDirectorate, scoped: false, args: () => ({ includeInactive: true }) },
     personalDataAccesses: { allowed: isDirectorate, scoped: false, args: () => ({ first: 5 }) },
@@ -736,12 +751,14 @@ describe.each(await targets())("authorization matrix on %s", (target) => {
         const downloads = [
           [`/export/unit-metrics.csv?code=${code}&from=${PERIOD.from}&to=${PERIOD.to}&granularity=week`, side],
           [`/export/national-overview.csv?from=${PERIOD.from}&to=${PERIOD.to}`, "in"],
+          [`/export/team-figures.csv?code=${code}&from=${PERIOD.from}&to=${PERIOD.to}`, side],
         ] as const;
         for (const [path, scopeSide] of downloads) {
           const response = await fetch(`${server.url}${path.replaceAll("+", "%2B")}`, {
             headers: p.token ? { authorization: `Bearer ${p.token}` } : {},
           });
-          const expected = readsMetrics(p) && (scopeSide === "in" || isDirectorate(p)) ? 200 : "refused";
+          const allowed = path.startsWith("/export/team-figures") ? supervises(p) : readsMetrics(p);
+          const expected = allowed && (scopeSide === "in" || isDirectorate(p)) ? 200 : "refused";
           const actual =
             response.status === 200 ? 200 : [401, 403, 404].includes(response.status) ? "refused" : response.status;
           if (actual !== expected) mismatches.push(`${path} × ${p.name}: expected ${expected}, got ${response.status}`);

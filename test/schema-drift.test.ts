@@ -49,6 +49,8 @@ const EXTRA_INDEXES = [
   "CREATE INDEX outbound_message_due_idx ON public.outbound_message USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['PENDING'::OutboundStatus, 'SENDING'::OutboundStatus, 'FAILED'::OutboundStatus]))",
   "CREATE INDEX inbound_message_due_idx ON public.inbound_message USING btree (next_attempt_at) WHERE (status = 'RECEIVED'::InboundStatus)",
   "CREATE INDEX ticket_open_next_due_idx ON public.ticket USING btree (unit_id, next_due_at, id) WHERE (status = ANY (ARRAY['NEW'::TicketStatus, 'TRIAGED'::TicketStatus, 'ASSIGNED'::TicketStatus, 'IN_PROGRESS'::TicketStatus, 'WAITING_ON_CITIZEN'::TicketStatus]))",
+  "CREATE UNIQUE INDEX metric_staff_duration_first_response_key ON public.metric_staff_duration USING btree (ticket_id) WHERE (kind = 'FIRST_RESPONSE'::ClockKind)",
+  "CREATE INDEX metric_staff_duration_read_idx ON public.metric_staff_duration USING btree (unit_id, day) INCLUDE (user_id, kind, wall_minutes, clock_minutes)",
   "CREATE INDEX metric_duration_sketch_week_read_idx ON public.metric_duration_sketch_week USING btree (unit_id, week, kind, bin) INCLUDE (wall, business)",
 ];
 

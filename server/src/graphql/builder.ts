@@ -12,6 +12,7 @@ import {
   canRateTickets,
   canReadAuditLog,
   canReadMetrics,
+  canReadTeamFigures,
   canReadTickets,
   canWriteTickets,
 } from "../modules/auth/viewer.js";
@@ -46,6 +47,8 @@ export interface Types {
     readAuditLog: boolean;
     /** A third party's key with webhooks:manage: its own endpoints and their delivery log. */
     manageWebhooks: boolean;
+    /** People who supervise: the figures of each person of their scope (never an API key). */
+    readTeamFigures: boolean;
     /** People whose role administers some staff (docs/permissions.md); the table decides whom. */
     administerStaff: boolean;
   };
@@ -78,6 +81,7 @@ export const builder = new SchemaBuilder<Types>({
       regional:
         ctx.viewer.kind === "user" && (ctx.viewer.role === "DIRECTORATE" || ctx.viewer.role === "REGIONAL_HEAD"),
       readAuditLog: canReadAuditLog(ctx.viewer),
+      readTeamFigures: canReadTeamFigures(ctx.viewer),
       administerStaff: ctx.viewer.kind === "user" && administersStaff(ctx.viewer.role),
       manageWebhooks: canManageWebhooks(ctx.viewer),
     }),

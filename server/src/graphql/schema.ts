@@ -16,6 +16,7 @@ import "../modules/categories/category-admin.schema.js";
 import "../modules/sla/complaint-file.schema.js";
 import "../modules/realtime/realtime.schema.js";
 import "../modules/metrics/metrics.schema.js";
+import "../modules/team/team.schema.js";
 import "../modules/audit/audit.schema.js";
 import "../modules/staff/staff.schema.js";
 import "../modules/public-intake/public-intake.schema.js";

@@ -54,6 +54,41 @@ const FIGURE_COLUMNS: [string, (f: Json) => unknown][] = [
   ["survey_response_rate_pct", (f) => f.satisfaction.responseRatePercent],
 ];
 
+const STAFF_FIGURES = `
+  replies resolved rejected reopened reopenRatePercent slaCompliancePercent
+  firstResponse { wall { count median p90 } business { median p90 } }
+  resolution { wall { count median p90 } business { median p90 } }
+  sla { clock judged met breached compliancePercent }
+  satisfaction { ratings averageRating satisfiedPercent }`;
+
+const STAFF_COLUMNS: [string, (f: Json) => unknown][] = [
+  ["replies", (f) => f.replies],
+  ["resolved", (f) => f.resolved],
+  ["rejected", (f) => f.rejected],
+  ["reopened", (f) => f.reopened],
+  ["reopen_rate_pct", (f) => f.reopenRatePercent],
+  ["first_response_count", (f) => f.firstResponse.wall.count],
+  ["first_response_wall_median_min", (f) => f.firstResponse.wall.median],
+  ["first_response_wall_p90_min", (f) => f.firstResponse.wall.p90],
+  ["first_response_clock_median_min", (f) => f.firstResponse.business.median],
+  ["first_response_clock_p90_min", (f) => f.firstResponse.business.p90],
+  ["resolution_count", (f) => f.resolution.wall.count],
+  ["resolution_wall_median_min", (f) => f.resolution.wall.median],
+  ["resolution_wall_p90_min", (f) => f.resolution.wall.p90],
+  ["resolution_clock_median_min", (f) => f.resolution.business.median],
+  ["resolution_clock_p90_min", (f) => f.resolution.business.p90],
+  ["first_response_judged", (f) => clock(f, "FIRST_RESPONSE").judged],
+  ["first_response_met", (f) => clock(f, "FIRST_RESPONSE").met],
+  ["first_response_compliance_pct", (f) => clock(f, "FIRST_RESPONSE").compliancePercent],
+  ["resolution_judged", (f) => clock(f, "RESOLUTION").judged],
+  ["resolution_met", (f) => clock(f, "RESOLUTION").met],
+  ["resolution_compliance_pct", (f) => clock(f, "RESOLUTION").compliancePercent],
+  ["sla_compliance_pct", (f) => f.slaCompliancePercent],
+  ["ratings", (f) => f.satisfaction.ratings],
+  ["rating_average", (f) => f.satisfaction.averageRating],
+  ["csat_pct", (f) => f.satisfaction.satisfiedPercent],
+];
+
 const clock = (figures: Json, kind: string): Json =>
   (figures.sla as Json[]).find((c) => c.clock === kind) ?? { judged: 0, met: 0, rejected: 0, compliancePercent: null };
 
@@ -89,6 +124,58 @@ const EXPORTS: Record<
           ...FIGURE_COLUMNS.map(([, get]) => get(b.figures)),
         ]),
         [m.unit.code, m.timeZone, m.from, m.to, ...FIGURE_COLUMNS.map(([, get]) => get(m.totals))],
+      ],
+    }),
+  },
+  // One row per person of the team, then the team's total (person columns empty).
+  "/export/team-figures.csv": {
+    query: `query($code: String!, $from: DateTime, $to: DateTime) {
+      teamFigures(code: $code, from: $from, to: $to) {
+        unit { code } timeZone from to totals { ${STAFF_FIGURES} }
+        members { user { name role unit { code } } openAssigned figures { ${STAFF_FIGURES} } }
+      }
+    }`,
+    variables: (params) => ({
+      code: params.get("code"),
+      from: params.get("from") ?? undefined,
+      to: params.get("to") ?? undefined,
+    }),
+    table: ({ teamFigures: team }) => ({
+      name: `pantau-team-${team.unit.code}-${team.from.slice(0, 10)}-${team.to.slice(0, 10)}`,
+      header: [
+        "unit",
+        "time_zone",
+        "period_start",
+        "period_end",
+        "name",
+        "role",
+        "home_unit",
+        "open_assigned",
+        ...STAFF_COLUMNS.map(([name]) => name),
+      ],
+      rows: [
+        ...team.members.map((m: Json) => [
+          team.unit.code,
+          team.timeZone,
+          team.from,
+          team.to,
+          m.user.name,
+          m.user.role,
+          m.user.unit.code,
+          m.openAssigned,
+          ...STAFF_COLUMNS.map(([, get]) => get(m.figures)),
+        ]),
+        [
+          team.unit.code,
+          team.timeZone,
+          team.from,
+          team.to,
+          "",
+          "",
+          "",
+          "",
+          ...STAFF_COLUMNS.map(([, get]) => get(team.totals)),
+        ],
       ],
     }),
   },

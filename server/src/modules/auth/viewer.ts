@@ -93,6 +93,15 @@ export function canManageWebhooks(viewer: Viewer): viewer is ApiKeyViewer {
   return viewer.kind === "apiKey" && viewer.scopes.has(ApiKeyScope.WEBHOOKS_MANAGE);
 }
 
+/**
+ * Figures per person (staff competency) are for the people measured and those who supervise them: a
+ * supervisor sees their unit's, a regional head their region's, the directorate everyone's. Never an API
+ * key, whatever its scopes: third parties see units, not persons.
+ */
+export function canReadTeamFigures(viewer: Viewer): viewer is UserViewer {
+  return viewer.kind === "user" && viewer.role !== "AGENT";
+}
+
 /** Who watches the administrators: the directorate for the country, regional heads for their region. */
 export function canReadAuditLog(viewer: Viewer): viewer is UserViewer {
   return viewer.kind === "user" && (viewer.role === "DIRECTORATE" || viewer.role === "REGIONAL_HEAD");

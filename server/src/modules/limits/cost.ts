@@ -135,6 +135,17 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
     listSize: 40,
     work: metricsWork(({ args, units }) => Math.max(1, units.subtree(codeArg(args.code)) - 1)),
   },
+  // Figures per person: the staff rollups of a subtree's units over the days (metric_staff_daily and
+  // metric_staff_duration), priced as the unit metrics are; a team lists a few dozen people.
+  "Query.teamFigures": { base: 10, work: metricsWork(({ args, units }) => units.subtree(codeArg(args.code))) },
+  "Query.subunitTeamFigures": {
+    base: 10,
+    listSize: 40,
+    work: metricsWork(({ args, units }) => Math.max(1, units.subtree(codeArg(args.code)) - 1)),
+  },
+  "Query.myFigures": { base: 5 },
+  "TeamFigures.members": { listSize: 40 },
+  "StaffFigures.sla": { listSize: 1 },
   "MetricFigures.sla": { listSize: 1 },
   "UnitMetrics.buckets": { listSize: 1 },
   "UnitMetrics.breakdown": { listSize: 1 },

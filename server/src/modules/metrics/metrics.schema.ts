@@ -74,7 +74,7 @@ const QuantilesRef = builder.objectRef<Quantiles>("DurationQuantiles").implement
   }),
 });
 
-const DurationRef = builder.objectRef<{ wall: Quantiles; business: Quantiles }>("DurationFigures").implement({
+export const DurationRef = builder.objectRef<{ wall: Quantiles; business: Quantiles }>("DurationFigures").implement({
   description: "A duration measured twice: in wall time, and in the time the ticket's SLA clock counted.",
   fields: (t) => ({
     wall: t.field({

@@ -47,7 +47,9 @@ export async function orderPending(sql: Sql, limit: number, wait = true): Promis
     if (!row?.ok) return null;
   }
   // The metrics rollups take each event exactly once, in the statement that orders it (one round trip:
-  // the roll-up reads ticket_event and the clocks, which this statement does not change). The live queue
+  // the roll-up reads ticket_event and the clocks, which this statement does not change); the staff
+  // figures likewise (metric_staff_roll_up: a few index probes per reply, resolution, reopening or rating
+  // of a person, nothing for the other events). The live queue
   // figures re-count the tickets these events touch in the same transaction, so a board told of position
   // N reads figures that include it.
   const [row] = await sql.query<{ n: number }>(
@@ -68,7 +70,8 @@ export async function orderPending(sql: Sql, limit: number, wait = true): Promis
      ), ordered AS (
        SELECT count(*)::int AS n, array_agg(event_sequence) AS seqs FROM taken
      )
-     SELECT n, CASE WHEN n > 0 THEN metric_roll_up(seqs) END, CASE WHEN n > 0 THEN queue_figures_apply(seqs) END
+     SELECT n, CASE WHEN n > 0 THEN metric_roll_up(seqs) END, CASE WHEN n > 0 THEN metric_staff_roll_up(seqs) END,
+            CASE WHEN n > 0 THEN queue_figures_apply(seqs) END
      FROM ordered`,
     [limit],
   );
@@ -116,6 +119,9 @@ export async function streamAsHistory(sql: Sql, afterSequence: bigint, timings?:
   await sql.exec('ALTER TABLE metric_duration ENABLE ALWAYS TRIGGER "metric_duration_sketch_add"');
   await sql.query("SELECT metric_duration_sketch_rebuild()");
   timings?.mark("stream: sketches");
+  // From scratch in one pass of joins, rather than slice by slice.
+  await sql.query("SELECT metric_staff_rebuild()");
+  timings?.mark("stream: staff figures");
   await rebuildQueueFigures(sql);
   timings?.mark("stream: queue figures");
 }

@@ -307,6 +307,8 @@ async function insertHistory(db: Database, units: readonly UnitRow[], options: S
             "metric_duration",
             "metric_duration_sketch",
             "metric_duration_sketch_week",
+            "metric_staff_daily",
+            "metric_staff_duration",
           ])
         : async () => {};
     // After the clocks: the metrics rollups read the clock each response or resolution stopped.
