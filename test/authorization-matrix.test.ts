@@ -116,7 +116,11 @@ const POLICY: Record<Operation, Record<string, Policy>> = {
     tickets: {
       allowed: readsTickets,
       scoped: true,
-      args: (_fx, side) => ({ first: 5, filter: { unitCode: (side === "in" ? INSIDE : OUTSIDE).office } }),
+      // With an event filter every ticket matches (each has its CREATED), so its `actor` is probed too.
+      args: (_fx, side) => ({
+        first: 5,
+        filter: { unitCode: (side === "in" ? INSIDE : OUTSIDE).office, event: { type: ["CREATED"] } },
+      }),
     },
     unit: { allowed: authenticated, scoped: true, args: unitArg("code") },
     units: { allowed: authenticated, scoped: true, args: unitArg("parentCode", "region") },

@@ -436,6 +436,26 @@ describe.each(await targets())("figures per person on %s", (target) => {
     }
   });
 
+  it("traces a person's resolutions to their tickets, for staff only", async () => {
+    const team = (await gql(TEAM, { code: "KANIM-MALANG", from, to }, tokens.supervisor as string)).teamFigures;
+    const member = team.members.find((m: Json) => m.figures.resolved > 0);
+    expect(member).toBeTruthy();
+    const filter = {
+      event: { type: ["RESOLVED"], actor: member.user.id, unitCode: "KANIM-MALANG", from: team.from, to: team.to },
+    };
+    const COUNT = `query($filter: TicketFilter) { tickets(first: 1, filter: $filter) { totalCount } }`;
+    const listed = await gql(COUNT, { filter }, tokens.supervisor as string);
+    const [row] = await server.app.db.sql.query<{ n: number }>(
+      `SELECT count(DISTINCT e.ticket_id)::int AS n FROM ticket_event e JOIN unit u ON u.id = e.unit_id
+       WHERE e.type = 'RESOLVED' AND e.actor_id = $1 AND u.code = 'KANIM-MALANG' AND e.at >= $2 AND e.at < $3`,
+      [rowId(member.user.id), team.from, team.to],
+    );
+    expect(listed.tickets.totalCount).toBe(row?.n);
+    expect(listed.tickets.totalCount).toBeLessThanOrEqual(member.figures.resolved);
+    const byKey = await server.gql(COUNT, { filter }, tokens.survey);
+    expect(byKey.errors?.[0]?.extensions?.code).toBe("VALIDATION_FAILED");
+  });
+
   it("exports a unit's team as CSV, one row per person and the team's total, through the same checks", async () => {
     const team = (await gql(TEAM, { code: "KANIM-MALANG", from, to }, tokens.supervisor as string)).teamFigures;
     const path = `/export/team-figures.csv?code=KANIM-MALANG&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;

@@ -44,6 +44,8 @@ export interface TicketFilter {
     unitCode?: string | null;
     from?: Date | null;
     to?: Date | null;
+    /** Recorded by this person (global id of a User): how a figure per person is traced to its tickets. */
+    actor?: string | number | null;
   } | null;
 }
 
@@ -92,15 +94,17 @@ function assigneeIds(globalIds: readonly (string | number)[]): string[] {
   if (globalIds.length > MAX_ASSIGNEES) {
     throw new ValidationError(`filter.assignee: at most ${MAX_ASSIGNEES} users`, "filter.assignee");
   }
-  return globalIds.map((globalId) => {
-    try {
-      const decoded = decodeGlobalID(String(globalId));
-      if (decoded.typename === "User" && UUID.test(decoded.id)) return decoded.id.toLowerCase();
-    } catch {
-      // falls through to the typed error
-    }
-    throw new ValidationError(`filter.assignee: not the global id of a User: ${String(globalId)}`, "filter.assignee");
-  });
+  return globalIds.map((globalId) => userId(globalId, "filter.assignee"));
+}
+
+function userId(globalId: string | number, field: string): string {
+  try {
+    const decoded = decodeGlobalID(String(globalId));
+    if (decoded.typename === "User" && UUID.test(decoded.id)) return decoded.id.toLowerCase();
+  } catch {
+    // falls through to the typed error
+  }
+  throw new ValidationError(`${field}: not the global id of a User: ${String(globalId)}`, field);
 }
 
 /**
@@ -168,10 +172,16 @@ export function ticketWhere(
       throw new ValidationError("filter.event.from: must not be after to", "filter.event.from");
     }
     const eventUnits = scopedUnitIds(viewer, tree, unitCode);
+    const actor = filter.event.actor == null ? null : userId(filter.event.actor, "filter.event.actor");
+    // Figures per person are staff's only; a key must not count one person's acts either.
+    if (actor && viewer.kind !== "user") {
+      throw new ValidationError("filter.event.actor: only staff trace figures per person", "filter.event.actor");
+    }
     where.push({
       events: {
         some: {
           type: { in: type },
+          ...(actor ? { actorId: actor } : {}),
           ...(eventUnits ? { unitId: { in: eventUnits } } : {}),
           ...(from || to ? { at: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
         },

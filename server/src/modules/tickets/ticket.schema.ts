@@ -444,6 +444,11 @@ const TicketEventFilterInput = builder.inputType("TicketEventFilter", {
     unitCode: t.string({ description: "The owning unit at the time: this unit and all below it." }),
     from: t.field({ type: "DateTime", description: "Recorded at or after this instant." }),
     to: t.field({ type: "DateTime", description: "Recorded before this instant." }),
+    actor: t.id({
+      description:
+        "Recorded by this person (global id of a User; staff only, VALIDATION_FAILED for an API key): traces a " +
+        "figure per person to its tickets, e.g. a person's `resolved` is `{ type: [RESOLVED], actor, unitCode, from, to }`.",
+    }),
   }),
 });
 
