@@ -14,6 +14,9 @@ const NationalView = lazy(() =>
 const UnitPage = lazy(() =>
   importWithRetry(() => import("./views/unit-page.js")).then((m) => ({ default: m.UnitPage })),
 );
+const TeamPage = lazy(() =>
+  importWithRetry(() => import("./views/team/team-page.js")).then((m) => ({ default: m.TeamPage })),
+);
 const WallPage = lazy(() =>
   importWithRetry(() => import("./views/wall/wall-page.js")).then((m) => ({ default: m.WallPage })),
 );
@@ -95,6 +98,14 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <NewTicketPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="units/:code/team"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <TeamPage />
                   </Suspense>
                 }
               />

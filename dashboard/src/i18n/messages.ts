@@ -213,6 +213,20 @@ const id = {
   actorSurvey: "survei kepuasan",
   actorChannel: "kanal {channel}",
   actorApiKey: "kunci API {name}",
+  teamTitle: "Kinerja petugas",
+  teamLink: "Kinerja petugas",
+  teamMember: "Petugas",
+  teamTotal: "Seluruh tim",
+  teamReplies: "Balasan",
+  teamResolved: "Diselesaikan",
+  teamFirstResponse: "Respons pertama",
+  teamResolution: "Penyelesaian",
+  teamSla: "Tepat waktu",
+  teamReopen: "Dibuka kembali",
+  teamCsat: "Kepuasan (CSAT)",
+  teamOpen: "Tiket terbuka kini",
+  teamHelp:
+    "Balasan, respons pertama dan penyelesaian dihitung untuk petugas yang melakukannya; pembukaan kembali dan penilaian warga untuk petugas yang menyelesaikan tiket. Waktu respons dan penyelesaian: median menurut jam SLA (jam kerja untuk kebijakan jam kerja). Hari menurut waktu setempat unit.",
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -431,6 +445,21 @@ const en: Record<MessageKey, string> = {
   actorSurvey: "satisfaction survey",
   actorChannel: "{channel} channel",
   actorApiKey: "API key {name}",
+
+  teamTitle: "Team performance",
+  teamLink: "Team performance",
+  teamMember: "Agent",
+  teamTotal: "Whole team",
+  teamReplies: "Replies",
+  teamResolved: "Resolved",
+  teamFirstResponse: "First response",
+  teamResolution: "Resolution",
+  teamSla: "In time",
+  teamReopen: "Reopened",
+  teamCsat: "Satisfaction (CSAT)",
+  teamOpen: "Open tickets now",
+  teamHelp:
+    "Replies, first responses and resolutions count for whoever made them; reopenings and citizens' ratings for whoever resolved the ticket. Response and resolution times: medians as the SLA clock counts (business hours under business-hours policies). Days in the unit's local time.",
 };
 
 export const MESSAGES = { id, en } as const;
