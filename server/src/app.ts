@@ -37,6 +37,10 @@ import { emailIntake } from "./modules/email/email-intake.js";
 import { describeImap } from "./modules/email/imap-config.js";
 import { type ImapPoller, startImapPoller } from "./modules/email/imap-poller.js";
 import { type InboundHandler, type InboundProcessor, startInboundProcessor } from "./modules/inbound/processor.js";
+import { LaporDriver } from "./modules/lapor/lapor-driver.js";
+import { laporIntake } from "./modules/lapor/lapor-intake.js";
+import { LAPOR_CONSUMER, laporSync } from "./modules/lapor/lapor-sync.js";
+import { LAPOR_PATH, laporWebhook } from "./modules/lapor/lapor-webhook.js";
 import { type BudgetStore, createMemoryBudgetStore, createRedisBudgetStore } from "./modules/limits/budget.js";
 import { useCaller } from "./modules/limits/caller-plugin.js";
 import { clientAddress } from "./modules/limits/client-address.js";
@@ -188,9 +192,15 @@ export async function buildApp(
   const smtpDriver = smtp.global || smtp.units.size ? new SmtpDriver(smtp, loadedUnits, logger) : null;
   const whatsAppDriver = config.whatsapp ? new WhatsAppDriver(config.whatsapp, loadedUnits, db) : null;
   const replyDrivers = [smtpDriver, whatsAppDriver].filter((driver) => driver !== null);
-  const drivers = [...replyDrivers, new WebhookDriver(db, config.webhooks)];
+  const laporApi =
+    config.lapor?.apiUrl && config.lapor.apiToken
+      ? { ...config.lapor, apiUrl: config.lapor.apiUrl, apiToken: config.lapor.apiToken }
+      : null;
+  const laporDriver = laporApi ? new LaporDriver(laporApi) : null;
+  const drivers = [...replyDrivers, new WebhookDriver(db, config.webhooks), ...(laporDriver ? [laporDriver] : [])];
   let outboundWorker: OutboundWorker | null = null;
   let webhookConsumer: StreamConsumer | null = null;
+  let laporConsumer: StreamConsumer | null = null;
   let stopWakingConsumers: (() => void) | null = null;
   let inboundProcessor: InboundProcessor | null = null;
   let imapPoller: ImapPoller | null = null;
@@ -417,6 +427,16 @@ export async function buildApp(
     },
   });
 
+  const serveLapor = config.lapor
+    ? laporWebhook({
+        settings: config.lapor,
+        db,
+        logger,
+        unitId: (code) => loadedUnits().byCode(code)?.id ?? null,
+        stored: () => inboundProcessor?.wake(),
+      })
+    : null;
+
   const serveWhatsApp = config.whatsapp
     ? whatsAppWebhook({
         settings: config.whatsapp,
@@ -605,6 +625,10 @@ export async function buildApp(
             });
           return;
         }
+        if (path === LAPOR_PATH && serveLapor) {
+          serveLapor(req, res);
+          return;
+        }
         if (path === WEBHOOK_PATH && serveWhatsApp) {
           serveWhatsApp(req, res);
           return;
@@ -721,9 +745,23 @@ export async function buildApp(
         queued: () => outboundWorker?.wake(),
         pollMs: STREAM_CONSUMER_POLL_MS,
       });
-      stopWakingConsumers = bus.subscribe("stream", () => webhookConsumer?.wake());
+      if (laporDriver) {
+        laporConsumer = startStreamConsumer({
+          db,
+          name: LAPOR_CONSUMER,
+          logger,
+          consume: laporSync(loadedUnits),
+          queued: () => outboundWorker?.wake(),
+          pollMs: STREAM_CONSUMER_POLL_MS,
+        });
+      }
+      stopWakingConsumers = bus.subscribe("stream", () => {
+        webhookConsumer?.wake();
+        laporConsumer?.wake();
+      });
       const inboundHandlers: InboundHandler[] = [];
       if (config.whatsapp) inboundHandlers.push(whatsAppIntake(config.whatsapp, ticketDeps));
+      if (config.lapor) inboundHandlers.push(laporIntake(config.lapor, ticketDeps));
       if (config.imap.mailboxes.length) {
         const ownAddresses = new Set(
           [smtp.global, ...smtp.units.values()].flatMap((account) => {
@@ -796,6 +834,7 @@ export async function buildApp(
       await emailHandler?.close();
       stopWakingConsumers?.();
       await webhookConsumer?.stop();
+      await laporConsumer?.stop();
       await outboundWorker?.stop();
       await recomputing;
       // Live streams end first: SSE responses finish, WebSocket clients get 1001 and reconnect elsewhere.

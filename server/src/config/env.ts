@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RateTier } from "../generated/prisma/enums.js";
 import { type ImapSettings, parseImapSettings } from "../modules/email/imap-config.js";
+import { type LaporSettings, parseLaporSettings } from "../modules/lapor/lapor-config.js";
 import { parseSmtpSettings, type SmtpSettings } from "../modules/outbound/smtp-config.js";
 import { parseWhatsAppSettings, type WhatsAppSettings } from "../modules/whatsapp/whatsapp-config.js";
 import { REPO_ROOT as PROJECT_ROOT } from "../paths.js";
@@ -257,6 +258,8 @@ export interface Config {
   };
   /** The WhatsApp Business Cloud API channel; null (off) unless configured. */
   readonly whatsapp: WhatsAppSettings | null;
+  /** The SP4N-LAPOR! boundary (README, "SP4N-LAPOR!"); null (off) unless configured. */
+  readonly lapor: LaporSettings | null;
   /** E-mail intake by IMAP: the units' mailboxes (none: off) and the intake's limits. */
   readonly imap: ImapSettings;
 }
@@ -277,11 +280,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = schema.safeParse(cleaned);
   const smtp = parseSmtpSettings(cleaned);
   const whatsapp = parseWhatsAppSettings(cleaned);
+  const lapor = parseLaporSettings(cleaned);
   const imap = parseImapSettings(cleaned);
   const issues = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)),
     ...smtp.issues,
     ...whatsapp.issues,
+    ...lapor.issues,
     ...imap.issues,
   ];
   if (
@@ -395,6 +400,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: e.PANTAU_INBOUND_POLL_MS,
     },
     whatsapp: whatsapp.settings,
+    lapor: lapor.settings,
     imap: imap.settings,
   };
 }

@@ -27,9 +27,10 @@ export interface WhatsAppWebhookOptions {
 const HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-class TooLarge extends Error {}
+/** A body over the limit, refused before it is read whole. */
+export class TooLarge extends Error {}
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(new TooLarge());
   return new Promise((resolve, reject) => {
