@@ -71,7 +71,7 @@ export async function publicStatistics(
   const unit = args.unitCode
     ? deps.units.byCode(args.unitCode.trim().toUpperCase())
     : [...deps.units.all()].find((candidate) => candidate.parentId === null);
-  if (!unit || !unit.active) throw new NotFoundError(`No unit ${args.unitCode ?? ""} in the public directory.`);
+  if (!unit?.active) throw new NotFoundError(`No unit ${args.unitCode ?? ""} in the public directory.`);
   let parsed: { year: number; month: number };
   try {
     parsed = parseMonth(args.month, now, zoneOffsetMinutes(unit.timeZone));
