@@ -101,6 +101,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   "Query.categories": { listSize: 30 },
   "Category.children": { listSize: 10 },
   "Query.holidays": { listSize: 40 },
+  // A year's SKB: about 17 national holidays and 8 days of cuti bersama.
+  "HolidayImport.holidays": { listSize: 40 },
   // The citizens' reads: the public directory and category tree, and one ticket's public replies.
   "Query.publicUnits": { listSize: 200 },
   "Query.publicCategories": { listSize: 30 },
