@@ -204,13 +204,15 @@ describe.each(await targets())("every edge from every root on %s", (target) => {
   let userUnit: Map<string, string>;
 
   beforeAll(async () => {
-    // Hundreds of deep walks per caller: cost and budgets are not what this test is about.
+    // Hundreds of deep walks per caller: cost and budgets are not what this test is about. The budgets hold ten
+    // walks of the largest cost an operation may have and refill one a second, so that only a walk priced past
+    // that cost is refused, never one that comes after a few expensive ones.
     const generous = {
       PANTAU_COST_MAX_PER_OPERATION: "1000000",
       ...Object.fromEntries(
-        ["STAFF", "STANDARD"].flatMap((tier) => [
-          [`PANTAU_BUDGET_${tier}_CAPACITY`, "1000000"],
-          [`PANTAU_BUDGET_${tier}_REFILL_PER_SECOND`, "100000"],
+        ["STAFF", "STANDARD", "PARTNER", "INTERNAL"].flatMap((tier) => [
+          [`PANTAU_BUDGET_${tier}_CAPACITY`, "10000000"],
+          [`PANTAU_BUDGET_${tier}_REFILL_PER_SECOND`, "1000000"],
         ]),
       ),
     };
